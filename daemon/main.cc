@@ -1,0 +1,93 @@
+// flink-ha-exporter: flags, config, sources, HTTP server, signal loop; shut down in reverse.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/app.h"
+#include "app/flags.h"
+#include "app/report.h"
+#include "app/signals.h"
+#include "config/loader.h"
+#include "http/server.h"
+#include "model/store.h"
+#include "util/logging.h"
+#include "util/sd_notify.h"
+
+using namespace flinkha;  // NOLINT(build/namespaces): main is the only user
+
+int main(int argc, char** argv) {
+  // 1. Flags.
+  auto flags = ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
+  if (!flags.ok()) {
+    std::cerr << "flink-ha-exporter: " << flags.error().message << "\n";
+    return 2;
+  }
+  if (flags->help) return std::cout << UsageText(), 0;
+  if (flags->version) return std::cout << VersionText(), 0;
+
+  // 2. Configuration: every problem at once, then exit for --config.check.
+  auto config = LoadConfigFile(flags->config_file);
+  if (!config.ok()) {
+    std::cerr << config.error().message << "\n";
+    return 1;
+  }
+  if (flags->config_check) {
+    std::cout << flags->config_file << ": configuration is valid ("
+              << config->clusters.size() << " cluster(s))\n";
+    return 0;
+  }
+  Config cfg = std::move(config).value();
+  if (!flags->listen_address.empty()) cfg.listen = flags->listen_address;
+  if (!flags->log_level.empty()) cfg.log_level = flags->log_level;
+  if (!flags->log_format.empty()) cfg.log_format = flags->log_format;
+  if (auto st = SetupLogging(cfg.log_level, cfg.log_format); !st.ok()) {
+    std::cerr << "flink-ha-exporter: " << st.error().message << "\n";
+    return 2;
+  }
+
+  // 3. Objects in dependency order: store, sources, HTTP server.
+  BlockSignals();
+  StateStore store(std::chrono::system_clock::now());
+  App app(flags->config_file, &store);
+  const std::string listen = cfg.listen;
+  app.Start(std::make_shared<const Config>(std::move(cfg)));
+
+  if (flags->command == "status") {
+    bool healthy = false;
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(flags->status_timeout_seconds);
+    while (!AllSourcesReported(*store.Get()) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::cout << HumanReport(*store.Get(), &healthy);
+    app.Stop();
+    return healthy ? 0 : 1;
+  }
+
+  HttpServer server(&store, ServerOptions{listen, flags->telemetry_path, flags->web_config_file,
+                                          [&app] { return app.Reload(); }});
+  if (auto st = server.Start(); !st.ok()) {
+    Logger("main")->critical("{}", st.error().message);
+    app.Stop();
+    return 1;
+  }
+  SdNotifier notifier(&store);  // READY=1 once sources reported; WATCHDOG=1 while serving
+
+  // 4. Serve until SIGTERM/SIGINT; SIGHUP reloads (a bad config changes nothing).
+  for (;;) {
+    if (WaitForSignal() == SignalAction::kStop) break;
+    notifier.Reloading();
+    (void)app.Reload();
+    notifier.Ready();
+  }
+
+  // 5. Shut down in reverse order.
+  Logger("main")->info("shutting down");
+  notifier.Stopping();
+  server.Stop();
+  app.Stop();
+  return 0;
+}

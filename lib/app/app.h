@@ -1,0 +1,50 @@
+// App: builds every source from a Config, swaps them on reload, stops them in reverse order.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "model/store.h"
+#include "sources/source.h"
+#include "util/result.h"
+
+namespace flinkha {
+
+// The source ids a cluster config will publish, e.g. "rest/jm-1", "zookeeper", "output/./out".
+std::vector<std::string> ExpectedSources(const ClusterConfig& cluster);
+
+// Thread-safe: Reload() may be called from the signal loop and from HTTP handlers.
+class App {
+ public:
+  App(std::string config_file, StateStore* store);
+  ~App();
+
+  // Starts the sources for a config that was already loaded and validated.
+  void Start(ConfigPtr config);
+
+  // Loads the config file again; on success restarts the sources with it, on failure keeps
+  // everything as it is. Records the outcome in the snapshot either way.
+  Status Reload();
+
+  void Stop();
+
+  ConfigPtr config() const;
+
+ private:
+  void StartLocked(ConfigPtr config);
+  void StopLocked();
+
+  const std::string config_file_;
+  StateStore* store_;
+  mutable std::mutex mu_;
+  ConfigPtr config_;
+  std::vector<std::unique_ptr<Source>> sources_;  // started in order, stopped in reverse
+};
+
+// True when every expected source of every cluster has reported at least once.
+bool AllSourcesReported(const Snapshot& snapshot);
+
+}  // namespace flinkha

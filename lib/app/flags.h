@@ -1,0 +1,31 @@
+// Command-line flags in the Prometheus exporter style (--config.file, --web.listen-address, ...).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace flinkha {
+
+struct Flags {
+  std::string command = "serve";  // serve | status
+  std::string config_file = "flink-ha-exporter.yml";
+  bool config_check = false;
+  bool version = false;
+  bool help = false;
+  std::string listen_address;  // overrides `listen` when set
+  std::string telemetry_path = "/metrics";
+  std::string web_config_file;
+  std::string log_level;   // overrides the config file when set
+  std::string log_format;  // overrides the config file when set
+  int status_timeout_seconds = 15;  // `status`: how long to wait for every source
+};
+
+// Accepts --name=value and --name value; the first bare word is the command.
+Result<Flags> ParseFlags(const std::vector<std::string>& args);
+
+std::string UsageText();
+std::string VersionText();
+
+}  // namespace flinkha

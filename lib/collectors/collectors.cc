@@ -1,0 +1,39 @@
+// The list of collectors and the /metrics rendering.
+#include <prometheus/text_serializer.h>
+
+#include "collectors/checkpoint_collector.h"
+#include "collectors/cluster_collector.h"
+#include "collectors/collector.h"
+#include "collectors/exporter_collector.h"
+#include "collectors/ha_collector.h"
+#include "collectors/job_collector.h"
+#include "collectors/jobmanager_collector.h"
+#include "collectors/output_collector.h"
+#include "collectors/recovery_collector.h"
+#include "collectors/zookeeper_collector.h"
+
+namespace flinkha {
+
+std::vector<std::unique_ptr<Collector>> AllCollectors() {
+  std::vector<std::unique_ptr<Collector>> c;
+  c.push_back(std::make_unique<ExporterCollector>());
+  c.push_back(std::make_unique<JobManagerCollector>());
+  c.push_back(std::make_unique<ClusterCollector>());
+  c.push_back(std::make_unique<JobCollector>());
+  c.push_back(std::make_unique<CheckpointCollector>());
+  c.push_back(std::make_unique<HaCollector>());
+  c.push_back(std::make_unique<ZooKeeperCollector>());
+  c.push_back(std::make_unique<OutputCollector>());
+  c.push_back(std::make_unique<RecoveryCollector>());
+  return c;
+}
+
+std::string RenderMetrics(const std::vector<std::unique_ptr<Collector>>& collectors,
+                          const Snapshot& snapshot) {
+  std::vector<prometheus::MetricFamily> families;
+  families.reserve(64);
+  for (const auto& c : collectors) c->Collect(snapshot, &families);
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace flinkha

@@ -1,0 +1,14 @@
+// HA metrics from ZooKeeper: leaders per component, contenders, failovers, split brain.
+#pragma once
+
+#include "collectors/collector.h"
+
+namespace flinkha {
+
+class HaCollector : public Collector {
+ public:
+  void Collect(const Snapshot& snapshot,
+               std::vector<prometheus::MetricFamily>* out) const override;
+};
+
+}  // namespace flinkha

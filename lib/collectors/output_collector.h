@@ -1,0 +1,14 @@
+// Output directory metrics: finished and in-progress part files, bytes, freshness, rows.
+#pragma once
+
+#include "collectors/collector.h"
+
+namespace flinkha {
+
+class OutputCollector : public Collector {
+ public:
+  void Collect(const Snapshot& snapshot,
+               std::vector<prometheus::MetricFamily>* out) const override;
+};
+
+}  // namespace flinkha

@@ -1,0 +1,14 @@
+// Failover recovery timeline: time until the job runs, checkpoints and writes again.
+#pragma once
+
+#include "collectors/collector.h"
+
+namespace flinkha {
+
+class RecoveryCollector : public Collector {
+ public:
+  void Collect(const Snapshot& snapshot,
+               std::vector<prometheus::MetricFamily>* out) const override;
+};
+
+}  // namespace flinkha

@@ -1,0 +1,83 @@
+// The exporter's configuration: plain structs with every default in one place.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace flinkha {
+
+using Duration = std::chrono::milliseconds;
+
+// Client-side TLS for Flink REST (Flink supports REST mutual TLS) and ZooKeeper.
+struct TlsClientConfig {
+  std::string ca_file;    // empty: system trust store
+  std::string cert_file;  // client certificate for mutual TLS
+  std::string key_file;
+  std::string server_name;  // overrides SNI / verification name
+  bool insecure_skip_verify = false;  // must be set explicitly; logged as a warning
+};
+
+// How the exporter authenticates to Flink REST (e.g. behind a reverse proxy).
+struct HttpAuthConfig {
+  std::string username;  // basic auth
+  std::string password;
+  std::string password_file;
+  std::string bearer_token;
+  std::string bearer_token_file;
+};
+
+struct JobManagerConfig {
+  std::string name;        // label value `jobmanager`
+  std::string url;         // how the exporter reaches it, e.g. http://localhost:8081
+  std::string advertised;  // host:port as it appears in ZooKeeper leader data
+};
+
+struct ZooKeeperConfig {
+  std::string quorum;              // host:port[,host:port...]
+  std::string root = "/flink";     // high-availability.zookeeper.path.root
+  std::string cluster_id = "/default";  // high-availability.cluster-id
+  std::string layout = "auto";     // auto | 1.13 | 1.14 | 1.15 | 1.19 (see FLINK-FACTS.md)
+  Duration session_timeout{10000};
+  std::string chroot;              // appended to the quorum string, optional
+  std::string auth_digest;         // "user:password" for digest auth, optional
+  std::string four_letter_words = "auto";  // auto | srvr | mntr | off
+  Duration health_interval{10000};
+};
+
+struct OutputConfig {
+  std::string path;
+  std::string pattern = "*";  // glob on the file name after FileSink's hidden/in-progress prefix
+  bool count_rows = false;    // count lines of each new finished file, once per file
+  Duration rescan_interval{60000};  // full rescan behind inotify
+};
+
+struct ClusterConfig {
+  std::string name;  // label value `flink_cluster`
+  std::vector<JobManagerConfig> jobmanagers;
+  std::optional<ZooKeeperConfig> zookeeper;
+  std::vector<OutputConfig> output;
+  Duration poll_interval{5000};
+  Duration request_timeout{3000};
+  int64_t max_response_bytes = 16 * 1024 * 1024;
+  HttpAuthConfig auth;
+  TlsClientConfig tls;
+  bool checkpoints = true;  // poll per-job checkpoint statistics
+  int expected_taskmanagers = 0;  // 0: unknown; exported for alerting
+};
+
+struct Config {
+  std::string source_file;  // where it was loaded from, for messages
+  std::string listen = ":9879";
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
+  std::vector<ClusterConfig> clusters;
+};
+
+using ConfigPtr = std::shared_ptr<const Config>;
+
+}  // namespace flinkha

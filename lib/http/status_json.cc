@@ -1,0 +1,193 @@
+// Builds the /api/v1/status JSON from the snapshot (timestamps in RFC 3339 and epoch seconds).
+#include "http/status_json.h"
+
+#include <ctime>
+
+#include "collectors/family.h"
+
+namespace flinkha {
+namespace {
+
+using nlohmann::json;
+
+std::string Rfc3339(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json Time(const std::optional<TimePoint>& t) { return t ? json(Rfc3339(*t)) : json(nullptr); }
+
+template <typename T>
+json Opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json JobManagers(const ClusterState& c) {
+  json out = json::array();
+  if (!c.config) return out;
+  for (const auto& jm : c.config->jobmanagers) {
+    json j{{"name", jm.name}, {"url", jm.url}, {"advertised", jm.advertised}};
+    auto it = c.jobmanagers.find(jm.name);
+    if (it != c.jobmanagers.end() && it->second) {
+      const auto& o = *it->second;
+      j["up"] = o.up;
+      j["fault"] = RestFaultName(o.fault);
+      j["error"] = o.error;
+      j["polled_at"] = Rfc3339(o.at);
+      j["duration_seconds"] = o.duration_seconds;
+      if (o.config) j["flink_version"] = o.config->flink_version;
+    }
+    bool leader = false;
+    if (c.ha) {
+      auto rs = c.ha->components.find("rest_server");
+      leader = rs != c.ha->components.end() && rs->second.known &&
+               rs->second.jobmanager == jm.name;
+    }
+    j["leader"] = leader;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json Ha(const ClusterState& c) {
+  if (!c.ha) return nullptr;
+  const HaState& h = *c.ha;
+  json comps = json::object();
+  for (const auto& [name, l] : h.components) {
+    comps[name] = {{"known", l.known},
+                   {"address", l.leader.address},
+                   {"session_id", l.leader.session_id},
+                   {"jobmanager", l.jobmanager},
+                   {"changes_total", l.changes_total},
+                   {"last_change", Time(l.last_change)}};
+  }
+  json events = json::array();
+  for (const auto& e : h.events) {
+    events.push_back({{"at", Rfc3339(e.at)},
+                      {"kind", e.kind},
+                      {"component", e.component},
+                      {"from", e.from},
+                      {"to", e.to},
+                      {"duration_seconds", e.duration_seconds},
+                      {"detail", e.detail}});
+  }
+  return {{"components", comps},
+          {"contenders", h.contenders},
+          {"failovers_total", h.failovers_total},
+          {"last_failover_duration_seconds", Opt(h.last_failover_duration_seconds)},
+          {"leaderless_seconds_total", h.leaderless_seconds_total},
+          {"leaderless_since", Time(h.leaderless_since)},
+          {"split_brain", h.split_brain},
+          {"events", events}};
+}
+
+json Jobs(const ClusterState& c) {
+  json out = json::array();
+  const JobManagerObservation* jm = PreferredJobManager(c);
+  if (!jm || !jm->jobs) return out;
+  for (const auto& j : *jm->jobs) {
+    json o{{"id", j.id}, {"name", j.name}, {"state", j.state},
+           {"start_time_ms", j.start_time_ms}};
+    auto ck = c.checkpoints.find(j.id);
+    if (ck != c.checkpoints.end() && ck->second) {
+      const auto& k = *ck->second;
+      json cj = json::object();
+      if (k.stats) {
+        cj["completed"] = k.stats->completed;
+        cj["failed"] = k.stats->failed;
+        cj["in_progress"] = k.stats->in_progress;
+        cj["restored"] = k.stats->restored;
+        if (k.stats->latest_failed) {
+          cj["last_failure"] = {{"id", k.stats->latest_failed->id},
+                                {"timestamp_ms", k.stats->latest_failed->failure_timestamp_ms},
+                                {"message", k.stats->latest_failed->failure_message}};
+        }
+        if (k.stats->latest_restored) {
+          cj["last_restore"] = {{"id", k.stats->latest_restored->id},
+                                {"timestamp_ms", k.stats->latest_restored->restore_timestamp_ms},
+                                {"external_path", k.stats->latest_restored->external_path}};
+        }
+      }
+      if (k.last_completed_ever) {
+        cj["last_completed"] = {{"id", k.last_completed_ever->id},
+                                {"timestamp_ms", k.last_completed_ever->latest_ack_timestamp_ms},
+                                {"duration_ms", k.last_completed_ever->end_to_end_duration_ms},
+                                {"size_bytes", k.last_completed_ever->checkpointed_size_bytes}};
+      }
+      if (k.config) cj["interval_ms"] = k.config->interval_ms;
+      if (k.num_restarts) cj["restarts"] = *k.num_restarts;
+      cj["error"] = k.error;
+      o["checkpoints"] = cj;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+json StatusJson(const Snapshot& snapshot) {
+  json clusters = json::array();
+  for (const auto& [name, c] : snapshot.clusters) {
+    json cj{{"name", name}, {"jobmanagers", JobManagers(c)}, {"ha", Ha(c)}, {"jobs", Jobs(c)}};
+    if (const JobManagerObservation* jm = PreferredJobManager(c)) {
+      cj["taskmanagers"] = jm->overview->taskmanagers;
+      cj["task_slots"] = jm->overview->slots_total;
+      cj["task_slots_available"] = jm->overview->slots_available;
+    }
+    if (c.zookeeper) {
+      cj["zookeeper"] = {{"connected", c.zookeeper->connected},
+                         {"session_state", c.zookeeper->session_state},
+                         {"layout", c.zookeeper->layout},
+                         {"error", c.zookeeper->error}};
+    }
+    json servers = json::array();
+    for (const auto& [server, h] : c.zookeeper_servers) {
+      if (!h) continue;
+      servers.push_back({{"server", server}, {"up", h->up}, {"mode", h->mode},
+                         {"command", h->command_used}, {"error", h->error}});
+    }
+    cj["zookeeper_servers"] = servers;
+    json outputs = json::array();
+    for (const auto& [path, o] : c.outputs) {
+      if (!o) continue;
+      outputs.push_back({{"directory", path},
+                         {"readable", o->readable},
+                         {"finished_files", o->finished_files},
+                         {"in_progress_files", o->in_progress_files},
+                         {"bytes", o->bytes},
+                         {"last_file_timestamp_seconds", Opt(o->last_file_timestamp_seconds)},
+                         {"rows_total", Opt(o->rows_total)},
+                         {"error", o->error}});
+    }
+    cj["outputs"] = outputs;
+    json recoveries = json::array();
+    for (const auto& r : c.recoveries) {
+      recoveries.push_back({{"failover_at", Rfc3339(r.failover_at)},
+                            {"trigger", r.trigger},
+                            {"job_running_seconds", Opt(r.job_running_seconds)},
+                            {"checkpoint_seconds", Opt(r.checkpoint_seconds)},
+                            {"output_seconds", Opt(r.output_seconds)}});
+    }
+    cj["recoveries"] = recoveries;
+    json sources = json::object();
+    for (const auto& [id, st] : c.sources) {
+      sources[id] = {{"up", st.up},
+                     {"reported", st.reported},
+                     {"last_success", Time(st.last_success)},
+                     {"errors_total", st.errors_total},
+                     {"last_error", st.last_error}};
+    }
+    cj["sources"] = sources;
+    clusters.push_back(std::move(cj));
+  }
+  return {{"started_at", Rfc3339(snapshot.started_at)},
+          {"config_last_reload_successful", snapshot.config_last_reload_successful},
+          {"clusters", clusters}};
+}
+
+}  // namespace flinkha

@@ -1,0 +1,89 @@
+// Typed results of Flink's JobManager REST API (see shared FLINK-FACTS.md for field meanings).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flinkha {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// GET /config
+struct FlinkConfigInfo {
+  std::string flink_version;
+  std::string flink_revision;
+};
+
+// GET /overview
+struct ClusterOverview {
+  int64_t taskmanagers = 0;
+  int64_t slots_total = 0;
+  int64_t slots_available = 0;
+  int64_t jobs_running = 0;
+  int64_t jobs_finished = 0;
+  int64_t jobs_cancelled = 0;
+  int64_t jobs_failed = 0;
+  std::string flink_version;  // absent before Flink 1.14: empty
+  std::string flink_commit;
+};
+
+// One entry of GET /jobs/overview.
+struct JobSummary {
+  std::string id;
+  std::string name;
+  std::string state;  // one of kJobStates
+  int64_t start_time_ms = 0;
+  int64_t end_time_ms = -1;  // -1 while running
+  int64_t duration_ms = 0;
+  int64_t last_modification_ms = 0;
+  int64_t tasks_total = 0;
+  int64_t tasks_running = 0;
+};
+
+// One entry of GET /taskmanagers.
+struct TaskManagerSummary {
+  std::string id;
+  std::string path;
+  int64_t slots_number = 0;
+  int64_t free_slots = 0;
+  int64_t last_heartbeat_ms = 0;  // `timeSinceLastHeartbeat` is an epoch timestamp in ms
+  int64_t cpu_cores = 0;
+  int64_t physical_memory_bytes = 0;
+};
+
+inline constexpr const char* kJobStates[] = {
+    "INITIALIZING", "CREATED",  "RUNNING",  "FAILING",   "FAILED",      "CANCELLING",
+    "CANCELED",     "FINISHED", "RESTARTING", "SUSPENDED", "RECONCILING"};
+
+// Terminal job states: no checkpoints are polled for these.
+bool IsTerminalJobState(const std::string& state);
+
+// Why a poll of one JobManager did not fully succeed.
+enum class RestFault {
+  kNone,
+  kConnect,         // connection refused / DNS / TLS handshake
+  kTimeout,         // no complete answer within request_timeout
+  kHttpStatus,      // unexpected HTTP status
+  kLeaderElection,  // 503 "ongoing leader election": endpoint alive, no leader known
+  kParse,           // body is not the JSON we expect
+  kTooLarge,        // body exceeds max_response_bytes
+};
+const char* RestFaultName(RestFault fault);
+
+// The outcome of one poll of one JobManager's REST endpoint.
+struct JobManagerObservation {
+  TimePoint at{};
+  bool up = false;  // answered as a Flink REST endpoint (200, or 503 during election)
+  RestFault fault = RestFault::kNone;
+  std::string error;  // empty when the poll fully succeeded
+  double duration_seconds = 0;  // wall time of the whole poll
+  std::optional<FlinkConfigInfo> config;
+  std::optional<ClusterOverview> overview;
+  std::optional<std::vector<JobSummary>> jobs;
+  std::optional<std::vector<TaskManagerSummary>> taskmanagers;
+};
+
+}  // namespace flinkha

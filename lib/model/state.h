@@ -1,0 +1,72 @@
+// ClusterState and Snapshot: the immutable picture every collector and endpoint reads.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "model/checkpoint_types.h"
+#include "model/ha_types.h"
+#include "model/output_types.h"
+#include "model/rest_types.h"
+#include "model/zk_health_types.h"
+
+namespace flinkha {
+
+// Health of one source (a REST poller, the ZooKeeper watcher, ...).
+struct SourceStatus {
+  bool up = false;
+  bool reported = false;  // has finished at least one attempt (for /ready)
+  std::optional<TimePoint> last_success;
+  uint64_t errors_total = 0;
+  std::string last_error;
+};
+
+// One recovery after a failover: how long until the job runs, checkpoints and writes again.
+struct RecoveryTimeline {
+  TimePoint failover_at{};
+  std::string trigger;  // "zookeeper" or "rest"
+  std::optional<double> job_running_seconds;
+  std::optional<double> checkpoint_seconds;
+  std::optional<double> output_seconds;
+};
+
+// Everything known about one Flink cluster. Shared pointers make copies cheap: a source swaps
+// in a new observation, everything else is shared with the previous snapshot.
+struct ClusterState {
+  std::string name;
+  std::shared_ptr<const ClusterConfig> config;
+  std::map<std::string, std::shared_ptr<const JobManagerObservation>> jobmanagers;  // by name
+  std::map<std::string, std::shared_ptr<const JobCheckpointObservation>> checkpoints;  // job id
+  std::shared_ptr<const ZkObservation> zookeeper;  // null when not configured / not yet read
+  std::shared_ptr<const HaState> ha;
+  std::map<std::string, std::shared_ptr<const ZkServerHealth>> zookeeper_servers;  // by server
+  std::map<std::string, std::shared_ptr<const OutputObservation>> outputs;  // by path
+  std::vector<RecoveryTimeline> recoveries;  // newest last, bounded
+  std::map<std::string, SourceStatus> sources;  // by source id, e.g. "rest/jm-1"
+};
+
+struct Snapshot {
+  TimePoint started_at{};
+  std::map<std::string, ClusterState> clusters;  // by cluster name
+  bool config_last_reload_successful = true;
+  std::optional<TimePoint> config_last_reload_success;
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+// The healthy JobManager whose cluster-level data (overview, jobs, TaskManagers) is exported:
+// the REST leader when ZooKeeper names one, otherwise the first up one in config order.
+// Returns null when none is up with data.
+const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
+                                                 std::string* name = nullptr);
+
+// Name of the configured JobManager whose `advertised` host:port matches a leader address
+// (http://host:port or pekko/akka.tcp://flink@host:port/...). Empty when none matches.
+std::string MatchJobManager(const ClusterConfig& config, const std::string& leader_address);
+
+}  // namespace flinkha

@@ -1,0 +1,28 @@
+// Watches one output directory (FileSink buckets): finished vs in-progress part files.
+#pragma once
+
+#include <memory>
+
+#include "config/config.h"
+#include "model/store.h"
+#include "sources/source.h"
+
+namespace flinkha {
+
+class OutputWatcherImpl;
+
+// Publishes cluster.outputs[output.path] and source "output/<path>". inotify with a periodic
+// full rescan as the safety net. Owns one worker thread.
+class OutputWatcher : public Source {
+ public:
+  OutputWatcher(std::shared_ptr<const ClusterConfig> cluster, OutputConfig output,
+                StateStore* store);
+  ~OutputWatcher() override;
+  void Start() override;
+  void Stop() override;
+
+ private:
+  std::unique_ptr<OutputWatcherImpl> impl_;
+};
+
+}  // namespace flinkha

@@ -1,0 +1,82 @@
+// spdlog setup: logfmt or JSON lines on stderr, one named logger per component.
+#include "util/logging.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+
+namespace flinkha {
+namespace {
+
+std::mutex g_mu;
+std::shared_ptr<spdlog::sinks::sink> g_sink;
+spdlog::level::level_enum g_level = spdlog::level::info;
+std::string g_pattern = "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%v\"";
+
+std::shared_ptr<spdlog::sinks::sink> Sink() {
+  if (!g_sink) g_sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  return g_sink;
+}
+
+}  // namespace
+
+Status SetupLogging(const std::string& level, const std::string& format) {
+  spdlog::level::level_enum lvl;
+  if (level == "debug") {
+    lvl = spdlog::level::debug;
+  } else if (level == "info") {
+    lvl = spdlog::level::info;
+  } else if (level == "warn") {
+    lvl = spdlog::level::warn;
+  } else if (level == "error") {
+    lvl = spdlog::level::err;
+  } else {
+    return Error{"log level must be one of debug, info, warn, error, found \"" + level + "\""};
+  }
+  std::string pattern;
+  if (format == "logfmt") {
+    pattern = "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%v\"";
+  } else if (format == "json") {
+    pattern = R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})";
+  } else {
+    return Error{"log format must be logfmt or json, found \"" + format + "\""};
+  }
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_level = lvl;
+  g_pattern = pattern;
+  Sink()->set_pattern(g_pattern);
+  spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) {
+    l->set_level(g_level);
+  });
+  return Ok{};
+}
+
+std::shared_ptr<spdlog::logger> Logger(const std::string& component) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (auto existing = spdlog::get(component)) return existing;
+  auto logger = std::make_shared<spdlog::logger>(component, Sink());
+  Sink()->set_pattern(g_pattern);
+  logger->set_level(g_level);
+  spdlog::register_logger(logger);
+  return logger;
+}
+
+void FaultLog::Report(const std::string& key, const std::string& error) {
+  std::string previous;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = last_.find(key);
+    previous = it == last_.end() ? std::string() : it->second;
+    if (it != last_.end() && previous == error) return;
+    if (it == last_.end() && error.empty()) {
+      last_[key] = "";
+      return;
+    }
+    last_[key] = error;
+  }
+  if (error.empty()) {
+    Logger(component_)->info("recovered target={} previous_error=\"{}\"", key, previous);
+  } else {
+    Logger(component_)->warn("failing target={} error=\"{}\"", key, error);
+  }
+}
+
+}  // namespace flinkha

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs everything the project needs from Debian 12's packages (run as root, or with sudo).
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+
+BUILD_PKGS=(build-essential cmake pkg-config git clang-format
+  prometheus-cpp-dev libcpp-httplib-dev libzookeeper-mt-dev libyaml-cpp-dev libspdlog-dev
+  nlohmann-json3-dev catch2 libssl-dev libsystemd-dev libcrypt-dev)
+# The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
+RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
+  libcurator-client-java curl procps)
+# Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks.
+TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
+  apache2-utils systemd dpkg-dev file)
+
+want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  # Debian's prometheus/alertmanager/zookeeper packages would start services where an init
+  # system runs; the tests start their own servers on free ports instead.
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+    $SUDO chmod +x /usr/sbin/policy-rc.d
+    trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+echo "setup: all packages present"

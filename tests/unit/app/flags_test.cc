@@ -1,0 +1,50 @@
+// Table tests for flag parsing.
+#include "app/flags.h"
+
+#include <catch2/catch.hpp>
+
+namespace flinkha {
+namespace {
+
+TEST_CASE("ParseFlags accepts both --name=value and --name value", "[app]") {
+  auto f = ParseFlags({"--config.file=/etc/x.yml", "--web.listen-address", "127.0.0.1:0",
+                       "--config.check", "--log.format=json"});
+  REQUIRE(f.ok());
+  CHECK(f->config_file == "/etc/x.yml");
+  CHECK(f->listen_address == "127.0.0.1:0");
+  CHECK(f->config_check);
+  CHECK(f->log_format == "json");
+  CHECK(f->command == "serve");
+}
+
+TEST_CASE("ParseFlags takes the status command", "[app]") {
+  auto f = ParseFlags({"status", "--status.timeout=3"});
+  REQUIRE(f.ok());
+  CHECK(f->command == "status");
+  CHECK(f->status_timeout_seconds == 3);
+}
+
+TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--nope"}, "unknown flag --nope (see --help)"},
+      {{"--config.file"}, "--config.file: missing value"},
+      {{"run"}, "unknown command \"run\", expected serve or status"},
+      {{"status", "serve"}, "unexpected argument \"serve\""},
+      {{"--version=maybe"}, "--version: expected true or false, found \"maybe\""},
+      {{"--status.timeout=0"}, "--status.timeout: expected a positive number of seconds, found \"0\""},
+      {{"--web.telemetry-path=metrics"},
+       "--web.telemetry-path: expected a path starting with /, found \"metrics\""},
+  };
+  for (const auto& tc : cases) {
+    auto f = ParseFlags(tc.args);
+    REQUIRE_FALSE(f.ok());
+    CHECK(f.error().message == tc.message);
+  }
+}
+
+}  // namespace
+}  // namespace flinkha
