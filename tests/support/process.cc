@@ -1,0 +1,187 @@
+// Test support implementation (POSIX).
+#include "support/process.h"
+
+#include <fcntl.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace flinkha::testing {
+
+Subprocess::Subprocess(std::vector<std::string> argv, std::string log_path,
+                       std::map<std::string, std::string> extra_env)
+    : log_path_(std::move(log_path)) {
+  int in[2];
+  if (pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_);
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    if (!extra_env.count(kv.substr(0, kv.find('=')))) env.push_back(kv);
+  }
+  for (const auto& [k, v] : extra_env) env.push_back(k + "=" + v);
+  std::vector<char*> cargv, cenv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  for (auto& e : env) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(in[0], 0);
+    dup2(log_fd, 1);
+    dup2(log_fd, 2);
+    setpgid(0, 0);  // its own group, so Signal() reaches its children (e.g. a JVM's)
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execvpe(cargv[0], cargv.data(), cenv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(log_fd);
+  stdin_fd_ = in[1];
+}
+
+Subprocess::~Subprocess() {
+  if (pid_ > 0 && !status_) {
+    kill(-pid_, SIGKILL);
+    kill(pid_, SIGKILL);
+    (void)Wait(std::chrono::seconds(10));
+  }
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+}
+
+bool Subprocess::running() {
+  if (status_) return false;
+  return !Wait(std::chrono::milliseconds(0)).has_value();
+}
+
+void Subprocess::Signal(int sig) {
+  if (pid_ > 0 && !status_) kill(pid_, sig);
+}
+
+std::optional<int> Subprocess::Wait(std::chrono::milliseconds timeout) {
+  if (status_) return status_;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int st = 0;
+    pid_t r = waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+      status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      kill(-pid_, SIGKILL);  // leftovers of its process group
+      return status_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+int Subprocess::Stop(std::chrono::milliseconds timeout) {
+  Signal(SIGTERM);
+  if (auto st = Wait(timeout)) return *st;
+  kill(-pid_, SIGKILL);
+  kill(pid_, SIGKILL);
+  return Wait(std::chrono::seconds(10)).value_or(-1);
+}
+
+void Subprocess::WriteStdin(const std::string& text) {
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = write(stdin_fd_, text.data() + off, text.size() - off);
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+std::string Subprocess::Log() const { return ReadFile(log_path_); }
+
+bool Subprocess::WaitForLog(const std::string& text, std::chrono::milliseconds timeout,
+                            size_t from) {
+  return Eventually([&] { return Log().find(text, from) != std::string::npos; }, timeout);
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    throw std::runtime_error("bind failed");
+  }
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/flinkha-test-XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+HttpResult HttpGet(const std::string& host, int port, const std::string& path,
+                   std::chrono::milliseconds timeout) {
+  httplib::Client c(host, port);
+  c.set_connection_timeout(timeout);
+  c.set_read_timeout(timeout);
+  auto r = c.Get(path);
+  if (!r) return {0, "", httplib::to_string(r.error())};
+  return {r->status, r->body, ""};
+}
+
+HttpResult HttpPost(const std::string& host, int port, const std::string& path,
+                    const std::string& body) {
+  httplib::Client c(host, port);
+  c.set_connection_timeout(std::chrono::seconds(5));
+  c.set_read_timeout(std::chrono::seconds(10));
+  auto r = c.Post(path, body, "text/plain");
+  if (!r) return {0, "", httplib::to_string(r.error())};
+  return {r->status, r->body, ""};
+}
+
+bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << content;
+}
+
+}  // namespace flinkha::testing
