@@ -1,4 +1,5 @@
-// flink-ha-exporter: flags, config, sources, HTTP server, signal loop; shut down in reverse.
+// flink-ha-exporter: flags, config, sources, HTTP server, signal loop; shut
+// down in reverse.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -57,9 +58,10 @@ int main(int argc, char** argv) {
 
   if (flags->command == "status") {
     bool healthy = false;
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(flags->status_timeout_seconds);
-    while (!AllSourcesReported(*store.Get()) && std::chrono::steady_clock::now() < deadline) {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::seconds(flags->status_timeout_seconds);
+    while (!AllSourcesReported(*store.Get()) &&
+           std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::cout << HumanReport(*store.Get(), &healthy);
@@ -67,16 +69,19 @@ int main(int argc, char** argv) {
     return healthy ? 0 : 1;
   }
 
-  HttpServer server(&store, ServerOptions{listen, flags->telemetry_path, flags->web_config_file,
+  HttpServer server(&store, ServerOptions{listen, flags->telemetry_path,
+                                          flags->web_config_file,
                                           [&app] { return app.Reload(); }});
   if (auto st = server.Start(); !st.ok()) {
     Logger("main")->critical("{}", st.error().message);
     app.Stop();
     return 1;
   }
-  SdNotifier notifier(&store);  // READY=1 once sources reported; WATCHDOG=1 while serving
+  SdNotifier notifier(
+      &store);  // READY=1 once sources reported; WATCHDOG=1 while serving
 
-  // 4. Serve until SIGTERM/SIGINT; SIGHUP reloads (a bad config changes nothing).
+  // 4. Serve until SIGTERM/SIGINT; SIGHUP reloads (a bad config changes
+  // nothing).
   for (;;) {
     if (WaitForSignal() == SignalAction::kStop) break;
     notifier.Reloading();

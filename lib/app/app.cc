@@ -19,7 +19,8 @@ std::vector<std::string> ExpectedSources(const ClusterConfig& cluster) {
   if (cluster.checkpoints) ids.push_back("checkpoints");
   if (cluster.zookeeper) {
     ids.push_back("zookeeper");
-    if (cluster.zookeeper->four_letter_words != "off") ids.push_back("zookeeper_health");
+    if (cluster.zookeeper->four_letter_words != "off")
+      ids.push_back("zookeeper_health");
   }
   for (const auto& o : cluster.output) ids.push_back("output/" + o.path);
   return ids;
@@ -43,8 +44,9 @@ void App::Start(ConfigPtr config) {
 void App::StartLocked(ConfigPtr config) {
   config_ = std::move(config);
   const auto now = std::chrono::system_clock::now();
-  // Publish the cluster configs first so collectors and /ready know what to expect; keep the
-  // state of clusters that survive a reload (HA counters, timelines), drop the others.
+  // Publish the cluster configs first so collectors and /ready know what to
+  // expect; keep the state of clusters that survive a reload (HA counters,
+  // timelines), drop the others.
   store_->Update([&](Snapshot& s) {
     std::set<std::string> names;
     for (const auto& c : config_->clusters) {
@@ -57,7 +59,8 @@ void App::StartLocked(ConfigPtr config) {
         expected.insert(id);
         cs.sources.try_emplace(id);
       }
-      std::erase_if(cs.sources, [&](const auto& kv) { return !expected.count(kv.first); });
+      std::erase_if(cs.sources,
+                    [&](const auto& kv) { return !expected.count(kv.first); });
       std::erase_if(cs.jobmanagers, [&](const auto& kv) {
         for (const auto& jm : c.jobmanagers) {
           if (jm.name == kv.first) return false;
@@ -75,15 +78,18 @@ void App::StartLocked(ConfigPtr config) {
         cs.zookeeper_servers.clear();
       }
     }
-    std::erase_if(s.clusters, [&](const auto& kv) { return !names.count(kv.first); });
+    std::erase_if(s.clusters,
+                  [&](const auto& kv) { return !names.count(kv.first); });
     s.config_last_reload_success = now;
   });
   for (const auto& c : config_->clusters) {
     auto cluster = std::make_shared<const ClusterConfig>(c);
     for (const auto& jm : c.jobmanagers) {
-      sources_.push_back(std::make_unique<JobManagerPoller>(cluster, jm, store_));
+      sources_.push_back(
+          std::make_unique<JobManagerPoller>(cluster, jm, store_));
     }
-    if (c.checkpoints) sources_.push_back(std::make_unique<CheckpointPoller>(cluster, store_));
+    if (c.checkpoints)
+      sources_.push_back(std::make_unique<CheckpointPoller>(cluster, store_));
     if (c.zookeeper) {
       sources_.push_back(std::make_unique<HaWatcher>(cluster, store_));
       if (c.zookeeper->four_letter_words != "off") {
@@ -112,9 +118,11 @@ void App::Stop() {
 Status App::Reload() {
   auto loaded = LoadConfigFile(config_file_);
   if (!loaded.ok()) {
-    store_->Update([](Snapshot& s) { s.config_last_reload_successful = false; });
-    Logger("app")->error("reload rejected, keeping the running configuration: {}",
-                         loaded.error().message);
+    store_->Update(
+        [](Snapshot& s) { s.config_last_reload_successful = false; });
+    Logger("app")->error(
+        "reload rejected, keeping the running configuration: {}",
+        loaded.error().message);
     return loaded.error();
   }
   std::lock_guard<std::mutex> lock(mu_);

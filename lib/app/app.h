@@ -1,4 +1,5 @@
-// App: builds every source from a Config, swaps them on reload, stops them in reverse order.
+// App: builds every source from a Config, swaps them on reload, stops them in
+// reverse order.
 #pragma once
 
 #include <memory>
@@ -13,10 +14,12 @@
 
 namespace flinkha {
 
-// The source ids a cluster config will publish, e.g. "rest/jm-1", "zookeeper", "output/./out".
+// The source ids a cluster config will publish, e.g. "rest/jm-1", "zookeeper",
+// "output/./out".
 std::vector<std::string> ExpectedSources(const ClusterConfig& cluster);
 
-// Thread-safe: Reload() may be called from the signal loop and from HTTP handlers.
+// Thread-safe: Reload() may be called from the signal loop and from HTTP
+// handlers.
 class App {
  public:
   App(std::string config_file, StateStore* store);
@@ -25,8 +28,9 @@ class App {
   // Starts the sources for a config that was already loaded and validated.
   void Start(ConfigPtr config);
 
-  // Loads the config file again; on success restarts the sources with it, on failure keeps
-  // everything as it is. Records the outcome in the snapshot either way.
+  // Loads the config file again; on success restarts the sources with it, on
+  // failure keeps everything as it is. Records the outcome in the snapshot
+  // either way.
   Status Reload();
 
   void Stop();
@@ -41,7 +45,8 @@ class App {
   StateStore* store_;
   mutable std::mutex mu_;
   ConfigPtr config_;
-  std::vector<std::unique_ptr<Source>> sources_;  // started in order, stopped in reverse
+  std::vector<std::unique_ptr<Source>>
+      sources_;  // started in order, stopped in reverse
 };
 
 // True when every expected source of every cluster has reported at least once.

@@ -1,4 +1,5 @@
-// Flag parsing; no global flag registry, so the parser is a pure function tested by table.
+// Flag parsing; no global flag registry, so the parser is a pure function
+// tested by table.
 #include "app/flags.h"
 
 #include <charconv>
@@ -23,21 +24,24 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
       {"--web.config.file", str(&f.web_config_file)},
       {"--log.level", str(&f.log_level)},
       {"--log.format", str(&f.log_format)},
-      {"--status.timeout",
-       Setter([&f](const std::string& v) -> Status {
+      {"--status.timeout", Setter([&f](const std::string& v) -> Status {
          int n = 0;
          auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
          if (ec != std::errc() || p != v.data() + v.size() || n <= 0) {
-           return Error{"--status.timeout: expected a positive number of seconds, found \"" +
-                        v + "\""};
+           return Error{
+               "--status.timeout: expected a positive number of seconds, found "
+               "\"" +
+               v + "\""};
          }
          f.status_timeout_seconds = n;
          return Ok{};
        })},
   };
   const std::map<std::string, bool*> booleans = {
-      {"--config.check", &f.config_check}, {"--version", &f.version},
-      {"--help", &f.help}, {"-h", &f.help}};
+      {"--config.check", &f.config_check},
+      {"--version", &f.version},
+      {"--help", &f.help},
+      {"-h", &f.help}};
   bool have_command = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -59,13 +63,15 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
     }
     if (auto b = booleans.find(name); b != booleans.end()) {
       if (has_value && value != "true" && value != "false") {
-        return Error{name + ": expected true or false, found \"" + value + "\""};
+        return Error{name + ": expected true or false, found \"" + value +
+                     "\""};
       }
       *b->second = !has_value || value == "true";
       continue;
     }
     auto v = valued.find(name);
-    if (v == valued.end()) return Error{"unknown flag " + name + " (see --help)"};
+    if (v == valued.end())
+      return Error{"unknown flag " + name + " (see --help)"};
     if (!has_value) {
       if (i + 1 >= args.size()) return Error{name + ": missing value"};
       value = args[++i];
@@ -73,8 +79,9 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
     if (auto st = v->second(value); !st.ok()) return st.error();
   }
   if (f.telemetry_path.empty() || f.telemetry_path.front() != '/') {
-    return Error{"--web.telemetry-path: expected a path starting with /, found \"" +
-                 f.telemetry_path + "\""};
+    return Error{
+        "--web.telemetry-path: expected a path starting with /, found \"" +
+        f.telemetry_path + "\""};
   }
   return f;
 }

@@ -1,4 +1,5 @@
-// Command-line flags in the Prometheus exporter style (--config.file, --web.listen-address, ...).
+// Command-line flags in the Prometheus exporter style (--config.file,
+// --web.listen-address, ...).
 #pragma once
 
 #include <string>
@@ -19,7 +20,8 @@ struct Flags {
   std::string web_config_file;
   std::string log_level;   // overrides the config file when set
   std::string log_format;  // overrides the config file when set
-  int status_timeout_seconds = 15;  // `status`: how long to wait for every source
+  int status_timeout_seconds =
+      15;  // `status`: how long to wait for every source
 };
 
 // Accepts --name=value and --name value; the first bare word is the command.

@@ -7,7 +7,8 @@
 
 namespace flinkha {
 
-// Plain text, one section per cluster; returns true in *healthy when nothing needs attention.
+// Plain text, one section per cluster; returns true in *healthy when nothing
+// needs attention.
 std::string HumanReport(const Snapshot& snapshot, bool* healthy);
 
 }  // namespace flinkha

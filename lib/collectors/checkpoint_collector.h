@@ -1,4 +1,5 @@
-// Per-job checkpoint metrics: counts, last completed/failed/restored checkpoint, interval.
+// Per-job checkpoint metrics: counts, last completed/failed/restored
+// checkpoint, interval.
 #pragma once
 
 #include "collectors/collector.h"

@@ -1,4 +1,5 @@
-// Cluster-wide metrics from the preferred JobManager: TaskManagers, slots, jobs by state.
+// Cluster-wide metrics from the preferred JobManager: TaskManagers, slots, jobs
+// by state.
 #include "collectors/cluster_collector.h"
 
 #include <map>
@@ -7,21 +8,28 @@
 
 namespace flinkha {
 
-void ClusterCollector::Collect(const Snapshot& snapshot,
-                               std::vector<prometheus::MetricFamily>* out) const {
-  auto tms = Gauge("flinkha_taskmanagers",
-                   "TaskManagers registered with the ResourceManager (GET /overview of the "
-                   "leading or first healthy JobManager). Refreshed every poll interval.");
-  auto slots = Gauge("flinkha_task_slots", "Task slots in the cluster (GET /overview).");
-  auto avail = Gauge("flinkha_task_slots_available", "Free task slots (GET /overview).");
-  auto jobs = Gauge("flinkha_jobs",
-                    "Jobs by state (GET /jobs/overview of the leading or first healthy "
-                    "JobManager).");
-  auto expected = Gauge("flinkha_taskmanagers_expected",
-                        "TaskManagers the operator expects (expected_taskmanagers in the "
-                        "configuration).");
-  auto source = Gauge("flinkha_cluster_data_jobmanager",
-                      "Which JobManager the cluster-level series come from; 1 for that one.");
+void ClusterCollector::Collect(
+    const Snapshot& snapshot,
+    std::vector<prometheus::MetricFamily>* out) const {
+  auto tms = Gauge(
+      "flinkha_taskmanagers",
+      "TaskManagers registered with the ResourceManager (GET /overview of the "
+      "leading or first healthy JobManager). Refreshed every poll interval.");
+  auto slots =
+      Gauge("flinkha_task_slots", "Task slots in the cluster (GET /overview).");
+  auto avail =
+      Gauge("flinkha_task_slots_available", "Free task slots (GET /overview).");
+  auto jobs =
+      Gauge("flinkha_jobs",
+            "Jobs by state (GET /jobs/overview of the leading or first healthy "
+            "JobManager).");
+  auto expected =
+      Gauge("flinkha_taskmanagers_expected",
+            "TaskManagers the operator expects (expected_taskmanagers in the "
+            "configuration).");
+  auto source = Gauge(
+      "flinkha_cluster_data_jobmanager",
+      "Which JobManager the cluster-level series come from; 1 for that one.");
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     Labels l{{"flink_cluster", cluster_name}};
     if (cluster.config && cluster.config->expected_taskmanagers > 0) {

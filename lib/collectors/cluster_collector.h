@@ -1,4 +1,5 @@
-// Cluster-wide metrics from the preferred JobManager: TaskManagers, slots, jobs by state.
+// Cluster-wide metrics from the preferred JobManager: TaskManagers, slots, jobs
+// by state.
 #pragma once
 
 #include "collectors/collector.h"

@@ -28,8 +28,9 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   return c;
 }
 
-std::string RenderMetrics(const std::vector<std::unique_ptr<Collector>>& collectors,
-                          const Snapshot& snapshot) {
+std::string RenderMetrics(
+    const std::vector<std::unique_ptr<Collector>>& collectors,
+    const Snapshot& snapshot) {
   std::vector<prometheus::MetricFamily> families;
   families.reserve(64);
   for (const auto& c : collectors) c->Collect(snapshot, &families);

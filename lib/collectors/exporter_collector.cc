@@ -1,39 +1,48 @@
-// Metrics about the exporter itself: build info, per-source health, config reloads.
+// Metrics about the exporter itself: build info, per-source health, config
+// reloads.
 #include "collectors/exporter_collector.h"
 
 #include "collectors/family.h"
 
 namespace flinkha {
 
-void ExporterCollector::Collect(const Snapshot& snapshot,
-                                std::vector<prometheus::MetricFamily>* out) const {
+void ExporterCollector::Collect(
+    const Snapshot& snapshot,
+    std::vector<prometheus::MetricFamily>* out) const {
   Gauge("flinkha_build_info",
         "Build information of flink-ha-exporter; constant 1.")
-      .Add({{"version", FLINKHA_VERSION}, {"revision", FLINKHA_REVISION},
+      .Add({{"version", FLINKHA_VERSION},
+            {"revision", FLINKHA_REVISION},
             {"compiler", "g++ " __VERSION__}},
            1)
       .AppendTo(out);
-  Gauge("flinkha_start_time_seconds", "Start time of the exporter process, seconds since epoch.")
+  Gauge("flinkha_start_time_seconds",
+        "Start time of the exporter process, seconds since epoch.")
       .Add({}, ToUnixSeconds(snapshot.started_at))
       .AppendTo(out);
   Gauge("flinkha_config_last_reload_successful",
-        "Whether the last configuration reload succeeded (1) or was rejected (0).")
+        "Whether the last configuration reload succeeded (1) or was rejected "
+        "(0).")
       .Add({}, snapshot.config_last_reload_successful ? 1 : 0)
       .AppendTo(out);
-  auto reload_ts = Gauge("flinkha_config_last_reload_success_timestamp_seconds",
-                         "Time of the last successful configuration load, seconds since epoch.");
+  auto reload_ts = Gauge(
+      "flinkha_config_last_reload_success_timestamp_seconds",
+      "Time of the last successful configuration load, seconds since epoch.");
   if (snapshot.config_last_reload_success) {
     reload_ts.Add({}, ToUnixSeconds(*snapshot.config_last_reload_success));
   }
   reload_ts.AppendTo(out);
 
   auto up = Gauge("flinkha_source_up",
-                  "Whether the last attempt of this source (REST poller, ZooKeeper watcher, "
+                  "Whether the last attempt of this source (REST poller, "
+                  "ZooKeeper watcher, "
                   "output watcher, ...) succeeded.");
   auto last = Gauge("flinkha_source_last_success_timestamp_seconds",
-                    "Time of the last successful attempt of this source, seconds since epoch.");
-  auto errors = Counter("flinkha_source_errors_total",
-                        "Failed attempts of this source since the exporter started.");
+                    "Time of the last successful attempt of this source, "
+                    "seconds since epoch.");
+  auto errors =
+      Counter("flinkha_source_errors_total",
+              "Failed attempts of this source since the exporter started.");
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     for (const auto& [source, st] : cluster.sources) {
       Labels l{{"flink_cluster", cluster_name}, {"source", source}};

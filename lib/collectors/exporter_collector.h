@@ -1,4 +1,5 @@
-// Metrics about the exporter itself: build info, per-source health, config reloads.
+// Metrics about the exporter itself: build info, per-source health, config
+// reloads.
 #pragma once
 
 #include "collectors/collector.h"

@@ -3,7 +3,8 @@
 
 namespace flinkha {
 
-FamilyBuilder::FamilyBuilder(std::string name, std::string help, prometheus::MetricType type) {
+FamilyBuilder::FamilyBuilder(std::string name, std::string help,
+                             prometheus::MetricType type) {
   family_.name = std::move(name);
   family_.help = std::move(help);
   family_.type = type;

@@ -1,4 +1,5 @@
-// FamilyBuilder: builds one prometheus::MetricFamily with consistent labels and types.
+// FamilyBuilder: builds one prometheus::MetricFamily with consistent labels and
+// types.
 #pragma once
 
 #include <prometheus/metric_family.h>
@@ -16,9 +17,11 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class FamilyBuilder {
  public:
-  FamilyBuilder(std::string name, std::string help, prometheus::MetricType type);
+  FamilyBuilder(std::string name, std::string help,
+                prometheus::MetricType type);
 
-  // Adds one sample. Gauges and counters only; NaN is allowed (an unknown value).
+  // Adds one sample. Gauges and counters only; NaN is allowed (an unknown
+  // value).
   FamilyBuilder& Add(const Labels& labels, double value);
 
   // Moves the family into out when it has samples.
@@ -29,14 +32,18 @@ class FamilyBuilder {
 };
 
 inline FamilyBuilder Gauge(std::string name, std::string help) {
-  return FamilyBuilder(std::move(name), std::move(help), prometheus::MetricType::Gauge);
+  return FamilyBuilder(std::move(name), std::move(help),
+                       prometheus::MetricType::Gauge);
 }
 inline FamilyBuilder Counter(std::string name, std::string help) {
-  return FamilyBuilder(std::move(name), std::move(help), prometheus::MetricType::Counter);
+  return FamilyBuilder(std::move(name), std::move(help),
+                       prometheus::MetricType::Counter);
 }
 
 // Seconds since the Unix epoch, for *_timestamp_seconds series.
 double ToUnixSeconds(TimePoint t);
-inline double MillisToSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+inline double MillisToSeconds(int64_t ms) {
+  return static_cast<double>(ms) / 1000.0;
+}
 
 }  // namespace flinkha

@@ -1,4 +1,5 @@
-// HA metrics from ZooKeeper: leaders per component, contenders, failovers, split brain.
+// HA metrics from ZooKeeper: leaders per component, contenders, failovers,
+// split brain.
 #include "collectors/ha_collector.h"
 
 #include "collectors/family.h"
@@ -6,7 +7,7 @@
 namespace flinkha {
 
 void HaCollector::Collect(const Snapshot& snapshot,
-                   std::vector<prometheus::MetricFamily>* out) const {
+                          std::vector<prometheus::MetricFamily>* out) const {
   (void)snapshot;
   (void)out;  // TODO(owner of this concern): implement.
 }

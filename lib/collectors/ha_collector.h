@@ -1,4 +1,5 @@
-// HA metrics from ZooKeeper: leaders per component, contenders, failovers, split brain.
+// HA metrics from ZooKeeper: leaders per component, contenders, failovers,
+// split brain.
 #pragma once
 
 #include "collectors/collector.h"

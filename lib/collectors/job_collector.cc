@@ -1,4 +1,5 @@
-// Per-job metrics from /jobs/overview: state (one series per state), start time.
+// Per-job metrics from /jobs/overview: state (one series per state), start
+// time.
 #include "collectors/job_collector.h"
 
 #include "collectors/family.h"
@@ -7,30 +8,38 @@ namespace flinkha {
 
 void JobCollector::Collect(const Snapshot& snapshot,
                            std::vector<prometheus::MetricFamily>* out) const {
-  auto state = Gauge("flinkha_job_state",
-                     "Current state of the job: 1 for the state it is in, 0 for the others "
-                     "(GET /jobs/overview). Refreshed every poll interval.");
-  auto start = Gauge("flinkha_job_start_time_seconds",
-                     "Start time of the job, seconds since epoch (GET /jobs/overview).");
+  auto state = Gauge(
+      "flinkha_job_state",
+      "Current state of the job: 1 for the state it is in, 0 for the others "
+      "(GET /jobs/overview). Refreshed every poll interval.");
+  auto start =
+      Gauge("flinkha_job_start_time_seconds",
+            "Start time of the job, seconds since epoch (GET /jobs/overview).");
   auto modified = Gauge("flinkha_job_last_modification_timestamp_seconds",
-                        "Last state change of the job, seconds since epoch (GET /jobs/overview).");
-  auto restarts = Gauge("flinkha_job_restarts",
-                        "Restarts of the job as counted by its current JobMaster (job metric "
-                        "numRestarts); restarts from zero after a JobManager failover.");
+                        "Last state change of the job, seconds since epoch "
+                        "(GET /jobs/overview).");
+  auto restarts = Gauge(
+      "flinkha_job_restarts",
+      "Restarts of the job as counted by its current JobMaster (job metric "
+      "numRestarts); restarts from zero after a JobManager failover.");
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     const JobManagerObservation* jm = PreferredJobManager(cluster);
     if (!jm || !jm->jobs) continue;
     for (const auto& j : *jm->jobs) {
-      Labels l{{"flink_cluster", cluster_name}, {"job_id", j.id}, {"job_name", j.name}};
+      Labels l{{"flink_cluster", cluster_name},
+               {"job_id", j.id},
+               {"job_name", j.name}};
       for (const char* s : kJobStates) {
         Labels ls = l;
         ls.emplace_back("state", s);
         state.Add(ls, j.state == s ? 1 : 0);
       }
       if (j.start_time_ms > 0) start.Add(l, MillisToSeconds(j.start_time_ms));
-      if (j.last_modification_ms > 0) modified.Add(l, MillisToSeconds(j.last_modification_ms));
+      if (j.last_modification_ms > 0)
+        modified.Add(l, MillisToSeconds(j.last_modification_ms));
       auto ck = cluster.checkpoints.find(j.id);
-      if (ck != cluster.checkpoints.end() && ck->second && ck->second->num_restarts) {
+      if (ck != cluster.checkpoints.end() && ck->second &&
+          ck->second->num_restarts) {
         restarts.Add(l, static_cast<double>(*ck->second->num_restarts));
       }
     }

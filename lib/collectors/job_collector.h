@@ -1,4 +1,5 @@
-// Per-job metrics from /jobs/overview: state (one series per state), start time.
+// Per-job metrics from /jobs/overview: state (one series per state), start
+// time.
 #pragma once
 
 #include "collectors/collector.h"

@@ -1,4 +1,5 @@
-// Per-JobManager metrics: REST reachability, poll duration, version, ZooKeeper leadership.
+// Per-JobManager metrics: REST reachability, poll duration, version, ZooKeeper
+// leadership.
 #pragma once
 
 #include "collectors/collector.h"

@@ -1,12 +1,14 @@
-// Output directory metrics: finished and in-progress part files, bytes, freshness, rows.
+// Output directory metrics: finished and in-progress part files, bytes,
+// freshness, rows.
 #include "collectors/output_collector.h"
 
 #include "collectors/family.h"
 
 namespace flinkha {
 
-void OutputCollector::Collect(const Snapshot& snapshot,
-                   std::vector<prometheus::MetricFamily>* out) const {
+void OutputCollector::Collect(
+    const Snapshot& snapshot,
+    std::vector<prometheus::MetricFamily>* out) const {
   (void)snapshot;
   (void)out;  // TODO(owner of this concern): implement.
 }

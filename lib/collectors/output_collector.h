@@ -1,4 +1,5 @@
-// Output directory metrics: finished and in-progress part files, bytes, freshness, rows.
+// Output directory metrics: finished and in-progress part files, bytes,
+// freshness, rows.
 #pragma once
 
 #include "collectors/collector.h"

@@ -1,4 +1,5 @@
-// Failover recovery timeline: time until the job runs, checkpoints and writes again.
+// Failover recovery timeline: time until the job runs, checkpoints and writes
+// again.
 #pragma once
 
 #include "collectors/collector.h"

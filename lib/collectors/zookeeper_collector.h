@@ -1,4 +1,5 @@
-// ZooKeeper metrics: the exporter's session and each quorum member's health (4lw).
+// ZooKeeper metrics: the exporter's session and each quorum member's health
+// (4lw).
 #pragma once
 
 #include "collectors/collector.h"

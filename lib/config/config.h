@@ -13,13 +13,15 @@ namespace flinkha {
 
 using Duration = std::chrono::milliseconds;
 
-// Client-side TLS for Flink REST (Flink supports REST mutual TLS) and ZooKeeper.
+// Client-side TLS for Flink REST (Flink supports REST mutual TLS) and
+// ZooKeeper.
 struct TlsClientConfig {
   std::string ca_file;    // empty: system trust store
   std::string cert_file;  // client certificate for mutual TLS
   std::string key_file;
   std::string server_name;  // overrides SNI / verification name
-  bool insecure_skip_verify = false;  // must be set explicitly; logged as a warning
+  bool insecure_skip_verify =
+      false;  // must be set explicitly; logged as a warning
 };
 
 // How the exporter authenticates to Flink REST (e.g. behind a reverse proxy).
@@ -32,27 +34,30 @@ struct HttpAuthConfig {
 };
 
 struct JobManagerConfig {
-  std::string name;        // label value `jobmanager`
-  std::string url;         // how the exporter reaches it, e.g. http://localhost:8081
+  std::string name;  // label value `jobmanager`
+  std::string url;   // how the exporter reaches it, e.g. http://localhost:8081
   std::string advertised;  // host:port as it appears in ZooKeeper leader data
 };
 
 struct ZooKeeperConfig {
-  std::string quorum;              // host:port[,host:port...]
-  std::string root = "/flink";     // high-availability.zookeeper.path.root
+  std::string quorum;                   // host:port[,host:port...]
+  std::string root = "/flink";          // high-availability.zookeeper.path.root
   std::string cluster_id = "/default";  // high-availability.cluster-id
-  std::string layout = "auto";     // auto | 1.13 | 1.14 | 1.15 | 1.19 (see FLINK-FACTS.md)
+  std::string layout =
+      "auto";  // auto | 1.13 | 1.14 | 1.15 | 1.19 (see FLINK-FACTS.md)
   Duration session_timeout{10000};
-  std::string chroot;              // appended to the quorum string, optional
-  std::string auth_digest;         // "user:password" for digest auth, optional
+  std::string chroot;       // appended to the quorum string, optional
+  std::string auth_digest;  // "user:password" for digest auth, optional
   std::string four_letter_words = "auto";  // auto | srvr | mntr | off
   Duration health_interval{10000};
 };
 
 struct OutputConfig {
   std::string path;
-  std::string pattern = "*";  // glob on the file name after FileSink's hidden/in-progress prefix
-  bool count_rows = false;    // count lines of each new finished file, once per file
+  std::string pattern =
+      "*";  // glob on the file name after FileSink's hidden/in-progress prefix
+  bool count_rows =
+      false;  // count lines of each new finished file, once per file
   Duration rescan_interval{60000};  // full rescan behind inotify
 };
 
@@ -66,7 +71,7 @@ struct ClusterConfig {
   int64_t max_response_bytes = 16 * 1024 * 1024;
   HttpAuthConfig auth;
   TlsClientConfig tls;
-  bool checkpoints = true;  // poll per-job checkpoint statistics
+  bool checkpoints = true;        // poll per-job checkpoint statistics
   int expected_taskmanagers = 0;  // 0: unknown; exported for alerting
 };
 

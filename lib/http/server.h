@@ -1,4 +1,5 @@
-// The exporter's HTTP server: /metrics, /healthz, /ready, /api/v1/status, /, POST /-/reload.
+// The exporter's HTTP server: /metrics, /healthz, /ready, /api/v1/status, /,
+// POST /-/reload.
 #pragma once
 
 #include <functional>
@@ -19,12 +20,14 @@ namespace flinkha {
 struct ServerOptions {
   std::string listen = ":9879";  // [host]:port; port 0 picks a free one
   std::string telemetry_path = "/metrics";
-  std::string web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
+  std::string
+      web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
   std::function<Status()> reload;  // POST /-/reload; null disables it
 };
 
 // Splits "[host]:port" into host and port; ":9879" listens on all addresses.
-Result<std::pair<std::string, int>> ParseListenAddress(const std::string& listen);
+Result<std::pair<std::string, int>> ParseListenAddress(
+    const std::string& listen);
 
 // Owns the listening socket and its thread pool. Handlers only read the store.
 class HttpServer {
@@ -32,7 +35,8 @@ class HttpServer {
   HttpServer(StateStore* store, ServerOptions options);
   ~HttpServer();
 
-  // Binds the socket (errors are start-up errors) and serves on a background thread.
+  // Binds the socket (errors are start-up errors) and serves on a background
+  // thread.
   Status Start();
   void Stop();
   int port() const { return port_; }

@@ -1,4 +1,5 @@
-// Builds the /api/v1/status JSON from the snapshot (timestamps in RFC 3339 and epoch seconds).
+// Builds the /api/v1/status JSON from the snapshot (timestamps in RFC 3339 and
+// epoch seconds).
 #include "http/status_json.h"
 
 #include <ctime>
@@ -19,7 +20,9 @@ std::string Rfc3339(TimePoint t) {
   return buf;
 }
 
-json Time(const std::optional<TimePoint>& t) { return t ? json(Rfc3339(*t)) : json(nullptr); }
+json Time(const std::optional<TimePoint>& t) {
+  return t ? json(Rfc3339(*t)) : json(nullptr);
+}
 
 template <typename T>
 json Opt(const std::optional<T>& v) {
@@ -75,14 +78,15 @@ json Ha(const ClusterState& c) {
                       {"duration_seconds", e.duration_seconds},
                       {"detail", e.detail}});
   }
-  return {{"components", comps},
-          {"contenders", h.contenders},
-          {"failovers_total", h.failovers_total},
-          {"last_failover_duration_seconds", Opt(h.last_failover_duration_seconds)},
-          {"leaderless_seconds_total", h.leaderless_seconds_total},
-          {"leaderless_since", Time(h.leaderless_since)},
-          {"split_brain", h.split_brain},
-          {"events", events}};
+  return {
+      {"components", comps},
+      {"contenders", h.contenders},
+      {"failovers_total", h.failovers_total},
+      {"last_failover_duration_seconds", Opt(h.last_failover_duration_seconds)},
+      {"leaderless_seconds_total", h.leaderless_seconds_total},
+      {"leaderless_since", Time(h.leaderless_since)},
+      {"split_brain", h.split_brain},
+      {"events", events}};
 }
 
 json Jobs(const ClusterState& c) {
@@ -90,7 +94,9 @@ json Jobs(const ClusterState& c) {
   const JobManagerObservation* jm = PreferredJobManager(c);
   if (!jm || !jm->jobs) return out;
   for (const auto& j : *jm->jobs) {
-    json o{{"id", j.id}, {"name", j.name}, {"state", j.state},
+    json o{{"id", j.id},
+           {"name", j.name},
+           {"state", j.state},
            {"start_time_ms", j.start_time_ms}};
     auto ck = c.checkpoints.find(j.id);
     if (ck != c.checkpoints.end() && ck->second) {
@@ -102,21 +108,24 @@ json Jobs(const ClusterState& c) {
         cj["in_progress"] = k.stats->in_progress;
         cj["restored"] = k.stats->restored;
         if (k.stats->latest_failed) {
-          cj["last_failure"] = {{"id", k.stats->latest_failed->id},
-                                {"timestamp_ms", k.stats->latest_failed->failure_timestamp_ms},
-                                {"message", k.stats->latest_failed->failure_message}};
+          cj["last_failure"] = {
+              {"id", k.stats->latest_failed->id},
+              {"timestamp_ms", k.stats->latest_failed->failure_timestamp_ms},
+              {"message", k.stats->latest_failed->failure_message}};
         }
         if (k.stats->latest_restored) {
-          cj["last_restore"] = {{"id", k.stats->latest_restored->id},
-                                {"timestamp_ms", k.stats->latest_restored->restore_timestamp_ms},
-                                {"external_path", k.stats->latest_restored->external_path}};
+          cj["last_restore"] = {
+              {"id", k.stats->latest_restored->id},
+              {"timestamp_ms", k.stats->latest_restored->restore_timestamp_ms},
+              {"external_path", k.stats->latest_restored->external_path}};
         }
       }
       if (k.last_completed_ever) {
-        cj["last_completed"] = {{"id", k.last_completed_ever->id},
-                                {"timestamp_ms", k.last_completed_ever->latest_ack_timestamp_ms},
-                                {"duration_ms", k.last_completed_ever->end_to_end_duration_ms},
-                                {"size_bytes", k.last_completed_ever->checkpointed_size_bytes}};
+        cj["last_completed"] = {
+            {"id", k.last_completed_ever->id},
+            {"timestamp_ms", k.last_completed_ever->latest_ack_timestamp_ms},
+            {"duration_ms", k.last_completed_ever->end_to_end_duration_ms},
+            {"size_bytes", k.last_completed_ever->checkpointed_size_bytes}};
       }
       if (k.config) cj["interval_ms"] = k.config->interval_ms;
       if (k.num_restarts) cj["restarts"] = *k.num_restarts;
@@ -133,7 +142,10 @@ json Jobs(const ClusterState& c) {
 json StatusJson(const Snapshot& snapshot) {
   json clusters = json::array();
   for (const auto& [name, c] : snapshot.clusters) {
-    json cj{{"name", name}, {"jobmanagers", JobManagers(c)}, {"ha", Ha(c)}, {"jobs", Jobs(c)}};
+    json cj{{"name", name},
+            {"jobmanagers", JobManagers(c)},
+            {"ha", Ha(c)},
+            {"jobs", Jobs(c)}};
     if (const JobManagerObservation* jm = PreferredJobManager(c)) {
       cj["taskmanagers"] = jm->overview->taskmanagers;
       cj["task_slots"] = jm->overview->slots_total;
@@ -148,21 +160,25 @@ json StatusJson(const Snapshot& snapshot) {
     json servers = json::array();
     for (const auto& [server, h] : c.zookeeper_servers) {
       if (!h) continue;
-      servers.push_back({{"server", server}, {"up", h->up}, {"mode", h->mode},
-                         {"command", h->command_used}, {"error", h->error}});
+      servers.push_back({{"server", server},
+                         {"up", h->up},
+                         {"mode", h->mode},
+                         {"command", h->command_used},
+                         {"error", h->error}});
     }
     cj["zookeeper_servers"] = servers;
     json outputs = json::array();
     for (const auto& [path, o] : c.outputs) {
       if (!o) continue;
-      outputs.push_back({{"directory", path},
-                         {"readable", o->readable},
-                         {"finished_files", o->finished_files},
-                         {"in_progress_files", o->in_progress_files},
-                         {"bytes", o->bytes},
-                         {"last_file_timestamp_seconds", Opt(o->last_file_timestamp_seconds)},
-                         {"rows_total", Opt(o->rows_total)},
-                         {"error", o->error}});
+      outputs.push_back(
+          {{"directory", path},
+           {"readable", o->readable},
+           {"finished_files", o->finished_files},
+           {"in_progress_files", o->in_progress_files},
+           {"bytes", o->bytes},
+           {"last_file_timestamp_seconds", Opt(o->last_file_timestamp_seconds)},
+           {"rows_total", Opt(o->rows_total)},
+           {"error", o->error}});
     }
     cj["outputs"] = outputs;
     json recoveries = json::array();
@@ -185,9 +201,10 @@ json StatusJson(const Snapshot& snapshot) {
     cj["sources"] = sources;
     clusters.push_back(std::move(cj));
   }
-  return {{"started_at", Rfc3339(snapshot.started_at)},
-          {"config_last_reload_successful", snapshot.config_last_reload_successful},
-          {"clusters", clusters}};
+  return {
+      {"started_at", Rfc3339(snapshot.started_at)},
+      {"config_last_reload_successful", snapshot.config_last_reload_successful},
+      {"clusters", clusters}};
 }
 
 }  // namespace flinkha

@@ -7,6 +7,7 @@
 
 namespace flinkha {
 
-std::string StatusPage(const Snapshot& snapshot, const std::string& telemetry_path);
+std::string StatusPage(const Snapshot& snapshot,
+                       const std::string& telemetry_path);
 
 }  // namespace flinkha

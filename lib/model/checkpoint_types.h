@@ -1,4 +1,5 @@
-// Typed checkpoint statistics of one job (GET /jobs/<jid>/checkpoints[/config], numRestarts).
+// Typed checkpoint statistics of one job (GET /jobs/<jid>/checkpoints[/config],
+// numRestarts).
 #pragma once
 
 #include <cstdint>
@@ -56,7 +57,8 @@ struct CheckpointConfigInfo {
   int64_t tolerable_failed_checkpoints = 0;  // absent in old versions: 0
 };
 
-// What the exporter knows about one job's checkpoints, merged over polls (and failovers).
+// What the exporter knows about one job's checkpoints, merged over polls (and
+// failovers).
 struct JobCheckpointObservation {
   std::string job_id;
   std::string job_name;
@@ -64,7 +66,8 @@ struct JobCheckpointObservation {
   std::optional<CheckpointStats> stats;
   std::optional<CheckpointConfigInfo> config;
   std::optional<int64_t> num_restarts;
-  // Kept across a JobManager failover, when Flink's counts restart and latest.completed is null.
+  // Kept across a JobManager failover, when Flink's counts restart and
+  // latest.completed is null.
   std::optional<CompletedCheckpoint> last_completed_ever;
   std::string error;  // last poll error for this job, empty when fine
 };

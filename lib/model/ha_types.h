@@ -14,7 +14,8 @@ namespace flinkha {
 
 // Leader information Flink stores in a connection_info / <c>_lock znode.
 struct LeaderInfo {
-  std::string address;     // e.g. http://jobmanager:8081 or pekko.tcp://flink@jobmanager:6123/...
+  std::string address;     // e.g. http://jobmanager:8081 or
+                           // pekko.tcp://flink@jobmanager:6123/...
   std::string session_id;  // UUID as text, most significant half first
   bool operator==(const LeaderInfo&) const = default;
 };
@@ -23,11 +24,15 @@ struct LeaderInfo {
 struct ZkObservation {
   TimePoint at{};
   bool connected = false;
-  std::string session_state;  // connecting | connected | expired | auth_failed | closed
-  std::string layout;         // detected or configured layout: 1.13 | 1.14 | 1.15 | 1.19
-  // component (rest_server, dispatcher, resource_manager) -> leader; nullopt = no leader known.
+  std::string
+      session_state;  // connecting | connected | expired | auth_failed | closed
+  std::string
+      layout;  // detected or configured layout: 1.13 | 1.14 | 1.15 | 1.19
+  // component (rest_server, dispatcher, resource_manager) -> leader; nullopt =
+  // no leader known.
   std::map<std::string, std::optional<LeaderInfo>> components;
-  // latch ("shared" for 1.15+, else the component) -> number of contending processes.
+  // latch ("shared" for 1.15+, else the component) -> number of contending
+  // processes.
   std::map<std::string, int> contenders;
   // job id -> JobMaster leader.
   std::map<std::string, std::optional<LeaderInfo>> job_leaders;
@@ -39,7 +44,8 @@ struct ZkObservation {
 // One event of the HA timeline.
 struct HaEvent {
   TimePoint at{};
-  std::string kind;       // leader_elected | leader_lost | leader_changed | failover | split_brain | ...
+  std::string kind;  // leader_elected | leader_lost | leader_changed | failover
+                     // | split_brain | ...
   std::string component;  // empty for cluster-wide events
   std::string from;       // configured JobManager name or address
   std::string to;
@@ -50,12 +56,14 @@ struct HaEvent {
 struct ComponentLeadership {
   bool known = false;
   LeaderInfo leader;
-  std::string jobmanager;  // configured JobManager name matching leader.address, "" if none
+  std::string jobmanager;  // configured JobManager name matching
+                           // leader.address, "" if none
   uint64_t changes_total = 0;
   std::optional<TimePoint> last_change;
 };
 
-// The HA picture of one cluster, derived purely from a sequence of ZkObservations.
+// The HA picture of one cluster, derived purely from a sequence of
+// ZkObservations.
 struct HaState {
   std::map<std::string, ComponentLeadership> components;
   std::map<std::string, int> contenders;

@@ -10,13 +10,20 @@ bool IsTerminalJobState(const std::string& state) {
 
 const char* RestFaultName(RestFault fault) {
   switch (fault) {
-    case RestFault::kNone: return "none";
-    case RestFault::kConnect: return "connect";
-    case RestFault::kTimeout: return "timeout";
-    case RestFault::kHttpStatus: return "http_status";
-    case RestFault::kLeaderElection: return "leader_election";
-    case RestFault::kParse: return "parse";
-    case RestFault::kTooLarge: return "too_large";
+    case RestFault::kNone:
+      return "none";
+    case RestFault::kConnect:
+      return "connect";
+    case RestFault::kTimeout:
+      return "timeout";
+    case RestFault::kHttpStatus:
+      return "http_status";
+    case RestFault::kLeaderElection:
+      return "leader_election";
+    case RestFault::kParse:
+      return "parse";
+    case RestFault::kTooLarge:
+      return "too_large";
   }
   return "unknown";
 }

@@ -1,4 +1,5 @@
-// Typed results of Flink's JobManager REST API (see shared FLINK-FACTS.md for field meanings).
+// Typed results of Flink's JobManager REST API (see shared FLINK-FACTS.md for
+// field meanings).
 #pragma once
 
 #include <chrono>
@@ -49,14 +50,16 @@ struct TaskManagerSummary {
   std::string path;
   int64_t slots_number = 0;
   int64_t free_slots = 0;
-  int64_t last_heartbeat_ms = 0;  // `timeSinceLastHeartbeat` is an epoch timestamp in ms
+  int64_t last_heartbeat_ms =
+      0;  // `timeSinceLastHeartbeat` is an epoch timestamp in ms
   int64_t cpu_cores = 0;
   int64_t physical_memory_bytes = 0;
 };
 
 inline constexpr const char* kJobStates[] = {
-    "INITIALIZING", "CREATED",  "RUNNING",  "FAILING",   "FAILED",      "CANCELLING",
-    "CANCELED",     "FINISHED", "RESTARTING", "SUSPENDED", "RECONCILING"};
+    "INITIALIZING", "CREATED",    "RUNNING",    "FAILING",
+    "FAILED",       "CANCELLING", "CANCELED",   "FINISHED",
+    "RESTARTING",   "SUSPENDED",  "RECONCILING"};
 
 // Terminal job states: no checkpoints are polled for these.
 bool IsTerminalJobState(const std::string& state);
@@ -67,7 +70,8 @@ enum class RestFault {
   kConnect,         // connection refused / DNS / TLS handshake
   kTimeout,         // no complete answer within request_timeout
   kHttpStatus,      // unexpected HTTP status
-  kLeaderElection,  // 503 "ongoing leader election": endpoint alive, no leader known
+  kLeaderElection,  // 503 "ongoing leader election": endpoint alive, no leader
+                    // known
   kParse,           // body is not the JSON we expect
   kTooLarge,        // body exceeds max_response_bytes
 };
@@ -76,9 +80,10 @@ const char* RestFaultName(RestFault fault);
 // The outcome of one poll of one JobManager's REST endpoint.
 struct JobManagerObservation {
   TimePoint at{};
-  bool up = false;  // answered as a Flink REST endpoint (200, or 503 during election)
+  bool up =
+      false;  // answered as a Flink REST endpoint (200, or 503 during election)
   RestFault fault = RestFault::kNone;
-  std::string error;  // empty when the poll fully succeeded
+  std::string error;            // empty when the poll fully succeeded
   double duration_seconds = 0;  // wall time of the whole poll
   std::optional<FlinkConfigInfo> config;
   std::optional<ClusterOverview> overview;

@@ -1,4 +1,5 @@
-// ClusterState and Snapshot: the immutable picture every collector and endpoint reads.
+// ClusterState and Snapshot: the immutable picture every collector and endpoint
+// reads.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,8 @@ struct SourceStatus {
   std::string last_error;
 };
 
-// One recovery after a failover: how long until the job runs, checkpoints and writes again.
+// One recovery after a failover: how long until the job runs, checkpoints and
+// writes again.
 struct RecoveryTimeline {
   TimePoint failover_at{};
   std::string trigger;  // "zookeeper" or "rest"
@@ -35,19 +37,26 @@ struct RecoveryTimeline {
   std::optional<double> output_seconds;
 };
 
-// Everything known about one Flink cluster. Shared pointers make copies cheap: a source swaps
-// in a new observation, everything else is shared with the previous snapshot.
+// Everything known about one Flink cluster. Shared pointers make copies cheap:
+// a source swaps in a new observation, everything else is shared with the
+// previous snapshot.
 struct ClusterState {
   std::string name;
   std::shared_ptr<const ClusterConfig> config;
-  std::map<std::string, std::shared_ptr<const JobManagerObservation>> jobmanagers;  // by name
-  std::map<std::string, std::shared_ptr<const JobCheckpointObservation>> checkpoints;  // job id
-  std::shared_ptr<const ZkObservation> zookeeper;  // null when not configured / not yet read
+  std::map<std::string, std::shared_ptr<const JobManagerObservation>>
+      jobmanagers;  // by name
+  std::map<std::string, std::shared_ptr<const JobCheckpointObservation>>
+      checkpoints;  // job id
+  std::shared_ptr<const ZkObservation>
+      zookeeper;  // null when not configured / not yet read
   std::shared_ptr<const HaState> ha;
-  std::map<std::string, std::shared_ptr<const ZkServerHealth>> zookeeper_servers;  // by server
-  std::map<std::string, std::shared_ptr<const OutputObservation>> outputs;  // by path
+  std::map<std::string, std::shared_ptr<const ZkServerHealth>>
+      zookeeper_servers;  // by server
+  std::map<std::string, std::shared_ptr<const OutputObservation>>
+      outputs;                               // by path
   std::vector<RecoveryTimeline> recoveries;  // newest last, bounded
-  std::map<std::string, SourceStatus> sources;  // by source id, e.g. "rest/jm-1"
+  std::map<std::string, SourceStatus>
+      sources;  // by source id, e.g. "rest/jm-1"
 };
 
 struct Snapshot {
@@ -59,14 +68,17 @@ struct Snapshot {
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
-// The healthy JobManager whose cluster-level data (overview, jobs, TaskManagers) is exported:
-// the REST leader when ZooKeeper names one, otherwise the first up one in config order.
-// Returns null when none is up with data.
+// The healthy JobManager whose cluster-level data (overview, jobs,
+// TaskManagers) is exported: the REST leader when ZooKeeper names one,
+// otherwise the first up one in config order. Returns null when none is up with
+// data.
 const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
                                                  std::string* name = nullptr);
 
-// Name of the configured JobManager whose `advertised` host:port matches a leader address
-// (http://host:port or pekko/akka.tcp://flink@host:port/...). Empty when none matches.
-std::string MatchJobManager(const ClusterConfig& config, const std::string& leader_address);
+// Name of the configured JobManager whose `advertised` host:port matches a
+// leader address (http://host:port or pekko/akka.tcp://flink@host:port/...).
+// Empty when none matches.
+std::string MatchJobManager(const ClusterConfig& config,
+                            const std::string& leader_address);
 
 }  // namespace flinkha

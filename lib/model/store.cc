@@ -33,8 +33,8 @@ void StateStore::UpdateCluster(const std::string& cluster,
   });
 }
 
-void RecordSourceAttempt(ClusterState& cluster, const std::string& source, TimePoint now,
-                         const std::string& error) {
+void RecordSourceAttempt(ClusterState& cluster, const std::string& source,
+                         TimePoint now, const std::string& error) {
   SourceStatus& st = cluster.sources[source];
   st.reported = true;
   st.up = error.empty();

@@ -1,4 +1,5 @@
-// StateStore: holds the current Snapshot; writers copy-modify-swap, readers never block writers.
+// StateStore: holds the current Snapshot; writers copy-modify-swap, readers
+// never block writers.
 #pragma once
 
 #include <functional>
@@ -16,20 +17,24 @@ class StateStore {
 
   SnapshotPtr Get() const;
 
-  // Applies fn to a copy of the named cluster (created if absent) and publishes the result.
-  void UpdateCluster(const std::string& cluster, const std::function<void(ClusterState&)>& fn);
+  // Applies fn to a copy of the named cluster (created if absent) and publishes
+  // the result.
+  void UpdateCluster(const std::string& cluster,
+                     const std::function<void(ClusterState&)>& fn);
 
   // Applies fn to a copy of the whole snapshot and publishes it.
   void Update(const std::function<void(Snapshot&)>& fn);
 
  private:
-  mutable std::mutex read_mu_;  // guards current_ (std::atomic<shared_ptr> is C++20 but slow)
-  std::mutex write_mu_;         // serializes writers so no update is lost
+  mutable std::mutex
+      read_mu_;  // guards current_ (std::atomic<shared_ptr> is C++20 but slow)
+  std::mutex write_mu_;  // serializes writers so no update is lost
   SnapshotPtr current_;
 };
 
-// Records one attempt of a source in the cluster state (for source_* metrics and /ready).
-void RecordSourceAttempt(ClusterState& cluster, const std::string& source, TimePoint now,
-                         const std::string& error);
+// Records one attempt of a source in the cluster state (for source_* metrics
+// and /ready).
+void RecordSourceAttempt(ClusterState& cluster, const std::string& source,
+                         TimePoint now, const std::string& error);
 
 }  // namespace flinkha

@@ -13,9 +13,9 @@ namespace flinkha {
 struct ZkServerHealth {
   std::string server;  // host:port as configured
   TimePoint at{};
-  bool up = false;     // answered srvr (or ruok/mntr)
-  std::string mode;    // leader | follower | standalone | observer | "" unknown
-  std::string command_used;  // srvr | mntr | ruok
+  bool up = false;   // answered srvr (or ruok/mntr)
+  std::string mode;  // leader | follower | standalone | observer | "" unknown
+  std::string command_used;                      // srvr | mntr | ruok
   std::map<std::string, bool> commands_allowed;  // command -> whitelisted
   std::optional<double> latency_min_seconds;
   std::optional<double> latency_avg_seconds;

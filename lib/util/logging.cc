@@ -9,7 +9,8 @@ namespace {
 std::mutex g_mu;
 std::shared_ptr<spdlog::sinks::sink> g_sink;
 spdlog::level::level_enum g_level = spdlog::level::info;
-std::string g_pattern = "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%v\"";
+std::string g_pattern =
+    "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%v\"";
 
 std::shared_ptr<spdlog::sinks::sink> Sink() {
   if (!g_sink) g_sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -29,13 +30,15 @@ Status SetupLogging(const std::string& level, const std::string& format) {
   } else if (level == "error") {
     lvl = spdlog::level::err;
   } else {
-    return Error{"log level must be one of debug, info, warn, error, found \"" + level + "\""};
+    return Error{"log level must be one of debug, info, warn, error, found \"" +
+                 level + "\""};
   }
   std::string pattern;
   if (format == "logfmt") {
     pattern = "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%v\"";
   } else if (format == "json") {
-    pattern = R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})";
+    pattern =
+        R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%v"})";
   } else {
     return Error{"log format must be logfmt or json, found \"" + format + "\""};
   }
@@ -43,9 +46,8 @@ Status SetupLogging(const std::string& level, const std::string& format) {
   g_level = lvl;
   g_pattern = pattern;
   Sink()->set_pattern(g_pattern);
-  spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) {
-    l->set_level(g_level);
-  });
+  spdlog::apply_all(
+      [&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(g_level); });
   return Ok{};
 }
 
@@ -73,7 +75,8 @@ void FaultLog::Report(const std::string& key, const std::string& error) {
     last_[key] = error;
   }
   if (error.empty()) {
-    Logger(component_)->info("recovered target={} previous_error=\"{}\"", key, previous);
+    Logger(component_)
+        ->info("recovered target={} previous_error=\"{}\"", key, previous);
   } else {
     Logger(component_)->warn("failing target={} error=\"{}\"", key, error);
   }

@@ -1,4 +1,5 @@
-// One logging setup for the process; components log through named spdlog loggers.
+// One logging setup for the process; components log through named spdlog
+// loggers.
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -14,15 +15,17 @@ namespace flinkha {
 
 enum class LogFormat { kLogfmt, kJson };
 
-// Configures the default sink and level; call once at start-up (and again on reload).
-// level: debug|info|warn|error. Returns an error for an unknown level or format.
+// Configures the default sink and level; call once at start-up (and again on
+// reload). level: debug|info|warn|error. Returns an error for an unknown level
+// or format.
 Status SetupLogging(const std::string& level, const std::string& format);
 
-// The logger for a component ("rest", "zookeeper", "output", "http", ...), created on first use.
+// The logger for a component ("rest", "zookeeper", "output", "http", ...),
+// created on first use.
 std::shared_ptr<spdlog::logger> Logger(const std::string& component);
 
-// Logs a repeating fault once per change: the first failure, each different error, and the
-// recovery. Thread-safe.
+// Logs a repeating fault once per change: the first failure, each different
+// error, and the recovery. Thread-safe.
 class FaultLog {
  public:
   explicit FaultLog(std::string component) : component_(std::move(component)) {}
@@ -33,7 +36,8 @@ class FaultLog {
  private:
   std::string component_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::string> last_;  // key -> last error ("" = healthy)
+  std::unordered_map<std::string, std::string>
+      last_;  // key -> last error ("" = healthy)
 };
 
 }  // namespace flinkha

@@ -7,7 +7,8 @@
 
 namespace flinkha {
 
-// An error message in lower case, without a final period, saying what was expected and found.
+// An error message in lower case, without a final period, saying what was
+// expected and found.
 struct Error {
   std::string message;
 
@@ -20,8 +21,10 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value)
+      : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   explicit operator bool() const { return ok(); }

@@ -22,7 +22,8 @@ bool SdNotify(const std::string& message) {
   if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';  // abstract namespace
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
-  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + p.size());
+  socklen_t len =
+      static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + p.size());
   ssize_t n = sendto(fd, message.data(), message.size(), MSG_NOSIGNAL,
                      reinterpret_cast<sockaddr*>(&addr), len);
   close(fd);
@@ -42,7 +43,8 @@ SdNotifier::SdNotifier(StateStore* store) : store_(store) {
       (void)store_->Get();  // proves the store's lock is not stuck
       SdNotify("WATCHDOG=1");
       lock.lock();
-      cv_.wait_for(lock, std::chrono::microseconds(interval_us), [this] { return stop_; });
+      cv_.wait_for(lock, std::chrono::microseconds(interval_us),
+                   [this] { return stop_; });
     }
   });
 }

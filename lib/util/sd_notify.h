@@ -1,4 +1,5 @@
-// systemd notification protocol (sd_notify) without libsystemd: READY=1, WATCHDOG=1, STOPPING=1.
+// systemd notification protocol (sd_notify) without libsystemd: READY=1,
+// WATCHDOG=1, STOPPING=1.
 #pragma once
 
 #include <condition_variable>
@@ -10,12 +11,14 @@
 
 namespace flinkha {
 
-// Sends one datagram to $NOTIFY_SOCKET (path or abstract "@name"). False when unset or failing.
+// Sends one datagram to $NOTIFY_SOCKET (path or abstract "@name"). False when
+// unset or failing.
 bool SdNotify(const std::string& message);
 
-// Sends READY=1 on construction (the server is listening) and WATCHDOG=1 every half of
-// $WATCHDOG_USEC from its own thread, as long as the store answers (a deadlocked process stops
-// petting the watchdog). Does nothing when NOTIFY_SOCKET is unset. Thread-safe.
+// Sends READY=1 on construction (the server is listening) and WATCHDOG=1 every
+// half of $WATCHDOG_USEC from its own thread, as long as the store answers (a
+// deadlocked process stops petting the watchdog). Does nothing when
+// NOTIFY_SOCKET is unset. Thread-safe.
 class SdNotifier {
  public:
   explicit SdNotifier(StateStore* store);

@@ -1,16 +1,20 @@
-// The test ZooKeeper server and the Java contender work together: the base every HA test uses.
-#include <catch2/catch.hpp>
-
+// The test ZooKeeper server and the Java contender work together: the base
+// every HA test uses.
 #include "support/zk_server.h"
+
+#include <catch2/catch.hpp>
 
 namespace flinkha::testing {
 namespace {
 
-TEST_CASE("A real ZooKeeper answers srvr and refuses non-whitelisted 4lw", "[zk]") {
+TEST_CASE("A real ZooKeeper answers srvr and refuses non-whitelisted 4lw",
+          "[zk]") {
   ZkServer zk("srvr");
   REQUIRE(zk.Start());
-  CHECK(FourLetterWord(zk.port(), "srvr").find("Mode: standalone") != std::string::npos);
-  CHECK(FourLetterWord(zk.port(), "ruok").find("not in the whitelist") != std::string::npos);
+  CHECK(FourLetterWord(zk.port(), "srvr").find("Mode: standalone") !=
+        std::string::npos);
+  CHECK(FourLetterWord(zk.port(), "ruok").find("not in the whitelist") !=
+        std::string::npos);
 }
 
 TEST_CASE("Two Java contenders elect exactly one leader", "[zk]") {
@@ -21,10 +25,11 @@ TEST_CASE("Two Java contenders elect exactly one leader", "[zk]") {
   TempDir dir;
   auto contender = [&](const std::string& name) {
     return std::make_unique<Subprocess>(
-        std::vector<std::string>{"java", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-                                 "flinksim.Contender", "--zk", zk.connect_string(),
-                                 "--namespace", "flink/test", "--rest", "http://" + name + ":8081",
-                                 "--rpc", name + ":6123"},
+        std::vector<std::string>{
+            "java", "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp,
+            "flinksim.Contender", "--zk", zk.connect_string(), "--namespace",
+            "flink/test", "--rest", "http://" + name + ":8081", "--rpc",
+            name + ":6123"},
         dir.path() + "/" + name + ".log");
   };
   auto a = contender("jm1");

@@ -26,7 +26,8 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::string log_path,
     : log_path_(std::move(log_path)) {
   int in[2];
   if (pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int log_fd =
+      open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_);
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -45,7 +46,9 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::string log_path,
     dup2(in[0], 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
-    setpgid(0, 0);  // its own group, so Signal() reaches its children (e.g. a JVM's)
+    setpgid(
+        0,
+        0);  // its own group, so Signal() reaches its children (e.g. a JVM's)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -110,9 +113,10 @@ void Subprocess::WriteStdin(const std::string& text) {
 
 std::string Subprocess::Log() const { return ReadFile(log_path_); }
 
-bool Subprocess::WaitForLog(const std::string& text, std::chrono::milliseconds timeout,
-                            size_t from) {
-  return Eventually([&] { return Log().find(text, from) != std::string::npos; }, timeout);
+bool Subprocess::WaitForLog(const std::string& text,
+                            std::chrono::milliseconds timeout, size_t from) {
+  return Eventually([&] { return Log().find(text, from) != std::string::npos; },
+                    timeout);
 }
 
 int FreePort() {
@@ -133,7 +137,8 @@ int FreePort() {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/flinkha-test-XXXXXX";
+  std::string tmpl =
+      std::string(base && *base ? base : "/tmp") + "/flinkha-test-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
 }
@@ -163,7 +168,8 @@ HttpResult HttpPost(const std::string& host, int port, const std::string& path,
   return {r->status, r->body, ""};
 }
 
-bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+bool Eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     if (pred()) return true;

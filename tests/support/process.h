@@ -1,4 +1,5 @@
-// Test support: child processes, free loopback ports, temporary directories, HTTP GET.
+// Test support: child processes, free loopback ports, temporary directories,
+// HTTP GET.
 #pragma once
 
 #include <sys/types.h>
@@ -12,11 +13,13 @@
 
 namespace flinkha::testing {
 
-// A child process with a stdin pipe and its stdout+stderr captured to a log file. The
-// destructor kills (SIGKILL) and reaps it, so a failing test never leaks a server.
+// A child process with a stdin pipe and its stdout+stderr captured to a log
+// file. The destructor kills (SIGKILL) and reaps it, so a failing test never
+// leaks a server.
 class Subprocess {
  public:
-  // argv[0] is the program (searched in PATH). log_path: where stdout and stderr go.
+  // argv[0] is the program (searched in PATH). log_path: where stdout and
+  // stderr go.
   Subprocess(std::vector<std::string> argv, std::string log_path,
              std::map<std::string, std::string> extra_env = {});
   ~Subprocess();
@@ -26,13 +29,15 @@ class Subprocess {
   pid_t pid() const { return pid_; }
   bool running();
   void Signal(int sig);
-  // Waits for exit; returns the exit status (128+signal when killed), nullopt on timeout.
+  // Waits for exit; returns the exit status (128+signal when killed), nullopt
+  // on timeout.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
   // SIGTERM, wait up to timeout, then SIGKILL. Returns the exit status.
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void WriteStdin(const std::string& text);
   // Waits until the log contains text (searching from `from`); true when found.
-  bool WaitForLog(const std::string& text, std::chrono::milliseconds timeout, size_t from = 0);
+  bool WaitForLog(const std::string& text, std::chrono::milliseconds timeout,
+                  size_t from = 0);
   std::string Log() const;
   const std::string& log_path() const { return log_path_; }
 
@@ -46,7 +51,8 @@ class Subprocess {
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read, close).
 int FreePort();
 
-// A fresh directory under $TMPDIR (or /tmp), removed recursively by the destructor.
+// A fresh directory under $TMPDIR (or /tmp), removed recursively by the
+// destructor.
 class TempDir {
  public:
   TempDir();
@@ -69,7 +75,8 @@ HttpResult HttpPost(const std::string& host, int port, const std::string& path,
                     const std::string& body = "");
 
 // Polls pred every 20 ms until true or timeout; returns the last value.
-bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+bool Eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout);
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);

@@ -1,4 +1,5 @@
-// ZkServer: ZooKeeperServerMain with a generated zoo.cfg (short ticks so tests stay fast).
+// ZkServer: ZooKeeperServerMain with a generated zoo.cfg (short ticks so tests
+// stay fast).
 #include "support/zk_server.h"
 
 #include <arpa/inet.h>
@@ -14,12 +15,13 @@ namespace {
 std::string ZkClasspath() {
   const std::string j = "/usr/share/java/";
   std::string cp;
-  for (const char* jar : {"zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-nop.jar",
-                          "netty-handler.jar", "netty-common.jar", "netty-transport.jar",
-                          "netty-buffer.jar", "netty-codec.jar", "netty-resolver.jar",
-                          "netty-transport-native-epoll.jar",
-                          "netty-transport-native-unix-common.jar", "commons-io.jar",
-                          "commons-cli.jar"}) {
+  for (const char* jar :
+       {"zookeeper.jar", "zookeeper-jute.jar", "slf4j-api.jar", "slf4j-nop.jar",
+        "netty-handler.jar", "netty-common.jar", "netty-transport.jar",
+        "netty-buffer.jar", "netty-codec.jar", "netty-resolver.jar",
+        "netty-transport-native-epoll.jar",
+        "netty-transport-native-unix-common.jar", "commons-io.jar",
+        "commons-cli.jar"}) {
     if (!cp.empty()) cp += ":";
     cp += j + jar;
   }
@@ -42,7 +44,8 @@ std::string FourLetterWord(int port, const std::string& cmd) {
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
       write(fd, cmd.data(), cmd.size()) == static_cast<ssize_t>(cmd.size())) {
     char buf[4096];
-    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;)
+      out.append(buf, static_cast<size_t>(n));
   }
   close(fd);
   return out;
@@ -67,14 +70,17 @@ bool ZkServer::Start() {
       << "4lw.commands.whitelist=" << whitelist_ << "\n";
   }
   proc_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{"java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                               "-cp", ZkClasspath(),
-                               "org.apache.zookeeper.server.ZooKeeperServerMain", cfg},
+      std::vector<std::string>{
+          "java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-cp", ZkClasspath(),
+          "org.apache.zookeeper.server.ZooKeeperServerMain", cfg},
       dir_.path() + "/zookeeper.log");
   const bool ok = Eventually(
       [&] {
-        return !proc_->running() ? true
-                                 : FourLetterWord(port_, "srvr").find("Mode:") != std::string::npos;
+        return !proc_->running()
+                   ? true
+                   : FourLetterWord(port_, "srvr").find("Mode:") !=
+                         std::string::npos;
       },
       std::chrono::seconds(30));
   if (!ok || !proc_->running()) {

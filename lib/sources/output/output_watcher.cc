@@ -5,8 +5,8 @@ namespace flinkha {
 
 class OutputWatcherImpl {};
 
-OutputWatcher::OutputWatcher(std::shared_ptr<const ClusterConfig> cluster, OutputConfig output,
-                             StateStore* store) {
+OutputWatcher::OutputWatcher(std::shared_ptr<const ClusterConfig> cluster,
+                             OutputConfig output, StateStore* store) {
   (void)cluster;
   (void)output;
   (void)store;

@@ -1,4 +1,5 @@
-// Watches one output directory (FileSink buckets): finished vs in-progress part files.
+// Watches one output directory (FileSink buckets): finished vs in-progress part
+// files.
 #pragma once
 
 #include <memory>
@@ -11,12 +12,12 @@ namespace flinkha {
 
 class OutputWatcherImpl;
 
-// Publishes cluster.outputs[output.path] and source "output/<path>". inotify with a periodic
-// full rescan as the safety net. Owns one worker thread.
+// Publishes cluster.outputs[output.path] and source "output/<path>". inotify
+// with a periodic full rescan as the safety net. Owns one worker thread.
 class OutputWatcher : public Source {
  public:
-  OutputWatcher(std::shared_ptr<const ClusterConfig> cluster, OutputConfig output,
-                StateStore* store);
+  OutputWatcher(std::shared_ptr<const ClusterConfig> cluster,
+                OutputConfig output, StateStore* store);
   ~OutputWatcher() override;
   void Start() override;
   void Stop() override;

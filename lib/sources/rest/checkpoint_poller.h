@@ -1,4 +1,5 @@
-// Polls checkpoint statistics and numRestarts of every non-terminal job of one cluster.
+// Polls checkpoint statistics and numRestarts of every non-terminal job of one
+// cluster.
 #pragma once
 
 #include <memory>
@@ -10,11 +11,12 @@
 
 namespace flinkha {
 
-// Publishes cluster.checkpoints and source "checkpoints". Uses the preferred (leader-side)
-// JobManager from the current snapshot. Owns one worker thread.
+// Publishes cluster.checkpoints and source "checkpoints". Uses the preferred
+// (leader-side) JobManager from the current snapshot. Owns one worker thread.
 class CheckpointPoller : public Source {
  public:
-  CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster, StateStore* store);
+  CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster,
+                   StateStore* store);
   ~CheckpointPoller() override;
   void Start() override;
   void Stop() override;

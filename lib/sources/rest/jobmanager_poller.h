@@ -1,4 +1,5 @@
-// Polls one JobManager's REST endpoint every poll interval into a JobManagerObservation.
+// Polls one JobManager's REST endpoint every poll interval into a
+// JobManagerObservation.
 #pragma once
 
 #include <memory>
@@ -10,11 +11,12 @@
 
 namespace flinkha {
 
-// Publishes cluster.jobmanagers[jm.name] and source "rest/<jm.name>". Owns one worker thread.
+// Publishes cluster.jobmanagers[jm.name] and source "rest/<jm.name>". Owns one
+// worker thread.
 class JobManagerPoller : public Source {
  public:
-  JobManagerPoller(std::shared_ptr<const ClusterConfig> cluster, JobManagerConfig jm,
-                   StateStore* store);
+  JobManagerPoller(std::shared_ptr<const ClusterConfig> cluster,
+                   JobManagerConfig jm, StateStore* store);
   ~JobManagerPoller() override;
   void Start() override;
   void Stop() override;

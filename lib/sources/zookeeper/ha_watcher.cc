@@ -5,7 +5,8 @@ namespace flinkha {
 
 class HaWatcherImpl {};
 
-HaWatcher::HaWatcher(std::shared_ptr<const ClusterConfig> cluster, StateStore* store) {
+HaWatcher::HaWatcher(std::shared_ptr<const ClusterConfig> cluster,
+                     StateStore* store) {
   (void)cluster;
   (void)store;
 }

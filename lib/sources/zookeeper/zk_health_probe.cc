@@ -3,7 +3,8 @@
 
 namespace flinkha {
 
-ZkHealthProbe::ZkHealthProbe(std::shared_ptr<const ClusterConfig> cluster, StateStore* store)
+ZkHealthProbe::ZkHealthProbe(std::shared_ptr<const ClusterConfig> cluster,
+                             StateStore* store)
     : cluster_(std::move(cluster)), store_(store) {}
 ZkHealthProbe::~ZkHealthProbe() { Stop(); }
 void ZkHealthProbe::Start() {}

@@ -1,4 +1,5 @@
-// Probes each ZooKeeper quorum member with four-letter words (srvr, mntr, ruok).
+// Probes each ZooKeeper quorum member with four-letter words (srvr, mntr,
+// ruok).
 #pragma once
 
 #include <memory>
@@ -10,10 +11,12 @@
 
 namespace flinkha {
 
-// Publishes cluster.zookeeper_servers and source "zookeeper_health". Owns one worker thread.
+// Publishes cluster.zookeeper_servers and source "zookeeper_health". Owns one
+// worker thread.
 class ZkHealthProbe : public Source {
  public:
-  ZkHealthProbe(std::shared_ptr<const ClusterConfig> cluster, StateStore* store);
+  ZkHealthProbe(std::shared_ptr<const ClusterConfig> cluster,
+                StateStore* store);
   ~ZkHealthProbe() override;
   void Start() override;
   void Stop() override;

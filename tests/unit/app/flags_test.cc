@@ -7,8 +7,8 @@ namespace flinkha {
 namespace {
 
 TEST_CASE("ParseFlags accepts both --name=value and --name value", "[app]") {
-  auto f = ParseFlags({"--config.file=/etc/x.yml", "--web.listen-address", "127.0.0.1:0",
-                       "--config.check", "--log.format=json"});
+  auto f = ParseFlags({"--config.file=/etc/x.yml", "--web.listen-address",
+                       "127.0.0.1:0", "--config.check", "--log.format=json"});
   REQUIRE(f.ok());
   CHECK(f->config_file == "/etc/x.yml");
   CHECK(f->listen_address == "127.0.0.1:0");
@@ -34,10 +34,13 @@ TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
       {{"--config.file"}, "--config.file: missing value"},
       {{"run"}, "unknown command \"run\", expected serve or status"},
       {{"status", "serve"}, "unexpected argument \"serve\""},
-      {{"--version=maybe"}, "--version: expected true or false, found \"maybe\""},
-      {{"--status.timeout=0"}, "--status.timeout: expected a positive number of seconds, found \"0\""},
+      {{"--version=maybe"},
+       "--version: expected true or false, found \"maybe\""},
+      {{"--status.timeout=0"},
+       "--status.timeout: expected a positive number of seconds, found \"0\""},
       {{"--web.telemetry-path=metrics"},
-       "--web.telemetry-path: expected a path starting with /, found \"metrics\""},
+       "--web.telemetry-path: expected a path starting with /, found "
+       "\"metrics\""},
   };
   for (const auto& tc : cases) {
     auto f = ParseFlags(tc.args);

@@ -1,4 +1,5 @@
-// RenderMetrics: HELP/TYPE for every family, no empty families, label values escaped.
+// RenderMetrics: HELP/TYPE for every family, no empty families, label values
+// escaped.
 #include <catch2/catch.hpp>
 
 #include "collectors/collector.h"
@@ -7,7 +8,8 @@
 namespace flinkha {
 namespace {
 
-TEST_CASE("Rendered job metrics escape label values and drop -1 end times", "[collectors]") {
+TEST_CASE("Rendered job metrics escape label values and drop -1 end times",
+          "[collectors]") {
   Snapshot s;
   ClusterState& c = s.clusters["prod"];
   c.name = "prod";
@@ -18,16 +20,21 @@ TEST_CASE("Rendered job metrics escape label values and drop -1 end times", "[co
   auto o = std::make_shared<JobManagerObservation>();
   o->up = true;
   o->overview = ClusterOverview{3, 12, 4, 1, 0, 0, 0, "1.18.1", "abc"};
-  o->jobs = std::vector<JobSummary>{
-      {"j1", "csv \"writer\"\nnew", "RUNNING", 1700000000000, -1, 5, 1700000000500, 4, 4}};
+  o->jobs =
+      std::vector<JobSummary>{{"j1", "csv \"writer\"\nnew", "RUNNING",
+                               1700000000000, -1, 5, 1700000000500, 4, 4}};
   c.jobmanagers["jm-1"] = o;
   const std::string text = RenderMetrics(AllCollectors(), s);
   CHECK(text.find("# TYPE flinkha_taskmanagers gauge") != std::string::npos);
-  CHECK(text.find("flinkha_taskmanagers{flink_cluster=\"prod\"} 3") != std::string::npos);
-  CHECK(text.find(R"(job_name="csv \"writer\"\nnew")") != std::string::npos);
-  CHECK(text.find(R"(flinkha_job_state{flink_cluster="prod",job_id="j1",job_name="csv \"writer\"\nnew",state="RUNNING"} 1)") !=
+  CHECK(text.find("flinkha_taskmanagers{flink_cluster=\"prod\"} 3") !=
         std::string::npos);
-  CHECK(text.find("flinkha_jobs{flink_cluster=\"prod\",state=\"FAILED\"} 0") != std::string::npos);
+  CHECK(text.find(R"(job_name="csv \"writer\"\nnew")") != std::string::npos);
+  CHECK(
+      text.find(
+          R"(flinkha_job_state{flink_cluster="prod",job_id="j1",job_name="csv \"writer\"\nnew",state="RUNNING"} 1)") !=
+      std::string::npos);
+  CHECK(text.find("flinkha_jobs{flink_cluster=\"prod\",state=\"FAILED\"} 0") !=
+        std::string::npos);
   CHECK(text.find(" -1\n") == std::string::npos);  // no -1 value leaks
   // A family with no samples has no HELP line.
   CHECK(text.find("flinkha_jobmanager_leader ") == std::string::npos);

@@ -17,7 +17,8 @@ TEST_CASE("ParseListenAddress splits host and port", "[http]") {
   CHECK(b->second == 0);
   auto c = ParseListenAddress("127.0.0.1:65536");
   REQUIRE_FALSE(c.ok());
-  CHECK(c.error().message == "listen address port must be 0-65535, found \"65536\"");
+  CHECK(c.error().message ==
+        "listen address port must be 0-65535, found \"65536\"");
   CHECK_FALSE(ParseListenAddress("localhost").ok());
 }
 

@@ -9,12 +9,14 @@ namespace {
 ClusterConfig TwoJobManagers() {
   ClusterConfig c;
   c.name = "realtime-pipeline";
-  c.jobmanagers = {{"jm-1", "http://localhost:8081", "jobmanager:8081"},
-                   {"jm-2", "http://localhost:8082", "jobmanager-standby:8081"}};
+  c.jobmanagers = {
+      {"jm-1", "http://localhost:8081", "jobmanager:8081"},
+      {"jm-2", "http://localhost:8082", "jobmanager-standby:8081"}};
   return c;
 }
 
-TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers", "[model]") {
+TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers",
+          "[model]") {
   const ClusterConfig c = TwoJobManagers();
   struct Case {
     std::string address;
@@ -25,7 +27,8 @@ TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers", "[m
       {"http://jobmanager-standby:8081", "jm-2"},
       {"https://JobManager:8081", "jm-1"},
       {"pekko.tcp://flink@jobmanager:6123/user/rpc/dispatcher_1", "jm-1"},
-      {"akka.tcp://flink@jobmanager-standby:6123/user/rpc/resourcemanager_0", "jm-2"},
+      {"akka.tcp://flink@jobmanager-standby:6123/user/rpc/resourcemanager_0",
+       "jm-2"},
       {"http://elsewhere:8081", ""},
       {"", ""},
   };
@@ -35,15 +38,20 @@ TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers", "[m
   }
 }
 
-TEST_CASE("MatchJobManager refuses to guess between JobManagers on one host", "[model]") {
+TEST_CASE("MatchJobManager refuses to guess between JobManagers on one host",
+          "[model]") {
   ClusterConfig c = TwoJobManagers();
   c.jobmanagers[0].advertised = "10.0.0.1:8081";
   c.jobmanagers[1].advertised = "10.0.0.1:8082";
   CHECK(MatchJobManager(c, "http://10.0.0.1:8082") == "jm-2");
-  CHECK(MatchJobManager(c, "pekko.tcp://flink@10.0.0.1:6123/user/rpc/dispatcher_1").empty());
+  CHECK(MatchJobManager(c,
+                        "pekko.tcp://flink@10.0.0.1:6123/user/rpc/dispatcher_1")
+            .empty());
 }
 
-TEST_CASE("PreferredJobManager prefers the ZooKeeper REST leader, else config order", "[model]") {
+TEST_CASE(
+    "PreferredJobManager prefers the ZooKeeper REST leader, else config order",
+    "[model]") {
   ClusterState cs;
   cs.config = std::make_shared<const ClusterConfig>(TwoJobManagers());
   auto up = std::make_shared<JobManagerObservation>();
@@ -56,14 +64,15 @@ TEST_CASE("PreferredJobManager prefers the ZooKeeper REST leader, else config or
   CHECK(name == "jm-1");
 
   auto ha = std::make_shared<HaState>();
-  ha->components["rest_server"] = ComponentLeadership{true, {"http://jobmanager-standby:8081", "x"},
-                                                      "jm-2", 1, std::nullopt};
+  ha->components["rest_server"] = ComponentLeadership{
+      true, {"http://jobmanager-standby:8081", "x"}, "jm-2", 1, std::nullopt};
   cs.ha = ha;
   REQUIRE(PreferredJobManager(cs, &name) != nullptr);
   CHECK(name == "jm-2");
 
   auto down = std::make_shared<JobManagerObservation>();
-  cs.jobmanagers["jm-2"] = down;  // the leader's REST is down: fall back to the standby
+  cs.jobmanagers["jm-2"] =
+      down;  // the leader's REST is down: fall back to the standby
   REQUIRE(PreferredJobManager(cs, &name) != nullptr);
   CHECK(name == "jm-1");
   cs.jobmanagers["jm-1"] = down;

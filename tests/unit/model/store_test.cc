@@ -1,4 +1,5 @@
-// Tests for StateStore: snapshots are immutable and updates are not lost under concurrency.
+// Tests for StateStore: snapshots are immutable and updates are not lost under
+// concurrency.
 #include "model/store.h"
 
 #include <catch2/catch.hpp>
@@ -8,7 +9,8 @@
 namespace flinkha {
 namespace {
 
-TEST_CASE("StateStore publishes new snapshots and leaves held ones untouched", "[model]") {
+TEST_CASE("StateStore publishes new snapshots and leaves held ones untouched",
+          "[model]") {
   StateStore store(TimePoint{});
   SnapshotPtr before = store.Get();
   store.UpdateCluster("a", [](ClusterState& c) {
@@ -23,11 +25,13 @@ TEST_CASE("StateStore publishes new snapshots and leaves held ones untouched", "
   CHECK(st.errors_total == 0);
 }
 
-TEST_CASE("RecordSourceAttempt counts errors and keeps the last success", "[model]") {
+TEST_CASE("RecordSourceAttempt counts errors and keeps the last success",
+          "[model]") {
   ClusterState c;
   const TimePoint t1 = TimePoint{} + std::chrono::seconds(10);
   RecordSourceAttempt(c, "zookeeper", t1, "");
-  RecordSourceAttempt(c, "zookeeper", t1 + std::chrono::seconds(5), "connection refused");
+  RecordSourceAttempt(c, "zookeeper", t1 + std::chrono::seconds(5),
+                      "connection refused");
   const SourceStatus& st = c.sources.at("zookeeper");
   CHECK_FALSE(st.up);
   CHECK(st.errors_total == 1);
