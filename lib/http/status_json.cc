@@ -185,6 +185,7 @@ json StatusJson(const Snapshot& snapshot) {
     for (const auto& r : c.recoveries) {
       recoveries.push_back({{"failover_at", Rfc3339(r.failover_at)},
                             {"trigger", r.trigger},
+                            {"leader_at", Rfc3339(r.leader_at)},
                             {"job_running_seconds", Opt(r.job_running_seconds)},
                             {"checkpoint_seconds", Opt(r.checkpoint_seconds)},
                             {"output_seconds", Opt(r.output_seconds)}});

@@ -30,8 +30,10 @@ struct SourceStatus {
 // One recovery after a failover: how long until the job runs, checkpoints and
 // writes again.
 struct RecoveryTimeline {
-  TimePoint failover_at{};
-  std::string trigger;  // "zookeeper" or "rest"
+  TimePoint failover_at{};  // when the cluster lost its leader (start of the
+                            // failover)
+  TimePoint leader_at{};    // when a leader was known again
+  std::string trigger;      // "zookeeper" or "rest"
   std::optional<double> job_running_seconds;
   std::optional<double> checkpoint_seconds;
   std::optional<double> output_seconds;
@@ -55,6 +57,10 @@ struct ClusterState {
   std::map<std::string, std::shared_ptr<const OutputObservation>>
       outputs;                               // by path
   std::vector<RecoveryTimeline> recoveries;  // newest last, bounded
+  uint64_t recoveries_failovers_seen =
+      0;  // ha->failovers_total already turned into timelines
+  bool rest_had_leader = false;  // REST-only trigger: a leader answered before
+  std::optional<TimePoint> rest_outage_since;
   std::map<std::string, SourceStatus>
       sources;  // by source id, e.g. "rest/jm-1"
 };

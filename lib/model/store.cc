@@ -3,6 +3,8 @@
 
 #include <memory>
 
+#include "model/recovery.h"
+
 namespace flinkha {
 
 StateStore::StateStore(TimePoint started_at) {
@@ -30,6 +32,7 @@ void StateStore::UpdateCluster(const std::string& cluster,
     ClusterState& c = s.clusters[cluster];
     c.name = cluster;
     fn(c);
+    UpdateRecoveries(c, std::chrono::system_clock::now());
   });
 }
 
