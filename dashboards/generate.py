@@ -162,7 +162,7 @@ def overview():
              target(f"flink_cluster:flinkha_jobmanagers:count{{{C}}}",
                     "{{flink_cluster}} configured")],
             w=4, h=5, description="JobManagers whose REST endpoint answers, of those configured.",
-            thresholds=[(1, "orange"), (2, "green")],
+            thresholds=[(0, "red"), (1, "green")],
             options={"colorMode": "value"})
     b.panel("stat", "Leader known",
             [target(f"min by (flink_cluster, component) (flinkha_leader_known{{{C}}})",
