@@ -5,7 +5,7 @@ Checks: dashboards are valid JSON with the datasource and cluster variables, eve
 through ${datasource} and filters flink_cluster=~"$cluster"; every metric name in any dashboard
 or rule expression is a contract metric (tests/prom/metric_names.txt), a recording rule of the
 rules file or a series Prometheus makes itself; alerts carry severity, summary, description and
-a runbook_url whose anchor exists in docs/runbook.md; every alert has a firing and a quiet case
+a runbook_url whose anchor exists in docs/runbook.md, which names only known metrics; every alert has a firing and a quiet case
 in tests/prom/*.test.yml. Exit status 1 with one line per problem.
 """
 import argparse
@@ -309,6 +309,10 @@ def main(argv=None):
     anchors = runbook_anchors(args.runbook) if args.runbook.exists() else set()
     if not args.runbook.exists():
         linter.problem(str(args.runbook), "missing")
+    else:  # metric names the runbook mentions (prefixes of grep patterns end in "_")
+        for m in sorted(set(re.findall(r"\bflinkha_[a-z0-9_]*", args.runbook.read_text()))):
+            if not m.endswith("_") and m not in linter.known:
+                linter.problem(args.runbook.name, f"mentions unknown metric {m}")
     alerts = linter.check_rules(anchors)
     linter.check_rule_tests(alerts, sorted(args.tests.glob("*.test.yml")))
     for p in linter.problems:

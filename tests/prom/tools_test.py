@@ -4,7 +4,9 @@
 Each case feeds a small bad input and asserts the exact problem is reported, so a lint that
 silently passes everything fails here. Run: python3 tests/prom/tools_test.py
 """
+import contextlib
 import copy
+import io
 import json
 import pathlib
 import sys
@@ -156,6 +158,19 @@ class LintTest(unittest.TestCase):
         t = {"tests": [{"alert_rule_test": [{"alertname": "FlinkGood", "exp_alerts": []}]}]}
         self.assertEqual(self.lint(rule_test=t), [
             "tests/prom: alert FlinkGood: no test case where it fires"])
+
+    def test_runbook_mentions_only_known_metrics(self):
+        self.lint()  # writes the inputs
+        (self.dir / "runbook.md").write_text(
+            "## FlinkGood\n\n`flinkha_jobs` and `grep flinkha_source_` but flinkha_bogus_total\n")
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            rc = lint_dashboards.main([
+                "--metrics", str(self.dir / "metric_names.txt"),
+                "--rules", str(self.dir / "rules.yml"), "--runbook", str(self.dir / "runbook.md"),
+                "--tests", str(self.dir / "tests"), str(self.dir / "d.json")])
+        self.assertEqual(rc, 1)
+        self.assertEqual(err.getvalue(), "runbook.md: mentions unknown metric flinkha_bogus_total\n")
 
     def test_selectors_skip_functions_grouping_and_strings(self):
         sels = lint_dashboards.selectors(
