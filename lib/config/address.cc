@@ -1,10 +1,10 @@
 // Host:port and URL validation for the configuration loader.
 #include "config/address.h"
 
+#include "config/quote.h"
+
 namespace flinkha {
 namespace {
-
-std::string Quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -27,7 +27,7 @@ bool ValidHost(std::string_view host, bool bracketed) {
 
 Result<int> ParsePort(std::string_view text, int min_port) {
   const Error bad{"expected a port " + std::to_string(min_port) +
-                  "-65535, found " + Quote(text)};
+                  "-65535, found " + QuoteValue(text)};
   if (text.empty() || text.size() > 5) return bad;
   int port = 0;
   for (char c : text) {
@@ -67,14 +67,15 @@ Result<HostPort> ParseHostPort(std::string_view text, bool host_optional,
                                int min_port) {
   const Error shape{std::string(host_optional ? "expected [host]:port"
                                               : "expected host:port") +
-                    ", found " + Quote(text)};
+                    ", found " + QuoteValue(text)};
   std::string_view host, port;
   bool has_port = false, bracketed = false;
   if (!SplitHostPort(text, &host, &port, &has_port, &bracketed) || !has_port)
     return shape;
   if (host.empty() && !(host_optional && !bracketed)) return shape;
   if (!host.empty() && !ValidHost(host, bracketed)) {
-    return Error{"expected a host name or IP address, found " + Quote(host)};
+    return Error{"expected a host name or IP address, found " +
+                 QuoteValue(host)};
   }
   auto p = ParsePort(port, min_port);
   if (!p.ok()) return p.error();
@@ -91,18 +92,19 @@ Result<std::string> NormalizeHttpUrl(std::string_view text) {
     }
   }
   if (!has_scheme) {
-    return Error{"expected an http:// or https:// URL, found " + Quote(text)};
+    return Error{"expected an http:// or https:// URL, found " +
+                 QuoteValue(text)};
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
       return Error{
           "expected a URL without spaces or control characters, found " +
-          Quote(text)};
+          QuoteValue(text)};
     }
   }
   if (text.find_first_of("?#") != std::string_view::npos) {
     return Error{"expected a URL without query or fragment, found " +
-                 Quote(text)};
+                 QuoteValue(text)};
   }
   const size_t slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
@@ -115,10 +117,11 @@ Result<std::string> NormalizeHttpUrl(std::string_view text) {
   bool has_port = false, bracketed = false;
   if (!SplitHostPort(authority, &host, &port, &has_port, &bracketed) ||
       host.empty()) {
-    return Error{"expected a host in the URL, found " + Quote(text)};
+    return Error{"expected a host in the URL, found " + QuoteValue(text)};
   }
   if (!ValidHost(host, bracketed)) {
-    return Error{"expected a host name or IP address, found " + Quote(host)};
+    return Error{"expected a host name or IP address, found " +
+                 QuoteValue(host)};
   }
   if (has_port) {
     auto p = ParsePort(port, 1);

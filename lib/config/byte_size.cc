@@ -4,6 +4,8 @@
 #include <array>
 #include <limits>
 
+#include "config/quote.h"
+
 namespace flinkha {
 namespace {
 
@@ -23,8 +25,8 @@ constexpr std::array<Unit, 7> kUnits{{
 }};
 
 Error Bad(std::string_view text) {
-  return Error{"expected a size in bytes such as 16MiB, found \"" +
-               std::string(text) + "\""};
+  return Error{"expected a size in bytes such as 16MiB, found " +
+               QuoteValue(text)};
 }
 
 }  // namespace

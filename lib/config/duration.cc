@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "config/quote.h"
+
 namespace flinkha {
 namespace {
 
@@ -27,8 +29,7 @@ constexpr std::array<Unit, 7> kUnits{{
 }};
 
 Error Bad(std::string_view text) {
-  return Error{"expected a duration such as 5s, found \"" + std::string(text) +
-               "\""};
+  return Error{"expected a duration such as 5s, found " + QuoteValue(text)};
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
-#include <cstdio>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -21,6 +20,7 @@
 #include "config/address.h"
 #include "config/byte_size.h"
 #include "config/duration.h"
+#include "config/quote.h"
 
 namespace flinkha {
 namespace {
@@ -29,41 +29,12 @@ namespace {
 constexpr Duration kMinInterval{
     1000};  // poll, rescan and health intervals, session timeout
 constexpr Duration kMinRequestTimeout{1};
-constexpr size_t kMaxQuotedValue = 80;  // longer values are cut in messages
-
-// A value as a message shows it: quoted and escaped so each problem stays on
-// one line.
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == kMaxQuotedValue) {
-      out += "...";
-      break;
-    }
-    const char c = s[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (static_cast<unsigned char>(c) < ' ' || c == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", static_cast<unsigned char>(c));
-      out += hex;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 // What a node is, for "found ..." in messages.
 std::string Describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return Quote(node.Scalar());
+      return QuoteValue(node.Scalar());
     case YAML::NodeType::Sequence:
       return node.size() == 0 ? "an empty list" : "a list";
     case YAML::NodeType::Map:
@@ -156,7 +127,7 @@ std::string Suggestion(std::string_view key,
       best_distance = d;
     }
   }
-  return best.empty() ? "" : " (did you mean " + Quote(best) + "?)";
+  return best.empty() ? "" : " (did you mean " + QuoteValue(best) + "?)";
 }
 
 std::string Line(const YAML::Node& node) {
@@ -192,15 +163,16 @@ class Mapping {
       }
       const std::string& name = key.Scalar();
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        problems_->Add(key.Mark(), "unknown key " + Quote(name) + " in " +
+        problems_->Add(key.Mark(), "unknown key " + QuoteValue(name) + " in " +
                                        what_ + Suggestion(name, known));
         continue;
       }
       auto [existing, inserted] =
           fields_.try_emplace(name, Field{key, it->second, name});
       if (!inserted) {
-        problems_->Add(key.Mark(), "duplicate key " + Quote(name) + " in " +
-                                       what_ + " (first defined at line " +
+        problems_->Add(key.Mark(), "duplicate key " + QuoteValue(name) +
+                                       " in " + what_ +
+                                       " (first defined at line " +
                                        Line(existing->second.key) + ")");
       }
     }
@@ -220,7 +192,7 @@ class Mapping {
 
   void Missing(std::string_view key, const std::string& why) const {
     problems_->Add(node_.Mark(),
-                   what_ + " is missing required key " + Quote(key) + why);
+                   what_ + " is missing required key " + QuoteValue(key) + why);
   }
 
   const YAML::Node& node() const { return node_; }
@@ -367,9 +339,9 @@ class UniqueNames {
   void Check(const Field& f, const std::string& value, Problems* problems) {
     auto [it, inserted] = first_.try_emplace(value, f.value);
     if (!inserted) {
-      problems->Add(f.mark(), f.name + ": duplicate " + noun_ + " " +
-                                  Quote(value) + " (first defined at line " +
-                                  Line(it->second) + ")");
+      problems->Add(f.mark(),
+                    f.name + ": duplicate " + noun_ + " " + QuoteValue(value) +
+                        " (first defined at line " + Line(it->second) + ")");
     }
   }
 
