@@ -3,6 +3,9 @@
 // so one run shows them all.
 #include "config/loader.h"
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,6 +15,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -683,6 +687,37 @@ void ParseRoot(const YAML::Node& root, Problems* problems, Config* config) {
   }
 }
 
+// Where a second YAML document starts, if there is one. YAML::LoadAll is not
+// used: on some malformed input (a line holding only ",") it yields empty
+// documents without end.
+std::optional<YAML::Mark> SecondDocument(const std::string& yaml_text) {
+  // Reports document starts and ignores everything else.
+  class DocumentStarts : public YAML::EventHandler {
+   public:
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+    YAML::Mark start;
+  };
+  std::istringstream in(yaml_text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  if (!parser.HandleNextDocument(handler) ||
+      !parser.HandleNextDocument(handler)) {
+    return std::nullopt;
+  }
+  return handler.start;
+}
+
 }  // namespace
 
 Result<Config> ParseConfig(const std::string& yaml_text,
@@ -691,18 +726,20 @@ Result<Config> ParseConfig(const std::string& yaml_text,
   Config config;
   config.source_file = file_name;
   try {
-    const std::vector<YAML::Node> docs = YAML::LoadAll(yaml_text);
-    if (docs.empty() || docs[0].IsNull()) {
+    const YAML::Node root = YAML::Load(yaml_text);
+    if (root.IsNull()) {
       problems.Add(
           YAML::Mark(),  // line 1, column 1
           "expected a mapping at the top level, found an empty document");
     } else {
-      ParseRoot(docs[0], &problems, &config);
-      if (docs.size() > 1) {
-        problems.Add(docs[1].Mark(), "expected one YAML document, found " +
-                                         std::to_string(docs.size()));
-      }
+      ParseRoot(root, &problems, &config);
     }
+    if (auto second = SecondDocument(yaml_text)) {
+      problems.Add(*second, "expected one YAML document, found another");
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own text for this is "bad file".
+    problems.Add(e.mark, "invalid YAML: nested too deeply");
   } catch (const YAML::Exception& e) {
     problems.Add(e.mark, "invalid YAML: " + e.msg);
   } catch (const std::exception& e) {
