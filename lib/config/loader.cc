@@ -30,8 +30,8 @@ namespace flinkha {
 namespace {
 
 // Validation limits; the defaults themselves live in config.h.
-constexpr Duration kMinInterval{
-    1000};  // poll, rescan and health intervals, session timeout
+// Poll, rescan and health intervals and the ZooKeeper session timeout.
+constexpr Duration kMinInterval{1000};
 constexpr Duration kMinRequestTimeout{1};
 
 // What a node is, for "found ..." in messages.
@@ -198,8 +198,6 @@ class Mapping {
     problems_->Add(node_.Mark(),
                    what_ + " is missing required key " + QuoteValue(key) + why);
   }
-
-  const YAML::Node& node() const { return node_; }
 
  private:
   YAML::Node node_;
