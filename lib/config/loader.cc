@@ -158,8 +158,9 @@ class Mapping {
   Mapping(const YAML::Node& node, std::string what,
           std::vector<std::string_view> known, Problems* problems)
       : node_(node), what_(std::move(what)), problems_(problems) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+    // By value: yaml-cpp's iterator-> hands out a temporary.
+    for (const auto& entry : node) {
+      const YAML::Node key = entry.first;
       if (!key.IsScalar()) {
         problems_->Add(key.Mark(), "expected a key name in " + what_ +
                                        ", found " + Describe(key));
@@ -172,7 +173,7 @@ class Mapping {
         continue;
       }
       auto [existing, inserted] =
-          fields_.try_emplace(name, Field{key, it->second, name});
+          fields_.try_emplace(name, Field{key, entry.second, name});
       if (!inserted) {
         problems_->Add(key.Mark(), "duplicate key " + QuoteValue(name) +
                                        " in " + what_ +
