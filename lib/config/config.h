@@ -35,7 +35,9 @@ struct HttpAuthConfig {
 
 struct JobManagerConfig {
   std::string name;  // label value `jobmanager`
-  std::string url;   // how the exporter reaches it, e.g. http://localhost:8081
+  std::string
+      url;  // how the exporter reaches it, e.g. http://localhost:8081
+            // (may carry a path prefix; never ends in "/": append "/overview")
   std::string advertised;  // host:port as it appears in ZooKeeper leader data
 };
 

@@ -1,16 +1,773 @@
-// STUB: replaced by the strict loader.
+// Strict YAML configuration loader: walks the document against the schema and
+// collects every problem with its position, instead of stopping at the first,
+// so one run shows them all.
 #include "config/loader.h"
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "config/address.h"
+#include "config/byte_size.h"
+#include "config/duration.h"
+#include "config/quote.h"
+
 namespace flinkha {
+namespace {
+
+// Validation limits; the defaults themselves live in config.h.
+// Poll, rescan and health intervals and the ZooKeeper session timeout.
+constexpr Duration kMinInterval{1000};
+constexpr Duration kMinRequestTimeout{1};
+
+// What a node is, for "found ..." in messages.
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return QuoteValue(node.Scalar());
+    case YAML::NodeType::Sequence:
+      return node.size() == 0 ? "an empty list" : "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Null:
+      return "an empty value";
+    case YAML::NodeType::Undefined:
+      break;
+  }
+  return "nothing";
+}
+
+struct Problem {
+  int line;    // 1-based; 0 when yaml-cpp gives no position
+  int column;  // 1-based
+  std::string message;
+};
+
+// Every problem found so far; formatted in document order.
+class Problems {
+ public:
+  void Add(const YAML::Mark& mark, std::string message) {
+    if (mark.is_null()) {
+      problems_.push_back({0, 0, std::move(message)});
+    } else {
+      problems_.push_back({mark.line + 1, mark.column + 1, std::move(message)});
+    }
+  }
+
+  bool empty() const { return problems_.empty(); }
+
+  std::string Format(const std::string& file) {
+    // Stable: problems at one position keep the order they were found in.
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [](const Problem& a, const Problem& b) {
+                       return std::pair(a.line, a.column) <
+                              std::pair(b.line, b.column);
+                     });
+    std::string out;
+    for (const Problem& p : problems_) {
+      if (!out.empty()) out += '\n';
+      out += file;
+      if (p.line > 0)
+        out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
+      out += ": error: " + p.message;
+    }
+    return out;
+  }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Lower case without '_' and '-', so that pollInterval and poll-interval find
+// poll_interval.
+std::string Folded(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '_' || c == '-') continue;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+// " (did you mean "x"?)" for the closest known key, or "" when none is close.
+std::string Suggestion(std::string_view key,
+                       const std::vector<std::string_view>& known) {
+  std::string_view best;
+  size_t best_distance = SIZE_MAX;
+  for (std::string_view k : known) {
+    const size_t d = Folded(k) == Folded(key) ? 0 : EditDistance(key, k);
+    if (d <= std::max<size_t>(1, k.size() / 3) && d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? "" : " (did you mean " + QuoteValue(best) + "?)";
+}
+
+std::string Line(const YAML::Node& node) {
+  return std::to_string(node.Mark().line + 1);
+}
+
+// One key and its value in a mapping.
+struct Field {
+  YAML::Node key;
+  YAML::Node value;
+  std::string name;
+
+  // Where a problem with the value is reported: the value itself, or its key
+  // when the value is empty (yaml-cpp places an empty value at the next token,
+  // often on the next line).
+  YAML::Mark mark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
+};
+
+// A mapping checked against its known keys: unknown, duplicate and non-string
+// keys are reported on construction; values are then looked up by key.
+class Mapping {
+ public:
+  // what: the noun used in messages ("cluster"); node must be a mapping.
+  Mapping(const YAML::Node& node, std::string what,
+          std::vector<std::string_view> known, Problems* problems)
+      : node_(node), what_(std::move(what)), problems_(problems) {
+    // By value: yaml-cpp's iterator-> hands out a temporary.
+    for (const auto& entry : node) {
+      const YAML::Node key = entry.first;
+      if (!key.IsScalar()) {
+        problems_->Add(key.Mark(), "expected a key name in " + what_ +
+                                       ", found " + Describe(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        problems_->Add(key.Mark(), "unknown key " + QuoteValue(name) + " in " +
+                                       what_ + Suggestion(name, known));
+        continue;
+      }
+      auto [existing, inserted] =
+          fields_.try_emplace(name, Field{key, entry.second, name});
+      if (!inserted) {
+        problems_->Add(key.Mark(), "duplicate key " + QuoteValue(name) +
+                                       " in " + what_ +
+                                       " (first defined at line " +
+                                       Line(existing->second.key) + ")");
+      }
+    }
+  }
+
+  const Field* Get(std::string_view key) const {
+    auto it = fields_.find(std::string(key));
+    return it == fields_.end() ? nullptr : &it->second;
+  }
+
+  // Like Get, reporting a missing key at the mapping's own position.
+  const Field* Require(std::string_view key) const {
+    const Field* f = Get(key);
+    if (f == nullptr) Missing(key, "");
+    return f;
+  }
+
+  void Missing(std::string_view key, const std::string& why) const {
+    problems_->Add(node_.Mark(),
+                   what_ + " is missing required key " + QuoteValue(key) + why);
+  }
+
+ private:
+  YAML::Node node_;
+  std::string what_;
+  Problems* problems_;
+  std::map<std::string, Field, std::less<>> fields_;
+};
+
+// Typed readers: each returns the value, or reports "<key>: expected ..., found
+// ..." and returns nothing.
+class Reader {
+ public:
+  explicit Reader(Problems* problems) : problems_(problems) {}
+
+  void Report(const Field& f, const std::string& expected,
+              const std::string& found) const {
+    problems_->Add(f.mark(),
+                   f.name + ": expected " + expected + ", found " + found);
+  }
+  void Report(const Field& f, const std::string& expected) const {
+    Report(f, expected, Describe(f.value));
+  }
+
+  std::optional<std::string> String(const Field& f) const {
+    if (f.value.IsScalar()) return f.value.Scalar();
+    Report(f, "a string");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> NonEmptyString(const Field& f) const {
+    auto s = String(f);
+    if (s && s->empty()) {
+      Report(f, "a non-empty string");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  std::optional<bool> Bool(const Field& f) const {
+    if (f.value.IsScalar()) {
+      const std::string& s = f.value.Scalar();
+      // YAML 1.2 booleans only: yes/no/on/off are YAML 1.1 and read differently
+      // by other tools.
+      if (s == "true" || s == "True" || s == "TRUE") return true;
+      if (s == "false" || s == "False" || s == "FALSE") return false;
+    }
+    Report(f, "true or false");
+    return std::nullopt;
+  }
+
+  std::optional<int> NonNegativeInt(const Field& f) const {
+    std::optional<int> v;
+    if (f.value.IsScalar() && !f.value.Scalar().empty()) {
+      int64_t n = 0;
+      for (char c : f.value.Scalar()) {
+        if (c < '0' || c > '9' || n > INT_MAX) {
+          n = -1;
+          break;
+        }
+        n = n * 10 + (c - '0');
+      }
+      if (n >= 0 && n <= INT_MAX) v = static_cast<int>(n);
+    }
+    if (!v) Report(f, "an integer >= 0");
+    return v;
+  }
+
+  std::optional<Duration> DurationAtLeast(const Field& f, Duration min) const {
+    std::optional<Duration> d;
+    if (f.value.IsScalar()) {
+      if (auto parsed = ParseDuration(f.value.Scalar()); parsed.ok())
+        d = *parsed;
+    }
+    if (!d) {
+      Report(f, "a duration such as 5s");
+    } else if (*d < min) {
+      Report(f, "at least " + FormatDuration(min));
+      d.reset();
+    }
+    return d;
+  }
+
+  std::optional<std::string> OneOf(
+      const Field& f, std::initializer_list<std::string_view> choices) const {
+    if (f.value.IsScalar()) {
+      for (std::string_view c : choices) {
+        if (f.value.Scalar() == c) return std::string(c);
+      }
+    }
+    const std::vector<std::string_view> list(choices);
+    std::string expected;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (i > 0) expected += i + 1 == list.size() ? " or " : ", ";
+      expected += list[i];
+    }
+    Report(f, expected);
+    return std::nullopt;
+  }
+
+  // A mapping value, or nothing after reporting what was found instead.
+  bool IsMapping(const Field& f) const {
+    if (f.value.IsMap()) return true;
+    Report(f, "a mapping");
+    return false;
+  }
+
+  // A list value, optionally non-empty ("at least one <noun>").
+  bool IsList(const Field& f, const std::string& noun_if_required) const {
+    if (!f.value.IsSequence()) {
+      Report(f, "a list");
+      return false;
+    }
+    if (!noun_if_required.empty() && f.value.size() == 0) {
+      Report(f, "at least one " + noun_if_required);
+      return false;
+    }
+    return true;
+  }
+
+  // A list element that must be a mapping.
+  bool IsMappingItem(const Field& list, const YAML::Node& item,
+                     const std::string& noun) const {
+    if (item.IsMap()) return true;
+    problems_->Add(item.IsNull() ? list.key.Mark() : item.Mark(),
+                   list.name + ": expected a mapping for each " + noun +
+                       ", found " + Describe(item));
+    return false;
+  }
+
+  Problems* problems() const { return problems_; }
+
+ private:
+  Problems* problems_;
+};
+
+// Names that must be unique within a scope; reports a repeat at its position.
+class UniqueNames {
+ public:
+  explicit UniqueNames(std::string noun) : noun_(std::move(noun)) {}
+
+  void Check(const Field& f, const std::string& value, Problems* problems) {
+    auto [it, inserted] = first_.try_emplace(value, f.value);
+    if (!inserted) {
+      problems->Add(f.mark(),
+                    f.name + ": duplicate " + noun_ + " " + QuoteValue(value) +
+                        " (first defined at line " + Line(it->second) + ")");
+    }
+  }
+
+ private:
+  std::string noun_;
+  std::map<std::string, YAML::Node> first_;
+};
+
+void ReadZooKeeperPath(const Reader& r, const Field& f, std::string* out) {
+  auto s = r.String(f);
+  if (!s) return;
+  if (s->empty() || s->front() != '/') {
+    r.Report(f, "a path starting with /");
+  } else if (s->back() == '/' || s->find("//") != std::string::npos) {
+    r.Report(f, "a path without empty segments or a trailing /");
+  } else {
+    *out = *s;
+  }
+}
+
+void ParseLog(const Reader& r, const Field& field, Config* config) {
+  if (!r.IsMapping(field)) return;
+  Mapping m(field.value, "log", {"level", "format"}, r.problems());
+  if (auto* f = m.Get("level")) {
+    if (auto v = r.OneOf(*f, {"debug", "info", "warn", "error"}))
+      config->log_level = *v;
+  }
+  if (auto* f = m.Get("format")) {
+    if (auto v = r.OneOf(*f, {"logfmt", "json"})) config->log_format = *v;
+  }
+}
+
+void ParseJobManagers(const Reader& r, const Field& field,
+                      ClusterConfig* cluster) {
+  if (!r.IsList(field, "jobmanager")) return;
+  UniqueNames names("jobmanager name");
+  UniqueNames advertised("advertised address");
+  for (const YAML::Node& item : field.value) {
+    if (!r.IsMappingItem(field, item, "jobmanager")) continue;
+    Mapping m(item, "jobmanager", {"name", "url", "advertised"}, r.problems());
+    JobManagerConfig jm;
+    if (auto* f = m.Require("name")) {
+      if (auto v = r.NonEmptyString(*f)) {
+        names.Check(*f, *v, r.problems());
+        jm.name = *v;
+      }
+    }
+    if (auto* f = m.Require("url")) {
+      if (auto v = r.String(*f)) {
+        auto url = NormalizeHttpUrl(*v);
+        if (url.ok()) {
+          jm.url = *url;
+        } else {
+          r.problems()->Add(f->mark(), f->name + ": " + url.error().message);
+        }
+      }
+    }
+    if (auto* f = m.Require("advertised")) {
+      if (auto v = r.String(*f)) {
+        auto hp = ParseHostPort(*v);
+        if (hp.ok()) {
+          advertised.Check(*f, *v, r.problems());
+          jm.advertised = *v;
+        } else {
+          r.problems()->Add(f->mark(), f->name + ": " + hp.error().message);
+        }
+      }
+    }
+    cluster->jobmanagers.push_back(std::move(jm));
+  }
+}
+
+void ParseZooKeeper(const Reader& r, const Field& field,
+                    ClusterConfig* cluster) {
+  if (!r.IsMapping(field)) return;
+  Mapping m(field.value, "zookeeper",
+            {"quorum", "root", "cluster_id", "layout", "session_timeout",
+             "chroot", "auth_digest", "four_letter_words", "health_interval"},
+            r.problems());
+  ZooKeeperConfig zk;
+  if (auto* f = m.Require("quorum")) {
+    if (auto v = r.String(*f)) {
+      bool ok = true;
+      size_t start = 0;
+      while (ok) {
+        const size_t comma = v->find(',', start);
+        auto hp =
+            ParseHostPort(std::string_view(*v).substr(start, comma - start));
+        if (!hp.ok()) {
+          r.problems()->Add(f->mark(), f->name + ": " + hp.error().message);
+          ok = false;
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (ok) zk.quorum = *v;
+    }
+  }
+  if (auto* f = m.Get("root")) ReadZooKeeperPath(r, *f, &zk.root);
+  if (auto* f = m.Get("cluster_id")) ReadZooKeeperPath(r, *f, &zk.cluster_id);
+  if (auto* f = m.Get("chroot")) ReadZooKeeperPath(r, *f, &zk.chroot);
+  if (auto* f = m.Get("layout")) {
+    if (auto v = r.OneOf(*f, {"auto", "1.13", "1.14", "1.15", "1.19"}))
+      zk.layout = *v;
+  }
+  if (auto* f = m.Get("session_timeout")) {
+    if (auto d = r.DurationAtLeast(*f, kMinInterval)) zk.session_timeout = *d;
+  }
+  if (auto* f = m.Get("auth_digest")) {
+    if (auto v = r.String(*f)) {
+      const size_t colon = v->find(':');
+      if (colon == std::string::npos || colon == 0) {
+        // The value is a secret: say what is wrong without echoing it.
+        r.Report(*f, "user:password", colon == 0 ? "no user" : "no \":\"");
+      } else {
+        zk.auth_digest = *v;
+      }
+    }
+  }
+  if (auto* f = m.Get("four_letter_words")) {
+    if (auto v = r.OneOf(*f, {"auto", "srvr", "mntr", "off"}))
+      zk.four_letter_words = *v;
+  }
+  if (auto* f = m.Get("health_interval")) {
+    if (auto d = r.DurationAtLeast(*f, kMinInterval)) zk.health_interval = *d;
+  }
+  cluster->zookeeper = std::move(zk);
+}
+
+void ParseOutputs(const Reader& r, const Field& field, ClusterConfig* cluster) {
+  if (!r.IsList(field, "")) return;
+  // Each directory is one source ("output/<path>"), so a path may appear once
+  // per cluster.
+  UniqueNames paths("output path");
+  for (const YAML::Node& item : field.value) {
+    if (!r.IsMappingItem(field, item, "output")) continue;
+    Mapping m(item, "output",
+              {"path", "pattern", "count_rows", "rescan_interval"},
+              r.problems());
+    OutputConfig out;
+    if (auto* f = m.Require("path")) {
+      if (auto v = r.NonEmptyString(*f)) {
+        paths.Check(*f, *v, r.problems());
+        out.path = *v;
+      }
+    }
+    if (auto* f = m.Get("pattern")) {
+      if (auto v = r.String(*f)) {
+        if (v->empty() || v->find('/') != std::string::npos) {
+          r.Report(*f, "a file name glob such as *.csv (without /)");
+        } else {
+          out.pattern = *v;
+        }
+      }
+    }
+    if (auto* f = m.Get("count_rows")) {
+      if (auto b = r.Bool(*f)) out.count_rows = *b;
+    }
+    if (auto* f = m.Get("rescan_interval")) {
+      if (auto d = r.DurationAtLeast(*f, kMinInterval))
+        out.rescan_interval = *d;
+    }
+    cluster->output.push_back(std::move(out));
+  }
+}
+
+// The later of two conflicting keys, where the conflict is reported.
+const Field* Later(const Field* a, const Field* b) {
+  const YAML::Mark ma = a->key.Mark(), mb = b->key.Mark();
+  return std::pair(ma.line, ma.column) < std::pair(mb.line, mb.column) ? b : a;
+}
+
+const Field* First(const Mapping& m,
+                   std::initializer_list<std::string_view> keys) {
+  const Field* first = nullptr;
+  for (std::string_view k : keys) {
+    const Field* f = m.Get(k);
+    if (f != nullptr && (first == nullptr || Later(first, f) == first))
+      first = f;
+  }
+  return first;
+}
+
+void ParseAuth(const Reader& r, const Field& field, HttpAuthConfig* auth) {
+  if (!r.IsMapping(field)) return;
+  Mapping m(field.value, "auth",
+            {"username", "password", "password_file", "bearer_token",
+             "bearer_token_file"},
+            r.problems());
+  const auto read = [&](std::string_view key, bool allow_empty,
+                        std::string* out) {
+    const Field* f = m.Get(key);
+    if (f == nullptr) return;
+    if (auto v = allow_empty ? r.String(*f) : r.NonEmptyString(*f)) *out = *v;
+  };
+  read("username", false, &auth->username);
+  read("password", true, &auth->password);
+  read("password_file", false, &auth->password_file);
+  read("bearer_token", false, &auth->bearer_token);
+  read("bearer_token_file", false, &auth->bearer_token_file);
+
+  const auto exclusive = [&](const Field* a, const Field* b,
+                             const std::string& expected) {
+    if (a == nullptr || b == nullptr) return;
+    r.Report(*Later(a, b), expected, "both");
+  };
+  exclusive(m.Get("password"), m.Get("password_file"),
+            "password or password_file");
+  exclusive(m.Get("bearer_token"), m.Get("bearer_token_file"),
+            "bearer_token or bearer_token_file");
+  exclusive(First(m, {"username", "password", "password_file"}),
+            First(m, {"bearer_token", "bearer_token_file"}),
+            "basic auth (username, password) or a bearer token");
+  if (m.Get("username") == nullptr) {
+    if (const Field* secret = First(m, {"password", "password_file"})) {
+      m.Missing("username", " (needed with " + secret->name + ")");
+    }
+  }
+}
+
+void ParseTls(const Reader& r, const Field& field, TlsClientConfig* tls) {
+  if (!r.IsMapping(field)) return;
+  Mapping m(field.value, "tls",
+            {"ca_file", "cert_file", "key_file", "server_name",
+             "insecure_skip_verify"},
+            r.problems());
+  for (auto [key, out] : {std::pair{"ca_file", &tls->ca_file},
+                          std::pair{"cert_file", &tls->cert_file},
+                          std::pair{"key_file", &tls->key_file},
+                          std::pair{"server_name", &tls->server_name}}) {
+    if (auto* f = m.Get(key)) {
+      if (auto v = r.NonEmptyString(*f)) *out = *v;
+    }
+  }
+  if (auto* f = m.Get("insecure_skip_verify")) {
+    if (auto b = r.Bool(*f)) tls->insecure_skip_verify = *b;
+  }
+  // A client certificate needs its key and the other way round (mutual TLS).
+  if (m.Get("cert_file") != nullptr && m.Get("key_file") == nullptr) {
+    m.Missing("key_file", " (needed with cert_file)");
+  }
+  if (m.Get("key_file") != nullptr && m.Get("cert_file") == nullptr) {
+    m.Missing("cert_file", " (needed with key_file)");
+  }
+}
+
+void ParseCluster(const Reader& r, const YAML::Node& node,
+                  UniqueNames* cluster_names, ClusterConfig* cluster) {
+  Mapping m(node, "cluster",
+            {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
+             "request_timeout", "max_response_bytes", "auth", "tls",
+             "checkpoints", "expected_taskmanagers"},
+            r.problems());
+  if (auto* f = m.Require("name")) {
+    if (auto v = r.NonEmptyString(*f)) {
+      cluster_names->Check(*f, *v, r.problems());
+      cluster->name = *v;
+    }
+  }
+  if (auto* f = m.Require("jobmanagers")) ParseJobManagers(r, *f, cluster);
+  if (auto* f = m.Get("zookeeper")) ParseZooKeeper(r, *f, cluster);
+  if (auto* f = m.Get("output")) ParseOutputs(r, *f, cluster);
+
+  // A request must end before the next poll starts: request_timeout <
+  // poll_interval.
+  const Field* poll = m.Get("poll_interval");
+  const Field* timeout = m.Get("request_timeout");
+  std::optional<Duration> poll_value, timeout_value;
+  if (poll != nullptr) poll_value = r.DurationAtLeast(*poll, kMinInterval);
+  if (timeout != nullptr)
+    timeout_value = r.DurationAtLeast(*timeout, kMinRequestTimeout);
+  if (poll_value) cluster->poll_interval = *poll_value;
+  if (timeout_value) cluster->request_timeout = *timeout_value;
+  const bool both_known =
+      (poll == nullptr || poll_value) && (timeout == nullptr || timeout_value);
+  if (both_known && cluster->request_timeout >= cluster->poll_interval) {
+    if (timeout != nullptr) {
+      r.Report(*timeout, "less than poll_interval (" +
+                             FormatDuration(cluster->poll_interval) + ")");
+    } else {
+      r.Report(*poll, "more than request_timeout (" +
+                          FormatDuration(cluster->request_timeout) +
+                          ", the default)");
+    }
+  }
+
+  if (auto* f = m.Get("max_response_bytes")) {
+    std::optional<int64_t> size;
+    if (f->value.IsScalar()) {
+      if (auto parsed = ParseByteSize(f->value.Scalar());
+          parsed.ok() && *parsed > 0) {
+        size = *parsed;
+      }
+    }
+    if (size) {
+      cluster->max_response_bytes = *size;
+    } else {
+      r.Report(*f, "a positive size in bytes such as 16MiB");
+    }
+  }
+  if (auto* f = m.Get("auth")) ParseAuth(r, *f, &cluster->auth);
+  if (auto* f = m.Get("tls")) ParseTls(r, *f, &cluster->tls);
+  if (auto* f = m.Get("checkpoints")) {
+    if (auto b = r.Bool(*f)) cluster->checkpoints = *b;
+  }
+  if (auto* f = m.Get("expected_taskmanagers")) {
+    if (auto v = r.NonNegativeInt(*f)) cluster->expected_taskmanagers = *v;
+  }
+}
+
+void ParseRoot(const YAML::Node& root, Problems* problems, Config* config) {
+  Reader r(problems);
+  if (!root.IsMap()) {
+    problems->Add(root.Mark(), "expected a mapping at the top level, found " +
+                                   Describe(root));
+    return;
+  }
+  Mapping m(root, "configuration", {"listen", "log", "clusters"}, problems);
+  if (auto* f = m.Get("listen")) {
+    if (auto v = r.String(*f)) {
+      auto hp = ParseHostPort(*v, /*host_optional=*/true, /*min_port=*/0);
+      if (hp.ok()) {
+        config->listen = *v;
+      } else {
+        problems->Add(f->mark(), f->name + ": " + hp.error().message);
+      }
+    }
+  }
+  if (auto* f = m.Get("log")) ParseLog(r, *f, config);
+  if (auto* f = m.Require("clusters")) {
+    if (!r.IsList(*f, "cluster")) return;
+    UniqueNames names("cluster name");
+    for (const YAML::Node& item : f->value) {
+      if (!r.IsMappingItem(*f, item, "cluster")) continue;
+      ClusterConfig cluster;
+      ParseCluster(r, item, &names, &cluster);
+      config->clusters.push_back(std::move(cluster));
+    }
+  }
+}
+
+// Where a second YAML document starts, if there is one. YAML::LoadAll is not
+// used: on some malformed input (a line holding only ",") it yields empty
+// documents without end.
+std::optional<YAML::Mark> SecondDocument(const std::string& yaml_text) {
+  // Reports document starts and ignores everything else.
+  class DocumentStarts : public YAML::EventHandler {
+   public:
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+    YAML::Mark start;
+  };
+  std::istringstream in(yaml_text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  if (!parser.HandleNextDocument(handler) ||
+      !parser.HandleNextDocument(handler)) {
+    return std::nullopt;
+  }
+  return handler.start;
+}
+
+}  // namespace
 
 Result<Config> ParseConfig(const std::string& yaml_text,
                            const std::string& file_name) {
-  (void)yaml_text;
-  return Error{file_name + ": error: not implemented"};
+  Problems problems;
+  Config config;
+  config.source_file = file_name;
+  try {
+    const YAML::Node root = YAML::Load(yaml_text);
+    if (root.IsNull()) {
+      problems.Add(
+          YAML::Mark(),  // line 1, column 1
+          "expected a mapping at the top level, found an empty document");
+    } else {
+      ParseRoot(root, &problems, &config);
+    }
+    if (auto second = SecondDocument(yaml_text)) {
+      problems.Add(*second, "expected one YAML document, found another");
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own text for this is "bad file".
+    problems.Add(e.mark, "invalid YAML: nested too deeply");
+  } catch (const YAML::Exception& e) {
+    problems.Add(e.mark, "invalid YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    problems.Add(YAML::Mark::null_mark(),
+                 std::string("cannot parse: ") + e.what());
+  }
+  if (!problems.empty()) return Error{problems.Format(file_name)};
+  return config;
 }
 
 Result<Config> LoadConfigFile(const std::string& path) {
-  return ParseConfig("", path);
+  const auto cannot_read = [&path](int err) {
+    std::string reason =
+        std::error_code(err, std::generic_category()).message();
+    if (!reason.empty() && reason[0] >= 'A' && reason[0] <= 'Z')
+      reason[0] += 'a' - 'A';
+    return Error{path + ": error: cannot read: " + reason};
+  };
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return cannot_read(errno);
+  std::string text;
+  char buffer[16384];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0)
+    text.append(buffer, n);
+  const int err = std::ferror(file) ? errno : 0;
+  std::fclose(file);
+  if (err != 0) return cannot_read(err);
+  return ParseConfig(text, path);
 }
 
 }  // namespace flinkha
