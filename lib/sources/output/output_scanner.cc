@@ -546,17 +546,14 @@ void OutputScanner::ListDir(Dir& d, bool deep) {
   d.racy = WallNowNs() - d.mtime_ns < kRacyWindowNs;
 }
 
-void OutputScanner::ProcessDirty(Dir& d) {
-  if (d.dirty.empty()) {
-    if (d.wd < 0) return;
-  }
+void OutputScanner::ProcessDirty(Dir& d, bool refresh_mtime) {
   std::vector<std::string> names(d.dirty.begin(), d.dirty.end());
   d.dirty.clear();
   for (const auto& name : names) RefreshName(d, name, -1);
   // With a live watch every change of this directory reaches us as an event, so
   // its current mtime is accounted for and the next rescan need not list it
   // again.
-  if (d.wd >= 0) {
+  if (refresh_mtime && d.wd >= 0) {
     struct stat st {};
     ++stats_.dirs_stated;
     if (stat(d.abs.c_str(), &st) == 0 && st.st_ino == d.ino &&
@@ -599,7 +596,9 @@ void OutputScanner::VisitDir(Dir& d, bool deep, bool check_mtime,
   if (list) {
     ListDir(d, deep);
   } else {
-    ProcessDirty(d);
+    // A rescan saw the mtime it recorded: nothing to refresh. An incremental
+    // cycle was sent here by events, which may have moved the mtime.
+    ProcessDirty(d, /*refresh_mtime=*/!check_mtime);
   }
 }
 

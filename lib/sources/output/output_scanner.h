@@ -121,7 +121,7 @@ class OutputScanner {
   bool CheckRoot(struct stat* st);
   void VisitDir(Dir& d, bool deep, bool check_mtime, const struct stat* known);
   void ListDir(Dir& d, bool deep);
-  void ProcessDirty(Dir& d);
+  void ProcessDirty(Dir& d, bool refresh_mtime);
   void RefreshName(Dir& d, const std::string& name, int dirfd);
   void AddEntry(Dir& d, const std::string& name, FileType type,
                 const struct stat* known, int dirfd);
