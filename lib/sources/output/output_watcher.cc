@@ -81,6 +81,9 @@ class OutputWatcherImpl {
         std::max(output_.rescan_interval, std::chrono::milliseconds(10));
     Clock::time_point next_rescan = Clock::now();
     Clock::time_point last_publish = Clock::now() - kPublishInterval;
+    Clock::time_point next_report = Clock::now();
+    bool last_readable = false;
+    std::string last_error;
     bool pending = false;
     for (;;) {
       const Clock::time_point now = Clock::now();
@@ -105,23 +108,34 @@ class OutputWatcherImpl {
       const Clock::time_point t = Clock::now();
       if (t >= next_rescan) {
         scanner.Cycle(ScanKind::kRescan);
-        const bool readable = Publish(scanner);
+        const OutputTotals totals = scanner.Totals();
+        // While the directory is missing it is retried every second, but
+        // reported (one source attempt) only when something changed or once per
+        // rescan interval, so source_errors_total counts rescans, not retries.
+        if (t >= next_report || totals.readable != last_readable ||
+            totals.error != last_error) {
+          Publish(scanner, totals);
+          next_report = t + rescan;
+          last_readable = totals.readable;
+          last_error = totals.error;
+        }
         next_rescan =
-            t + (readable ? rescan : std::min(rescan, kRetryInterval));
+            t + (totals.readable ? rescan : std::min(rescan, kRetryInterval));
         last_publish = t;
         pending = false;
       } else if (pending && t >= last_publish + kPublishInterval) {
         scanner.Cycle(ScanKind::kIncremental);
-        Publish(scanner);
+        const OutputTotals totals = scanner.Totals();
+        Publish(scanner, totals);
+        last_readable = totals.readable;
+        last_error = totals.error;
         last_publish = t;
         pending = false;
       }
     }
   }
 
-  // Returns whether the directory could be read.
-  bool Publish(const OutputScanner& scanner) {
-    const OutputTotals t = scanner.Totals();
+  void Publish(const OutputScanner& scanner, const OutputTotals& t) {
     ++scans_;
     {
       std::lock_guard<std::mutex> lock(stats_mu_);
@@ -149,7 +163,6 @@ class OutputWatcherImpl {
       c.outputs[output_.path] = o;
       RecordSourceAttempt(c, source_id_, o->at, error);
     });
-    return t.readable;
   }
 
   std::shared_ptr<const ClusterConfig> cluster_;
