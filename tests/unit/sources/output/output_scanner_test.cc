@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -364,6 +366,9 @@ TEST_CASE("OutputScanner: the configured path may itself be a symlink",
 std::string RunWithoutDacCapabilities(const std::function<std::string()>& fn) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
+  std::cout
+      .flush();  // the child must not print the parent's buffered output again
+  std::fflush(nullptr);
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
