@@ -1,13 +1,13 @@
-// Scrape latency of /metrics over real loopback HTTP for a cluster of N jobs (default 200),
-// with checkpoints for every job: prints median, p99 and max, and the render-only cost.
-// Usage: scrape_latency [jobs] [requests]
+// Scrape latency of /metrics over real loopback HTTP for a cluster of N jobs
+// (default 200), with checkpoints for every job: prints median, p99 and max,
+// and the render-only cost. Usage: scrape_latency [jobs] [requests]
+#include <httplib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#include <httplib.h>
 
 #include "collectors/collector.h"
 #include "http/server.h"
@@ -20,8 +20,9 @@ namespace {
 void Fill(StateStore* store, int jobs) {
   ClusterConfig cfg;
   cfg.name = "realtime-pipeline";
-  cfg.jobmanagers = {{"jm-1", "http://localhost:8081", "jobmanager:8081"},
-                     {"jm-2", "http://localhost:8082", "jobmanager-standby:8081"}};
+  cfg.jobmanagers = {
+      {"jm-1", "http://localhost:8081", "jobmanager:8081"},
+      {"jm-2", "http://localhost:8082", "jobmanager-standby:8081"}};
   store->UpdateCluster(cfg.name, [&](ClusterState& c) {
     c.config = std::make_shared<const ClusterConfig>(cfg);
     auto o = std::make_shared<JobManagerObservation>();
@@ -32,8 +33,8 @@ void Fill(StateStore* store, int jobs) {
     for (int i = 0; i < jobs; ++i) {
       char id[33];
       std::snprintf(id, sizeof id, "%032x", i + 1);
-      list.push_back({id, "csv-writer-" + std::to_string(i), "RUNNING", 1700000000000,
-                      -1, 1000, 1700000000000, 4, 4});
+      list.push_back({id, "csv-writer-" + std::to_string(i), "RUNNING",
+                      1700000000000, -1, 1000, 1700000000000, 4, 4});
       auto ck = std::make_shared<JobCheckpointObservation>();
       ck->job_id = id;
       ck->job_name = list.back().name;
@@ -54,7 +55,8 @@ void Fill(StateStore* store, int jobs) {
     c.jobmanagers["jm-1"] = o;
     c.jobmanagers["jm-2"] = o;
     for (const auto& jm : cfg.jobmanagers) {
-      RecordSourceAttempt(c, "rest/" + jm.name, std::chrono::system_clock::now(), "");
+      RecordSourceAttempt(c, "rest/" + jm.name,
+                          std::chrono::system_clock::now(), "");
     }
   });
 }
@@ -84,7 +86,8 @@ int main(int argc, char** argv) {
                             .count());
   }
 
-  HttpServer server(&store, ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
+  HttpServer server(&store,
+                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
   if (!server.Start().ok()) return 1;
   httplib::Client client("127.0.0.1", server.port());
   client.set_keep_alive(true);
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
               Percentile(render_ms, 0.5), Percentile(render_ms, 0.99),
               Percentile(render_ms, 1.0));
   std::printf("HTTP /metrics: median %.3f ms  p99 %.3f ms  max %.3f ms\n",
-              Percentile(http_ms, 0.5), Percentile(http_ms, 0.99), Percentile(http_ms, 1.0));
+              Percentile(http_ms, 0.5), Percentile(http_ms, 0.99),
+              Percentile(http_ms, 1.0));
   return 0;
 }

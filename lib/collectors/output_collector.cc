@@ -9,8 +9,68 @@ namespace flinkha {
 void OutputCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  (void)snapshot;
-  (void)out;  // TODO(owner of this concern): implement.
+  constexpr const char* kFrom =
+      " From the output directory watcher (inotify, with a full rescan as the "
+      "safety net).";
+  auto readable = Gauge(
+      "flinkha_output_directory_readable",
+      std::string("Whether the configured output directory exists and could be "
+                  "listed (1) or not (0).") +
+          kFrom);
+  auto files =
+      Gauge("flinkha_output_files",
+            std::string(
+                "Part files in the output directory and its bucket "
+                "subdirectories matching the pattern: state=finished for "
+                "committed files, state=in_progress for hidden in-progress and "
+                "pending files.") +
+                kFrom);
+  auto bytes = Gauge(
+      "flinkha_output_bytes",
+      std::string("Total size of the finished part files in bytes.") + kFrom);
+  auto last = Gauge(
+      "flinkha_output_last_file_timestamp_seconds",
+      std::string("Modification time of the newest finished part file, seconds "
+                  "since epoch.") +
+          kFrom);
+  auto created = Counter(
+      "flinkha_output_files_created_total",
+      std::string("Finished part files that appeared since the exporter "
+                  "started (files present at start are not counted).") +
+          kFrom);
+  auto rows = Counter(
+      "flinkha_output_rows_total",
+      std::string(
+          "Newline-terminated lines in finished part files that appeared "
+          "since the exporter started, each file read once "
+          "(count_rows).") +
+          kFrom);
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    for (const auto& [path, o] : cluster.outputs) {
+      if (!o) continue;
+      const Labels l{{"flink_cluster", cluster_name}, {"directory", path}};
+      readable.Add(l, o->readable ? 1 : 0);
+      files.Add({{"flink_cluster", cluster_name},
+                 {"directory", path},
+                 {"state", "finished"}},
+                static_cast<double>(o->finished_files));
+      files.Add({{"flink_cluster", cluster_name},
+                 {"directory", path},
+                 {"state", "in_progress"}},
+                static_cast<double>(o->in_progress_files));
+      bytes.Add(l, static_cast<double>(o->bytes));
+      if (o->last_file_timestamp_seconds)
+        last.Add(l, *o->last_file_timestamp_seconds);
+      created.Add(l, static_cast<double>(o->files_created_total));
+      if (o->rows_total) rows.Add(l, static_cast<double>(*o->rows_total));
+    }
+  }
+  readable.AppendTo(out);
+  files.AppendTo(out);
+  bytes.AppendTo(out);
+  last.AppendTo(out);
+  created.AppendTo(out);
+  rows.AppendTo(out);
 }
 
 }  // namespace flinkha

@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "model/store.h"
+#include "sources/output/output_scanner.h"
 #include "sources/source.h"
 
 namespace flinkha {
@@ -21,6 +22,9 @@ class OutputWatcher : public Source {
   ~OutputWatcher() override;
   void Start() override;
   void Stop() override;
+
+  // The scanner's operation counters as of the last cycle. Thread-safe.
+  OutputScanStats Stats() const;
 
  private:
   std::unique_ptr<OutputWatcherImpl> impl_;
