@@ -100,6 +100,8 @@ void FakeFlink::Install() {
       return;
     }
     res.status = it->second.status;
+    if (!it->second.location.empty())
+      res.set_header("Location", it->second.location);
     res.set_content(it->second.body, "application/json; charset=UTF-8");
   });
 }
@@ -158,7 +160,13 @@ void FakeFlink::Stop() { Kill(); }
 void FakeFlink::Serve(const std::string& path, const std::string& body,
                       int status) {
   std::lock_guard<std::mutex> lock(mu_);
-  routes_[path] = Route{body, status};
+  routes_[path] = Route{body, status, ""};
+}
+
+void FakeFlink::Redirect(const std::string& path, const std::string& location,
+                         int status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  routes_[path] = Route{"", status, location};
 }
 
 void FakeFlink::Remove(const std::string& path) {

@@ -79,6 +79,10 @@ class FakeFlink {
   void Serve(const std::string& path, const std::string& body,
              int status = 200);
   void Remove(const std::string& path);
+  // Answers GET path with a redirect (as Flink 1.5-1.7 standbys did) to
+  // location.
+  void Redirect(const std::string& path, const std::string& location,
+                int status = 307);
   // Serves the cluster endpoints of one fixture version directory (/config,
   // /overview, /jobs/overview, /taskmanagers), from
   // tests/fixtures/flink-rest/<version>/.
@@ -97,6 +101,7 @@ class FakeFlink {
   struct Route {
     std::string body;
     int status = 200;
+    std::string location;
   };
   void Install();
   void Listen();
