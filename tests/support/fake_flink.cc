@@ -42,12 +42,14 @@ void FakeFlink::Install() {
   }
   server_->Get(".*", [this](const httplib::Request& req,
                             httplib::Response& res) {
+    // Key: the path plus the decoded query, e.g.
+    // "/jobs/x/metrics?get=numRestarts,fullRestarts" (parameters in name order,
+    // as httplib keeps them).
     std::string key = req.path;
-    if (!req.params.empty()) {
-      // httplib splits the query; rebuild it in the order the client sent it
-      // when possible.
-      auto q = req.target.find('?');
-      if (q != std::string::npos) key += req.target.substr(q);
+    char sep = '?';
+    for (const auto& [name, value] : req.params) {
+      key += sep + name + "=" + value;
+      sep = '&';
     }
     std::unique_lock<std::mutex> lock(mu_);
     ++hits_[key];
