@@ -3,6 +3,7 @@
 #include "sources/rest/checkpoint_poller.h"
 
 #include <chrono>
+#include <thread>
 
 #include "model/checkpoint_parsers.h"
 #include "model/rest_parsers.h"
@@ -167,12 +168,31 @@ void CheckpointPoller::Publish(
   });
 }
 
+bool CheckpointPoller::AwaitFirstJobManagerPoll() {
+  // The JobManager pollers start together with this one: give them up to one
+  // poll interval to report, so start-up neither counts an error nor delays
+  // /ready by a whole interval.
+  const auto until = std::chrono::steady_clock::now() + cluster_->poll_interval;
+  while (!stopping_) {
+    const SnapshotPtr s = store_->Get();
+    auto it = s->clusters.find(cluster_->name);
+    if (it != s->clusters.end() && !it->second.jobmanagers.empty()) return true;
+    if (std::chrono::steady_clock::now() >= until) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 void CheckpointPoller::PollOnce() {
+  if (first_poll_) {
+    first_poll_ = false;
+    if (!AwaitFirstJobManagerPoll()) return;
+  }
   const TimePoint now = std::chrono::system_clock::now();
   const SnapshotPtr snapshot = store_->Get();
   auto cluster_it = snapshot->clusters.find(cluster_->name);
   if (cluster_it == snapshot->clusters.end()) {
-    Publish(now, "no JobManager polled yet", nullptr);
+    Publish(now, "no healthy JobManager to read jobs from", nullptr);
     return;
   }
   const ClusterState& cluster = cluster_it->second;

@@ -40,6 +40,9 @@ class CheckpointPoller : public Source {
   };
 
   void PollOnce();
+  // Waits (bounded by one poll interval) for a JobManager poller's first
+  // observation; false when stopping.
+  bool AwaitFirstJobManagerPoll();
   void Publish(TimePoint now, const std::string& error,
                const std::map<std::string,
                               std::shared_ptr<const JobCheckpointObservation>>*
@@ -53,6 +56,7 @@ class CheckpointPoller : public Source {
   // Worker thread only:
   std::map<std::string, JobPollTracking> tracking_;  // by job id
   std::map<std::string, Retired> retired_;           // by job id
+  bool first_poll_ = true;
   FaultLog faults_{"checkpoints"};
   std::atomic<bool> stopping_{false};
   PeriodicWorker worker_;

@@ -10,6 +10,8 @@
 
 #include <charconv>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 
 #include "util/logging.h"
@@ -89,6 +91,20 @@ std::string VerifyErrorText(long code) {
     default:
       return "openssl verify error " + std::to_string(code);
   }
+}
+
+// Each poller builds its own client: warn once per URL per process, not once
+// per client.
+void WarnInsecureOnce(const std::string& url) {
+  static std::mutex mu;
+  static std::set<std::string> warned;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!warned.insert(url).second) return;
+  }
+  Logger("rest")->warn(
+      "tls.insecure_skip_verify is set: the certificate of {} is not verified",
+      url);
 }
 
 }  // namespace
@@ -236,12 +252,7 @@ Status HttpClient::Init() {
     }
     if (!tls.ca_file.empty()) ssl->set_ca_cert_path(tls.ca_file);
     ssl->enable_server_certificate_verification(!tls.insecure_skip_verify);
-    if (tls.insecure_skip_verify) {
-      Logger("rest")->warn(
-          "tls.insecure_skip_verify is set: the certificate of {} is not "
-          "verified",
-          url);
-    }
+    if (tls.insecure_skip_verify) WarnInsecureOnce(url);
     client_ = std::move(ssl);
   } else {
     client_ = std::make_unique<httplib::ClientImpl>(host_, port_);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/rest_parsers.h"
+#include "sources/rest/jobmanager_poller.h"
 #include "support/fake_flink.h"
 #include "unit/sources/rest/test_util.h"
 
@@ -254,6 +255,36 @@ TEST_CASE(
   CHECK(x.f.hits("/jobs/" + kRestarting + "/checkpoints") <=
         x.f.hits("/jobs/" + kRunning + "/checkpoints"));
   CHECK(x.f.hits("/jobs/" + kRunning + kMetrics) == 0);
+}
+
+}  // namespace
+}  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE(
+    "CheckpointPoller started with the JobManager poller counts no start-up "
+    "error",
+    "[rest][checkpoints]") {
+  Fixture x;
+  x.f.ServeVersion("1.18");
+  x.cluster->poll_interval = Duration(200);
+  JobManagerPoller jm(x.cluster, x.cluster->jobmanagers[0], &x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();  // first, so it has to wait for the JobManager poller
+  jm.Start();
+  REQUIRE(WaitFor([&] {
+    auto& s = x.store.Get()->clusters.at("prod").sources;
+    return s.count("checkpoints") && s.at("checkpoints").reported;
+  }));
+  poller.Stop();
+  jm.Stop();
+  const SourceStatus st =
+      x.store.Get()->clusters.at("prod").sources.at("checkpoints");
+  CHECK(st.up);
+  CHECK(st.errors_total == 0);
+  CHECK(Checkpoints(x.store, kRunning) != nullptr);
 }
 
 }  // namespace
