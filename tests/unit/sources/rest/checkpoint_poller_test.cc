@@ -224,7 +224,8 @@ TEST_CASE("CheckpointPoller keeps what it knows while no JobManager is healthy",
     return !x.store.Get()->clusters.at("prod").sources.at("checkpoints").up;
   }));
   poller.Stop();
-  const ClusterState& c = x.store.Get()->clusters.at("prod");
+  const SnapshotPtr snap = x.store.Get();  // keeps the snapshot alive
+  const ClusterState& c = snap->clusters.at("prod");
   CHECK(c.sources.at("checkpoints").last_error ==
         "no healthy JobManager to read jobs from");
   auto kept = Checkpoints(x.store, kRunning);
@@ -242,13 +243,15 @@ TEST_CASE(
   CheckpointPoller poller(x.cluster, &x.store);
   poller.Start();
   REQUIRE(WaitFor([&] {
-    auto& s = x.store.Get()->clusters.at("prod").sources;
+    const SnapshotPtr snap = x.store.Get();
+    const auto& s = snap->clusters.at("prod").sources;
     return s.count("checkpoints") && s.at("checkpoints").errors_total >= 1;
   }));
   const auto start = std::chrono::steady_clock::now();
   poller.Stop();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
-  const ClusterState& c = x.store.Get()->clusters.at("prod");
+  const SnapshotPtr snap = x.store.Get();  // keeps the snapshot alive
+  const ClusterState& c = snap->clusters.at("prod");
   CHECK(c.sources.at("checkpoints").last_error ==
         "GET /jobs/" + kRunning + "/checkpoints: timeout after 200ms");
   // One timeout ends the poll: the other jobs were not asked during that poll.
@@ -275,7 +278,8 @@ TEST_CASE(
   poller.Start();  // first, so it has to wait for the JobManager poller
   jm.Start();
   REQUIRE(WaitFor([&] {
-    auto& s = x.store.Get()->clusters.at("prod").sources;
+    const SnapshotPtr snap = x.store.Get();
+    const auto& s = snap->clusters.at("prod").sources;
     return s.count("checkpoints") && s.at("checkpoints").reported;
   }));
   poller.Stop();
