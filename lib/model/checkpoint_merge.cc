@@ -1,0 +1,79 @@
+// Checkpoint poll planning and merging (pure; the poller owns the I/O).
+#include "model/checkpoint_merge.h"
+
+namespace flinkha {
+
+std::optional<CompletedCheckpoint> NewerCompleted(
+    const std::optional<CompletedCheckpoint>& a,
+    const std::optional<CompletedCheckpoint>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  if (a->latest_ack_timestamp_ms != b->latest_ack_timestamp_ms) {
+    return a->latest_ack_timestamp_ms > b->latest_ack_timestamp_ms ? a : b;
+  }
+  return a->id >= b->id ? a : b;
+}
+
+JobCheckpointObservation MergeCheckpointPoll(
+    const JobCheckpointObservation* previous,
+    const CheckpointPollResult& poll) {
+  JobCheckpointObservation out;
+  if (previous) out = *previous;
+  out.job_id = poll.job_id;
+  out.job_name = poll.job_name;
+  out.at = poll.at;
+  out.error = poll.error;
+  if (poll.checkpointing_disabled) {
+    out.stats.reset();
+    out.config.reset();
+  }
+  if (poll.stats) out.stats = poll.stats;
+  if (poll.config) out.config = poll.config;
+  if (poll.restarts_fetched) out.num_restarts = poll.num_restarts;
+  out.last_completed_ever =
+      NewerCompleted(previous ? previous->last_completed_ever : std::nullopt,
+                     poll.stats ? poll.stats->latest_completed : std::nullopt);
+  return out;
+}
+
+JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
+                        const std::string& endpoint) {
+  JobPollPlan plan;
+  if (!tracking) return plan;  // a new job: fetch everything
+  plan.fetch_config = !tracking->has_config ||
+                      tracking->config_start_time_ms != job.start_time_ms;
+  // numRestarts changes only when the job restarts, globally or one pipelined
+  // region. Every restart cancels and redeploys tasks, and /jobs/overview's
+  // last-modification is the latest state change of the job and of any of its
+  // tasks, so a restart always moves it: while it is unchanged the previous
+  // value is still right. It is fetched anyway when the job is not RUNNING (a
+  // restart may be under way and the counter and states need not move
+  // together), when another JobManager answers (after a failover the new
+  // JobMaster counts from zero), after a failed fetch (has_restarts is false),
+  // and every kMaxRestartSkips polls as a guard.
+  plan.fetch_restarts =
+      !tracking->has_restarts ||
+      tracking->restarts_last_modification_ms != job.last_modification_ms ||
+      tracking->restarts_endpoint != endpoint || job.state != "RUNNING" ||
+      tracking->polls_since_restarts >= kMaxRestartSkips;
+  return plan;
+}
+
+void RecordJobPoll(JobPollTracking& tracking, const JobSummary& job,
+                   const std::string& endpoint, const JobPollPlan& plan,
+                   bool config_ok, bool restarts_ok) {
+  if (plan.fetch_config) {
+    tracking.has_config = config_ok;
+    tracking.config_start_time_ms = job.start_time_ms;
+  }
+  if (plan.fetch_restarts) {
+    tracking.has_restarts = restarts_ok;
+    tracking.restarts_last_modification_ms = job.last_modification_ms;
+    tracking.restarts_endpoint = endpoint;
+    tracking.polls_since_restarts = 0;
+  } else {
+    ++tracking.polls_since_restarts;
+  }
+}
+
+}  // namespace flinkha

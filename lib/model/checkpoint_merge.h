@@ -1,0 +1,82 @@
+// Pure logic of the checkpoint source: which requests a poll needs per job, and
+// how one poll merges into what is known (keeping the last completed checkpoint
+// across JobManager failovers).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/checkpoint_types.h"
+#include "model/rest_types.h"
+
+namespace flinkha {
+
+// The newer of two completed checkpoints: the later latest_ack_timestamp, on a
+// tie the higher id. Either may be absent.
+std::optional<CompletedCheckpoint> NewerCompleted(
+    const std::optional<CompletedCheckpoint>& a,
+    const std::optional<CompletedCheckpoint>& b);
+
+// What one poll fetched for one job. A field is nullopt when it was not
+// requested or failed.
+struct CheckpointPollResult {
+  std::string job_id;
+  std::string job_name;
+  TimePoint at{};
+  std::optional<CheckpointStats> stats;
+  std::optional<CheckpointConfigInfo> config;
+  bool restarts_fetched = false;  // the metrics request succeeded
+  std::optional<int64_t>
+      num_restarts;  // its value; nullopt when Flink has no such metric
+  bool checkpointing_disabled =
+      false;          // Flink answered 404: no checkpoint statistics exist
+  std::string error;  // first failure of this job's requests
+};
+
+// Merges a poll into the previous observation of the job (null for a job seen
+// the first time): fetched values replace old ones; what was not fetched, or
+// failed, keeps its previous value (one failed request does not make series
+// flap; the source's error shows it). Flink restarts its counts after a
+// failover and latest.completed is null until the first new checkpoint, so
+// last_completed_ever keeps the newer of the previous one and the polled
+// latest.completed.
+JobCheckpointObservation MergeCheckpointPoll(
+    const JobCheckpointObservation* previous, const CheckpointPollResult& poll);
+
+// What the poller remembers per job between polls to avoid needless requests.
+struct JobPollTracking {
+  bool has_config =
+      false;  // config known (or known disabled) for config_start_time_ms
+  int64_t config_start_time_ms = 0;
+  bool has_restarts =
+      false;  // numRestarts fetched while the job looked as below
+  int64_t restarts_last_modification_ms = 0;
+  std::string restarts_endpoint;  // JobManager that answered
+  int polls_since_restarts = 0;
+};
+
+struct JobPollPlan {
+  bool fetch_config = true;
+  bool fetch_restarts = true;
+};
+
+// Polls numRestarts is skipped at most this many times in a row (a guard, see
+// PlanJobPoll).
+inline constexpr int kMaxRestartSkips = 12;
+
+// Decides the optional requests of one poll for one job (statistics are fetched
+// every poll): the config when the job is new or its start-time changed (a new
+// JobMaster may run it with a new configuration); numRestarts unless nothing
+// could have changed it, see the .cc.
+JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
+                        const std::string& endpoint);
+
+// Updates the tracking after the poll planned by plan: config_ok / restarts_ok
+// say whether those requests succeeded (a 404 for a job without checkpointing
+// counts as a config answer).
+void RecordJobPoll(JobPollTracking& tracking, const JobSummary& job,
+                   const std::string& endpoint, const JobPollPlan& plan,
+                   bool config_ok, bool restarts_ok);
+
+}  // namespace flinkha

@@ -1,0 +1,295 @@
+// CheckpointPoller against FakeFlink: per-job statistics, a failover that
+// resets the counts, a job that disappears, and how few requests a steady job
+// costs.
+#include "sources/rest/checkpoint_poller.h"
+
+#include <catch2/catch.hpp>
+
+#include "model/rest_parsers.h"
+#include "sources/rest/jobmanager_poller.h"
+#include "support/fake_flink.h"
+#include "unit/sources/rest/test_util.h"
+
+namespace flinkha {
+namespace {
+
+using rest_test::PublishConfig;
+using rest_test::TestCluster;
+using rest_test::WaitFor;
+using testing::FakeFlink;
+using testing::ReadFlinkFixture;
+
+const std::string kRunning =
+    "d4f5e2a1c3b7a9e8f0d1c2b3a4e5f6a7";  // RUNNING csv-writer
+const std::string kRestarting =
+    "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d";  // RESTARTING
+const std::string kInitializing = "9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e";
+const std::string kFinished = "0f9e8d7c6b5a49382716a5b4c3d2e1f0";
+const std::string kMetrics = "/metrics?get=numRestarts,fullRestarts";
+
+// Publishes jm-1 as up with the 1.18 job list (optionally edited), as
+// JobManagerPoller would.
+void PublishJobs(
+    StateStore& store,
+    const std::function<void(std::vector<JobSummary>&)>& edit = {}) {
+  auto jobs = ParseJobsOverview(ReadFlinkFixture("1.18/jobs_overview.json"));
+  REQUIRE(jobs.ok());
+  std::vector<JobSummary> list = *jobs;
+  if (edit) edit(list);
+  auto o = std::make_shared<JobManagerObservation>();
+  o->up = true;
+  o->overview = ClusterOverview{};
+  o->jobs = std::move(list);
+  store.UpdateCluster("prod",
+                      [&](ClusterState& c) { c.jobmanagers["jm-1"] = o; });
+}
+
+std::shared_ptr<const JobCheckpointObservation> Checkpoints(
+    const StateStore& store, const std::string& job) {
+  auto s = store.Get();
+  const auto& c = s->clusters.at("prod").checkpoints;
+  auto it = c.find(job);
+  return it == c.end() ? nullptr : it->second;
+}
+
+void ServeJob(FakeFlink& f, const std::string& jid,
+              const std::string& checkpoints) {
+  f.Serve("/jobs/" + jid + "/checkpoints", ReadFlinkFixture(checkpoints));
+  f.Serve("/jobs/" + jid + "/checkpoints/config",
+          ReadFlinkFixture("1.18/checkpoints_config.json"));
+  f.Serve("/jobs/" + jid + kMetrics,
+          ReadFlinkFixture("1.18/metrics_restarts.json"));
+}
+
+struct Fixture {
+  FakeFlink f;
+  StateStore store{TimePoint{}};
+  std::shared_ptr<ClusterConfig> cluster;
+
+  Fixture() {
+    ServeJob(f, kRunning, "1.18/checkpoints.json");
+    ServeJob(f, kRestarting, "1.18/checkpoints_fresh_job.json");
+    // The initializing job has checkpointing disabled: Flink answers 404.
+    f.Serve("/jobs/" + kInitializing + "/checkpoints",
+            R"({"errors":["Checkpointing has not been enabled."]})", 404);
+    f.Serve("/jobs/" + kInitializing + "/checkpoints/config",
+            R"({"errors":["Checkpointing is not enabled for this job."]})",
+            404);
+    f.Serve("/jobs/" + kInitializing + kMetrics, "[]");
+    f.Start();
+    cluster = TestCluster({{"jm-1", f.url()}}, 30);
+    PublishConfig(store, cluster);
+  }
+
+  int Polls() const { return f.hits("/jobs/" + kRunning + "/checkpoints"); }
+};
+
+TEST_CASE("CheckpointPoller publishes statistics of every non-terminal job",
+          "[rest][checkpoints]") {
+  Fixture x;
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] { return x.Polls() >= 4; }));
+  poller.Stop();
+
+  auto running = Checkpoints(x.store, kRunning);
+  REQUIRE(running);
+  CHECK(running->job_name == "csv-writer");
+  REQUIRE(running->stats);
+  CHECK(running->stats->completed == 24);
+  REQUIRE(running->last_completed_ever);
+  CHECK(running->last_completed_ever->id == 42);
+  REQUIRE(running->config);
+  CHECK(running->config->interval_ms == 60000);
+  CHECK(running->num_restarts == 2);
+  CHECK(running->error.empty());
+
+  auto restarting = Checkpoints(x.store, kRestarting);
+  REQUIRE(restarting);
+  REQUIRE(restarting->stats);
+  CHECK_FALSE(
+      restarting->last_completed_ever);  // none completed yet: no placeholder
+
+  auto disabled = Checkpoints(x.store, kInitializing);
+  REQUIRE(disabled);
+  CHECK_FALSE(disabled->stats);
+  CHECK_FALSE(disabled->config);
+  CHECK(disabled->error.empty());
+
+  CHECK_FALSE(Checkpoints(x.store, kFinished));  // terminal jobs are not polled
+  CHECK(x.f.hits("/jobs/" + kFinished + "/checkpoints") == 0);
+
+  const SourceStatus st =
+      x.store.Get()->clusters.at("prod").sources.at("checkpoints");
+  CHECK(st.up);
+  CHECK(st.errors_total == 0);
+
+  // Requests: statistics every poll; config once per start-time; numRestarts of
+  // the steady RUNNING job once (last-modification unchanged), of the
+  // RESTARTING job every poll.
+  const int polls = x.Polls();
+  CHECK(x.f.hits("/jobs/" + kRunning + "/checkpoints/config") == 1);
+  CHECK(x.f.hits("/jobs/" + kInitializing + "/checkpoints/config") == 1);
+  CHECK(x.f.hits("/jobs/" + kRunning + kMetrics) == 1);
+  // (Stop may cancel the last poll between two jobs: allow one less.)
+  CHECK(x.f.hits("/jobs/" + kRestarting + kMetrics) >= polls - 1);
+  CHECK(x.f.hits("/jobs/" + kRestarting + "/checkpoints") >= polls - 1);
+}
+
+TEST_CASE(
+    "CheckpointPoller keeps the last completed checkpoint across a failover",
+    "[rest][checkpoints]") {
+  Fixture x;
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] {
+    auto c = Checkpoints(x.store, kRunning);
+    return c && c->last_completed_ever;
+  }));
+
+  // Failover: the new JobMaster restarts the counts and knows no completed
+  // checkpoint; its job has a new start-time, so the config is read again.
+  x.f.Serve("/jobs/" + kRunning + "/checkpoints",
+            ReadFlinkFixture("1.18/checkpoints_after_failover.json"));
+  PublishJobs(x.store, [](std::vector<JobSummary>& jobs) {
+    jobs[0].start_time_ms += 3600000;
+    jobs[0].last_modification_ms += 3600000;
+  });
+  REQUIRE(WaitFor([&] {
+    auto c = Checkpoints(x.store, kRunning);
+    return c->stats && c->stats->completed == 0;
+  }));
+  auto after = Checkpoints(x.store, kRunning);
+  REQUIRE(after->last_completed_ever);
+  CHECK(after->last_completed_ever->id == 42);
+  CHECK(after->last_completed_ever->latest_ack_timestamp_ms == 1717002521830);
+  REQUIRE(after->stats->latest_restored);
+  CHECK(after->stats->latest_restored->id == 42);
+  CHECK(WaitFor([&] {
+    return x.f.hits("/jobs/" + kRunning + "/checkpoints/config") == 2;
+  }));
+  poller.Stop();
+}
+
+TEST_CASE("CheckpointPoller drops a job that disappears",
+          "[rest][checkpoints]") {
+  Fixture x;
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(
+      WaitFor([&] { return Checkpoints(x.store, kRestarting) != nullptr; }));
+  PublishJobs(x.store, [](std::vector<JobSummary>& jobs) {
+    std::erase_if(jobs,
+                  [](const JobSummary& j) { return j.id == kRestarting; });
+  });
+  REQUIRE(
+      WaitFor([&] { return Checkpoints(x.store, kRestarting) == nullptr; }));
+  CHECK(Checkpoints(x.store, kRunning) != nullptr);
+
+  // A job that becomes terminal is dropped too.
+  PublishJobs(x.store, [](std::vector<JobSummary>& jobs) {
+    jobs[0].state = "CANCELED";
+  });
+  REQUIRE(WaitFor([&] { return Checkpoints(x.store, kRunning) == nullptr; }));
+
+  // Listed again (e.g. re-submitted under the same id): its last checkpoint is
+  // remembered.
+  x.f.Serve("/jobs/" + kRunning + "/checkpoints",
+            ReadFlinkFixture("1.18/checkpoints_after_failover.json"));
+  PublishJobs(x.store);
+  REQUIRE(WaitFor([&] { return Checkpoints(x.store, kRunning) != nullptr; }));
+  auto back = Checkpoints(x.store, kRunning);
+  REQUIRE(back->last_completed_ever);
+  CHECK(back->last_completed_ever->id == 42);
+  poller.Stop();
+}
+
+TEST_CASE("CheckpointPoller keeps what it knows while no JobManager is healthy",
+          "[rest][checkpoints]") {
+  Fixture x;
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] { return Checkpoints(x.store, kRunning) != nullptr; }));
+  x.store.UpdateCluster("prod", [](ClusterState& c) {
+    auto down = std::make_shared<JobManagerObservation>();
+    down->fault = RestFault::kConnect;
+    down->error = "GET /config: cannot connect to 127.0.0.1:1";
+    c.jobmanagers["jm-1"] = down;
+  });
+  REQUIRE(WaitFor([&] {
+    return !x.store.Get()->clusters.at("prod").sources.at("checkpoints").up;
+  }));
+  poller.Stop();
+  const SnapshotPtr snap = x.store.Get();  // keeps the snapshot alive
+  const ClusterState& c = snap->clusters.at("prod");
+  CHECK(c.sources.at("checkpoints").last_error ==
+        "no healthy JobManager to read jobs from");
+  auto kept = Checkpoints(x.store, kRunning);
+  REQUIRE(kept);
+  CHECK(kept->last_completed_ever->id == 42);
+}
+
+TEST_CASE(
+    "CheckpointPoller reports a failing endpoint and stops that poll early",
+    "[rest][checkpoints]") {
+  Fixture x;
+  x.cluster->request_timeout = Duration(200);
+  PublishJobs(x.store);
+  x.f.SetMode(FakeFlink::Mode::kHang);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] {
+    const SnapshotPtr snap = x.store.Get();
+    const auto& s = snap->clusters.at("prod").sources;
+    return s.count("checkpoints") && s.at("checkpoints").errors_total >= 1;
+  }));
+  const auto start = std::chrono::steady_clock::now();
+  poller.Stop();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  const SnapshotPtr snap = x.store.Get();  // keeps the snapshot alive
+  const ClusterState& c = snap->clusters.at("prod");
+  CHECK(c.sources.at("checkpoints").last_error ==
+        "GET /jobs/" + kRunning + "/checkpoints: timeout after 200ms");
+  // One timeout ends the poll: the other jobs were not asked during that poll.
+  CHECK(x.f.hits("/jobs/" + kRestarting + "/checkpoints") <=
+        x.f.hits("/jobs/" + kRunning + "/checkpoints"));
+  CHECK(x.f.hits("/jobs/" + kRunning + kMetrics) == 0);
+}
+
+}  // namespace
+}  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE(
+    "CheckpointPoller started with the JobManager poller counts no start-up "
+    "error",
+    "[rest][checkpoints]") {
+  Fixture x;
+  x.f.ServeVersion("1.18");
+  x.cluster->poll_interval = Duration(200);
+  JobManagerPoller jm(x.cluster, x.cluster->jobmanagers[0], &x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();  // first, so it has to wait for the JobManager poller
+  jm.Start();
+  REQUIRE(WaitFor([&] {
+    const SnapshotPtr snap = x.store.Get();
+    const auto& s = snap->clusters.at("prod").sources;
+    return s.count("checkpoints") && s.at("checkpoints").reported;
+  }));
+  poller.Stop();
+  jm.Stop();
+  const SourceStatus st =
+      x.store.Get()->clusters.at("prod").sources.at("checkpoints");
+  CHECK(st.up);
+  CHECK(st.errors_total == 0);
+  CHECK(Checkpoints(x.store, kRunning) != nullptr);
+}
+
+}  // namespace
+}  // namespace flinkha
