@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/duration.h"
 #include "util/logging.h"
 
 #ifndef FLINKHA_VERSION
@@ -108,16 +109,6 @@ void WarnInsecureOnce(const std::string& url) {
 }
 
 }  // namespace
-
-std::string FormatDuration(Duration d) {
-  const int64_t ms = d.count();
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  if (ms < 1000) return std::to_string(ms) + "ms";
-  std::string s = std::to_string(ms / 1000) + "." +
-                  std::to_string(ms % 1000 + 1000).substr(1);
-  while (s.back() == '0') s.pop_back();
-  return s + "s";
-}
 
 HttpClientOptions HttpClientOptions::For(const ClusterConfig& cluster,
                                          const JobManagerConfig& jm) {

@@ -81,7 +81,4 @@ class HttpClient {
   std::atomic<bool> cancelled_{false};
 };
 
-// "3s", "1.5s", "250ms": for messages like "timeout after 3s".
-std::string FormatDuration(Duration d);
-
 }  // namespace flinkha

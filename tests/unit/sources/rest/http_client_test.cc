@@ -417,12 +417,5 @@ TEST_CASE("HttpClient::Cancel aborts a hanging request at once",
   CHECK_FALSE(c->Get("/overview").ok());  // stays cancelled
 }
 
-TEST_CASE("FormatDuration writes short durations", "[rest][http]") {
-  CHECK(FormatDuration(Duration(3000)) == "3s");
-  CHECK(FormatDuration(Duration(1500)) == "1.5s");
-  CHECK(FormatDuration(Duration(250)) == "250ms");
-  CHECK(FormatDuration(Duration(2050)) == "2.05s");
-}
-
 }  // namespace
 }  // namespace flinkha

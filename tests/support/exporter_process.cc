@@ -1,0 +1,58 @@
+// ExporterProcess implementation.
+#include "support/exporter_process.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace flinkha::testing {
+
+ExporterProcess::ExporterProcess(const std::string& dir,
+                                 const std::string& config_yaml,
+                                 std::vector<std::string> extra_args)
+    : port_(FreePort()), config_path_(dir + "/flink-ha-exporter.yml") {
+  WriteFile(config_path_, config_yaml);
+  std::vector<std::string> argv = {
+      FLINKHA_EXPORTER_BINARY, "--config.file=" + config_path_,
+      "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+      "--log.level=debug"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  proc_ = std::make_unique<Subprocess>(argv, dir + "/exporter.log");
+}
+
+bool ExporterProcess::WaitReady(std::chrono::milliseconds timeout) {
+  return Eventually([&] { return Get("/ready").status == 200; }, timeout);
+}
+
+HttpResult ExporterProcess::Get(const std::string& path) const {
+  return HttpGet("127.0.0.1", port_, path);
+}
+
+std::string ExporterProcess::Metrics() const {
+  HttpResult r = Get("/metrics");
+  return r.status == 200 ? r.body : "";
+}
+
+std::string PromtoolCheckMetrics(const std::string& dir,
+                                 const std::string& text, bool* ok) {
+  const std::string in = dir + "/metrics-for-promtool.txt";
+  WriteFile(in, text);
+  const std::string out = dir + "/promtool.out";
+  const std::string cmd =
+      "promtool check metrics < '" + in + "' > '" + out + "' 2>&1";
+  *ok = std::system(cmd.c_str()) == 0;
+  return ReadFile(out);
+}
+
+double SampleValue(const std::string& metrics, const std::string& series) {
+  std::istringstream in(metrics);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(series, 0) == 0 && line.size() > series.size() &&
+        line[series.size()] == ' ') {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return std::nan("");
+}
+
+}  // namespace flinkha::testing

@@ -1,0 +1,43 @@
+// Test support: the real flink-ha-exporter binary, started on a free loopback
+// port.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/process.h"
+
+namespace flinkha::testing {
+
+// Writes the YAML config into dir, starts the binary with it; the destructor
+// stops it.
+class ExporterProcess {
+ public:
+  ExporterProcess(const std::string& dir, const std::string& config_yaml,
+                  std::vector<std::string> extra_args = {});
+
+  // Waits until /ready answers 200.
+  bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  HttpResult Get(const std::string& path) const;
+  std::string Metrics() const;  // the body of /metrics ("" on failure)
+  int port() const { return port_; }
+  std::string config_path() const { return config_path_; }
+  Subprocess& process() { return *proc_; }
+
+ private:
+  int port_;
+  std::string config_path_;
+  std::unique_ptr<Subprocess> proc_;
+};
+
+// Runs `promtool check metrics` on text; returns its output, and sets *ok.
+std::string PromtoolCheckMetrics(const std::string& dir,
+                                 const std::string& text, bool* ok);
+
+// The value of the first sample whose line starts with `series` (name plus
+// labels as rendered, e.g.
+// `flinkha_jobmanager_up{flink_cluster="c",jobmanager="jm-1"}`); NaN if absent.
+double SampleValue(const std::string& metrics, const std::string& series);
+
+}  // namespace flinkha::testing
