@@ -415,5 +415,47 @@ TEST_CASE("The simulated cluster obeys its control commands", "[sim]") {
   }
 }
 
+TEST_CASE(
+    "A simulated JobManager can take Flink 1.13's ZooKeeper layout and REST "
+    "shapes",
+    "[sim]") {
+  SimClusterOptions o;
+  o.jobmanagers = 1;
+  o.layout = "1.13";
+  o.checkpoint_interval_ms = 300;
+  o.extra_args = {"--flink-version", "1.13.6"};
+  SimCluster sim(o);
+  REQUIRE(sim.Start());
+  REQUIRE(sim.WaitForLeader(10s) == std::optional<size_t>(0));
+  REQUIRE(sim.WaitForLog(0, "CHECKPOINT 1\n", 10s));
+  const std::string jid = sim.job_id();
+
+  ZkPeek zk(sim.zookeeper().connect_string());
+  REQUIRE(zk.connected());
+  const std::string base = sim.zk_base();
+  for (const char* c : {"rest_server", "dispatcher", "resource_manager"}) {
+    INFO(c);
+    CHECK(zk.Children(base + "/leaderlatch/" + c + "_lock").size() ==
+          1);  // a latch each
+    CHECK(zk.Get(base + "/leader/" + c + "_lock").ephemeral_owner ==
+          sim.zk_session(0));
+  }
+  CHECK(zk.Get(base + "/leader/rest_server_lock")
+            .data.find(sim.rest_address(0)) != std::string::npos);
+  CHECK(zk.Get(base + "/leader/" + jid + "/job_manager_lock").exists);
+  CHECK_FALSE(zk.Get(base + "/leader/latch").exists);
+
+  json overview = GetJson(sim, 0, "/overview");
+  CHECK_FALSE(
+      overview.contains("flink-version"));  // 1.13 has none in /overview
+  CHECK(GetJson(sim, 0, "/config")["flink-version"] == "1.13.6");
+  json cp = GetJson(sim, 0, "/jobs/" + jid + "/checkpoints");
+  REQUIRE(cp["latest"]["completed"].is_object());
+  CHECK(cp["latest"]["completed"]["@class"] == "completed");
+  CHECK_FALSE(cp["latest"]["completed"].contains("className"));
+  CHECK_FALSE(cp["latest"]["completed"].contains("checkpointed_size"));
+  CHECK_FALSE(cp["summary"].contains("checkpointed_size"));
+}
+
 }  // namespace
 }  // namespace flinkha::testing

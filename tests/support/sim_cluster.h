@@ -39,9 +39,9 @@ struct SimClusterOptions {
 // itself.
 struct ExporterConfigOptions {
   std::string listen;  // empty: not written (the exporter's default)
-  std::string poll_interval = "500ms";
-  std::string request_timeout = "1s";
-  std::string layout;  // empty: not written (auto-detect)
+  std::string poll_interval = "1s";       // the loader's minimum
+  std::string request_timeout = "500ms";  // must stay below poll_interval
+  std::string layout;                     // empty: not written (auto-detect)
   bool count_rows = false;
 };
 
