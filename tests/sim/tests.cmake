@@ -7,4 +7,17 @@ if(Java_FOUND)
     DEPENDS ${FLINKSIM_JAVA} ${CMAKE_CURRENT_LIST_DIR}/build.sh
     COMMENT "Building the simulated Flink JobManager (Java)")
   add_custom_target(flinksim ALL DEPENDS ${CMAKE_BINARY_DIR}/sim/classpath)
+  # The e2e tests start simulated JobManagers (SimCluster, the ZooKeeper tests).
+  if(TARGET e2e_tests)
+    add_dependencies(e2e_tests flinksim)
+  endif()
+endif()
+
+# The demo's smoke test: scripts/demo.sh starts ZooKeeper, the simulated cluster and the
+# exporter from this build, runs a few seconds and checks /metrics and /healthz.
+if(Java_FOUND)
+  add_test(NAME demo_smoke
+    COMMAND ${CMAKE_SOURCE_DIR}/scripts/demo.sh --no-setup --no-build
+      --build-dir ${CMAKE_BINARY_DIR} --dir ${CMAKE_BINARY_DIR}/demo-smoke --duration 5)
+  set_tests_properties(demo_smoke PROPERTIES LABELS demo TIMEOUT 180)
 endif()
