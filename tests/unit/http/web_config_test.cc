@@ -253,5 +253,19 @@ TEST_CASE("basic auth verifier: cached successes expire", "[web_config]") {
   CHECK(v.bcrypt_calls() == 2);
 }
 
+TEST_CASE("web config: the packaged example loads", "[web_config]") {
+  const std::string path =
+      std::string(FLINKHA_SOURCE_DIR) + "/packaging/deb/web-config.yml.example";
+  auto c = LoadWebConfigFile(path);
+  INFO((c.ok() ? "" : c.error().message));
+  REQUIRE(c.ok());
+  REQUIRE(c->tls);
+  CHECK(c->tls->client_auth == ClientAuth::kRequireAndVerifyClientCert);
+  CHECK(c->tls->cert_file ==
+        std::string(FLINKHA_SOURCE_DIR) + "/packaging/deb/server.crt");
+  CHECK(c->basic_auth_users.count("prometheus") == 1);
+  CHECK(c->headers.size() == 2);
+}
+
 }  // namespace
 }  // namespace flinkha
