@@ -10,6 +10,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 case $mode in
 verify)
+  arg=$(readlink -f "$arg")
   # The unit names /usr/bin/flink-ha-exporter; verify a copy that runs the built binary, so the
   # check covers an executable that exists (verify fails on a missing ExecStart binary).
   sed "s|/usr/bin/flink-ha-exporter|$arg|" "$unit" >"$scratch/flink-ha-exporter.service"
