@@ -185,6 +185,8 @@ class Parser {
   }
 
   void Tls(const YAML::Node& node, WebConfig* out) {
+    // An empty mapping disables TLS, as in the exporter-toolkit.
+    if (node.IsMap() && node.size() == 0) return;
     TlsServerConfig tls;
     YAML::Mark cert_mark, ca_mark, auth_mark, min_mark;
     bool client_auth_set = false;

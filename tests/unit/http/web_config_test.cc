@@ -81,8 +81,9 @@ basic_auth_users:
 
 TEST_CASE("web config: empty file and empty sections mean plain HTTP",
           "[web_config]") {
-  for (const char* yaml : {"", "# nothing\n", "tls_server_config:\n",
-                           "basic_auth_users:\nhttp_server_config:\n"}) {
+  for (const char* yaml :
+       {"", "# nothing\n", "tls_server_config:\n", "tls_server_config: {}\n",
+        "basic_auth_users:\nhttp_server_config:\n"}) {
     INFO(yaml);
     auto c = ParseWebConfig(yaml, "web.yml");
     REQUIRE(c.ok());
