@@ -28,10 +28,10 @@ TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
   TempDir dir;
   const std::string web = dir.path() + "/web.yml";
   WriteFile(web, "tls_server_config:\n  cert_file: a.crt\n  keyfile: a.key\n");
-  Subprocess exporter({FLINKHA_EXPORTER_BINARY,
-                       "--config.file=" + WriteConfig(dir, FreePort()),
-                       "--web.config.file=" + web},
-                      dir.path() + "/exporter.log");
+  Subprocess exporter(
+      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, FreePort()),
+       "--web.config.file=" + web},
+      dir.path() + "/exporter.log");
   CHECK(exporter.Wait(std::chrono::seconds(10)) == 1);
   const std::string log = exporter.Log();
   INFO(log);
