@@ -11,7 +11,7 @@ RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-re
   libcurator-client-java curl procps)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks.
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
-  apache2-utils systemd dpkg-dev file)
+  apache2-utils systemd dpkg-dev file docker-compose python3-yaml)
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi

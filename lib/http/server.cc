@@ -3,15 +3,103 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <charconv>
+#include <cstring>
 
 #include "app/app.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
+#include "http/web_config.h"
 #include "util/logging.h"
 
 namespace flinkha {
+namespace {
+
+// The most recent OpenSSL error as text, and the queue cleared.
+std::string OpenSslError() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    out = buf;
+  }
+  return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+int TlsVersion(const std::string& name) {
+  if (name == "TLS10") return TLS1_VERSION;
+  if (name == "TLS11") return TLS1_1_VERSION;
+  if (name == "TLS13") return TLS1_3_VERSION;
+  return TLS1_2_VERSION;
+}
+
+// Accepts whatever certificate the client sends: RequestClientCert and
+// RequireAnyClientCert ask for one without verifying it, as Go's TLS does.
+int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
+
+// Configures a server context from tls_server_config; the error names the
+// file that could not be used and OpenSSL's reason.
+Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
+                               SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+  if (!SSL_CTX_set_min_proto_version(ctx, TlsVersion(tls.min_version)) ||
+      (!tls.max_version.empty() &&
+       !SSL_CTX_set_max_proto_version(ctx, TlsVersion(tls.max_version)))) {
+    return Error{"tls_server_config: cannot set the TLS versions: " +
+                 OpenSslError()};
+  }
+  if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
+    return Error{"tls_server_config: cannot load cert_file " + tls.cert_file +
+                 ": " + OpenSslError()};
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(),
+                                  SSL_FILETYPE_PEM) != 1) {
+    return Error{"tls_server_config: cannot load key_file " + tls.key_file +
+                 ": " + OpenSslError()};
+  }
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return Error{"tls_server_config: key_file " + tls.key_file +
+                 " does not match cert_file " + tls.cert_file + ": " +
+                 OpenSslError()};
+  }
+  if (!tls.client_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, tls.client_ca_file.c_str(),
+                                      nullptr) != 1) {
+      return Error{"tls_server_config: cannot load client_ca_file " +
+                   tls.client_ca_file + ": " + OpenSslError()};
+    }
+    // Tells clients which CAs are accepted, so they pick the right cert.
+    if (STACK_OF(X509_NAME)* names =
+            SSL_load_client_CA_file(tls.client_ca_file.c_str())) {
+      SSL_CTX_set_client_CA_list(ctx, names);
+    }
+  }
+  switch (tls.client_auth) {
+    case ClientAuth::kNoClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+      break;
+    case ClientAuth::kRequestClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyCertificate);
+      break;
+    case ClientAuth::kRequireAnyClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                         AcceptAnyCertificate);
+      break;
+    case ClientAuth::kVerifyClientCertIfGiven:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
+      break;
+    case ClientAuth::kRequireAndVerifyClientCert:
+      SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                         nullptr);
+      break;
+  }
+  return Ok{};
+}
+
+}  // namespace
 
 Result<std::pair<std::string, int>> ParseListenAddress(
     const std::string& listen) {
@@ -96,7 +184,57 @@ void HttpServer::Routes() {
 Status HttpServer::Start() {
   auto addr = ParseListenAddress(options_.listen);
   if (!addr.ok()) return addr.error();
-  server_ = std::make_unique<httplib::Server>();
+  WebConfig web;
+  if (!options_.web_config_file.empty()) {
+    auto loaded = LoadWebConfigFile(options_.web_config_file);
+    if (!loaded.ok()) return loaded.error();
+    web = std::move(loaded).value();
+  }
+  if (web.tls) {
+    Status tls_status = Ok{};
+    const TlsServerConfig tls = *web.tls;
+    server_ = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+      tls_status = ConfigureTls(&ctx, tls);
+      return tls_status.ok();
+    });
+    if (!tls_status.ok()) {
+      return tls_status.error().Wrap(options_.web_config_file);
+    }
+    if (!server_->is_valid()) {
+      return Error{options_.web_config_file +
+                   ": cannot create the TLS context: " + OpenSslError()};
+    }
+    tls_ = true;
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  headers_ = web.headers;
+  if (!web.basic_auth_users.empty()) {
+    auth_ = std::make_unique<BasicAuthVerifier>(web.basic_auth_users);
+    // Every path needs the password, /healthz and /ready included: this is
+    // what the exporter-toolkit does (it wraps the whole mux), so operators
+    // get the behaviour they know, and nothing about the process (not even
+    // that it is up) leaks to an unauthenticated client. Probes that cannot
+    // send credentials (a container HEALTHCHECK) must treat 401 as alive.
+    server_->set_pre_routing_handler([this](const httplib::Request& req,
+                                            httplib::Response& res) {
+      if (auth_->Check(req.get_header_value("Authorization"))) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      res.status = 401;
+      res.set_header("WWW-Authenticate",
+                     "Basic realm=\"flink-ha-exporter\", charset=\"UTF-8\"");
+      res.set_content("Unauthorized\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+  if (!headers_.empty()) {
+    server_->set_post_routing_handler(
+        [this](const httplib::Request&, httplib::Response& res) {
+          for (const auto& [name, value] : headers_)
+            res.set_header(name, value);
+        });
+  }
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
   server_->set_read_timeout(10, 0);
   server_->set_write_timeout(10, 0);
@@ -114,8 +252,9 @@ Status HttpServer::Start() {
     port_ = port;
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  Logger("http")->info("listening address={} port={} telemetry_path={}", host,
-                       port_, options_.telemetry_path);
+  Logger("http")->info(
+      "listening address={} port={} telemetry_path={} tls={} basic_auth={}",
+      host, port_, options_.telemetry_path, tls_, auth_ != nullptr);
   return Ok{};
 }
 

@@ -17,6 +17,8 @@ class Server;
 
 namespace flinkha {
 
+class BasicAuthVerifier;
+
 struct ServerOptions {
   std::string listen = ":9879";  // [host]:port; port 0 picks a free one
   std::string telemetry_path = "/metrics";
@@ -35,11 +37,12 @@ class HttpServer {
   HttpServer(StateStore* store, ServerOptions options);
   ~HttpServer();
 
-  // Binds the socket (errors are start-up errors) and serves on a background
-  // thread.
+  // Loads the web config (TLS, basic auth, headers), binds the socket and
+  // serves on a background thread. Every error here is a start-up error.
   Status Start();
   void Stop();
   int port() const { return port_; }
+  bool tls() const { return tls_; }
 
  private:
   void Routes();
@@ -47,9 +50,12 @@ class HttpServer {
   StateStore* store_;
   ServerOptions options_;
   std::vector<std::unique_ptr<Collector>> collectors_;
+  std::unique_ptr<BasicAuthVerifier> auth_;  // null: no authentication
+  std::vector<std::pair<std::string, std::string>> headers_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  bool tls_ = false;
 };
 
 }  // namespace flinkha

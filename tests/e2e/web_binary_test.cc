@@ -1,0 +1,78 @@
+// --web.config.file on the real binary: a bad file stops start-up with its
+// position; a good one protects every endpoint.
+#include <httplib.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+#include "support/process.h"
+
+namespace flinkha::testing {
+namespace {
+
+std::string WriteConfig(const TempDir& dir, int port) {
+  const std::string path = dir.path() + "/flink-ha-exporter.yml";
+  WriteFile(path, "listen: \"127.0.0.1:" + std::to_string(port) +
+                      "\"\nclusters:\n  - name: web-test\n"
+                      "    jobmanagers:\n      - name: jm-1\n"
+                      "        url: http://127.0.0.1:" +
+                      std::to_string(FreePort()) +
+                      "\n        advertised: jobmanager:8081\n");
+  return path;
+}
+
+TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
+          "[web][binary]") {
+  TempDir dir;
+  const std::string web = dir.path() + "/web.yml";
+  WriteFile(web, "tls_server_config:\n  cert_file: a.crt\n  keyfile: a.key\n");
+  Subprocess exporter(
+      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, FreePort()),
+       "--web.config.file=" + web},
+      dir.path() + "/exporter.log");
+  CHECK(exporter.Wait(std::chrono::seconds(10)) == 1);
+  const std::string log = exporter.Log();
+  INFO(log);
+  CHECK(log.find(web + ":3:3: error: unknown key \"keyfile\" in "
+                       "tls_server_config") != std::string::npos);
+  CHECK(log.find(web + ":2:3: error: tls_server_config: missing key_file") !=
+        std::string::npos);
+}
+
+TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
+          "[web][binary]") {
+  TempDir dir;
+  std::string line;
+  {
+    FILE* p = popen("htpasswd -nbB -C 5 prometheus pw", "r");
+    REQUIRE(p != nullptr);
+    char buf[256];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) line.append(buf, n);
+    REQUIRE(pclose(p) == 0);
+  }
+  const std::string web = dir.path() + "/web.yml";
+  WriteFile(web, "basic_auth_users:\n  prometheus: '" +
+                     line.substr(line.find(':') + 1, 60) + "'\n");
+  const int port = FreePort();
+  Subprocess exporter(
+      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
+       "--web.config.file=" + web},
+      dir.path() + "/exporter.log");
+  REQUIRE(Eventually(
+      [&] { return HttpGet("127.0.0.1", port, "/healthz").status != 0; },
+      std::chrono::seconds(10)));
+  CHECK(HttpGet("127.0.0.1", port, "/metrics").status == 401);
+  httplib::Client c("127.0.0.1", port);
+  c.set_basic_auth("prometheus", "pw");
+  auto res = c.Get("/metrics");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(res->body.find("flinkha_build_info") != std::string::npos);
+  CHECK(exporter.Stop() == 0);
+}
+
+}  // namespace
+}  // namespace flinkha::testing
