@@ -54,9 +54,6 @@ struct ComponentLeadership {
   std::string jobmanager;  // configured JobManager name matching leader.address, "" if none
   uint64_t changes_total = 0;
   std::optional<TimePoint> last_change;
-  // Analysis memory: the last leader seen, kept while there is none or it is unknown, so a
-  // leader that returns is not counted as a change.
-  std::optional<LeaderInfo> last_seen;
 };
 
 // The HA picture of one cluster, derived purely from a sequence of ZkObservations.
@@ -78,6 +75,9 @@ struct HaState {
   std::optional<TimePoint> failover_started;  // a leader was lost or replaced at this time
   bool failover_duration_unknown = false;     // part of the failover fell in our session loss
   std::map<std::string, LeaderInfo> failover_from;  // component -> leader when it began
+  // component -> last leader seen, kept while there is none or it is unknown, so a leader
+  // that returns is not counted as a change.
+  std::map<std::string, LeaderInfo> last_seen;
   std::deque<TimePoint> recent_failovers;           // within the flapping window
 };
 
