@@ -1,4 +1,5 @@
-// Watches Flink's leader znodes of one cluster in ZooKeeper and runs the HA analysis.
+// Watches Flink's leader znodes of one cluster in ZooKeeper and runs the HA
+// analysis.
 #pragma once
 
 #include <memory>
@@ -11,8 +12,9 @@ namespace flinkha {
 
 class HaWatcherImpl;
 
-// Publishes cluster.zookeeper, cluster.ha and source "zookeeper". One ZooKeeper session;
-// watches, not polling; reconnects with backoff and re-arms watches after session expiry.
+// Publishes cluster.zookeeper, cluster.ha and source "zookeeper". One ZooKeeper
+// session; watches, not polling; reconnects with backoff and re-arms watches
+// after session expiry.
 class HaWatcher : public Source {
  public:
   HaWatcher(std::shared_ptr<const ClusterConfig> cluster, StateStore* store);
