@@ -1,6 +1,7 @@
-// Benchmark: delay from a leader znode change (as seen by the writer, i.e. when ZooKeeper
-// acknowledged the write) to the StateStore update by HaWatcher, over 20 failovers.
-// Usage: zk_watch_delay [failovers]   (starts its own ZooKeeper on a free loopback port)
+// Benchmark: delay from a leader znode change (as seen by the writer, i.e. when
+// ZooKeeper acknowledged the write) to the StateStore update by HaWatcher, over
+// 20 failovers. Usage: zk_watch_delay [failovers]   (starts its own ZooKeeper
+// on a free loopback port)
 #include <algorithm>
 #include <cstdio>
 #include <thread>
@@ -19,7 +20,8 @@ namespace {
 
 const char* kComponents[] = {"resource_manager", "dispatcher", "rest_server"};
 
-// Polls the store every 100 us until pred holds; returns when it did (or nullopt at 5 s).
+// Polls the store every 100 us until pred holds; returns when it did (or
+// nullopt at 5 s).
 template <typename Pred>
 std::optional<Clock::time_point> WaitStore(const StateStore& store, Pred pred) {
   const auto deadline = Clock::now() + std::chrono::seconds(5);
@@ -35,7 +37,8 @@ bool LedBy(const Snapshot& s, const std::string& jm) {
   if (it == s.clusters.end() || !it->second.ha) return false;
   for (const char* c : kComponents) {
     auto l = it->second.ha->components.find(c);
-    if (l == it->second.ha->components.end() || !l->second.known || l->second.jobmanager != jm) {
+    if (l == it->second.ha->components.end() || !l->second.known ||
+        l->second.jobmanager != jm) {
       return false;
     }
   }
@@ -51,8 +54,8 @@ bool RestLeaderless(const Snapshot& s) {
 
 void Report(const char* what, std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
-  std::printf("%-44s n=%zu median=%.2f ms max=%.2f ms\n", what, ms.size(), ms[ms.size() / 2],
-              ms.back());
+  std::printf("%-44s n=%zu median=%.2f ms max=%.2f ms\n", what, ms.size(),
+              ms[ms.size() / 2], ms.back());
 }
 
 }  // namespace
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
 
   ZkClient writer({zk.connect_string(), std::chrono::milliseconds(4000), ""});
   if (!writer.Open().ok()) return 1;
-  while (writer.session_id() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (writer.session_id() == 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   const std::string base = "/flink/bench/leader";
   (void)writer.Create(base + "/latch/_c_a-latch-0000000000", "", true);
   (void)writer.Create(base + "/latch/_c_b-latch-0000000001", "", true);
@@ -90,9 +94,10 @@ int main(int argc, char** argv) {
     std::snprintf(uuid, sizeof uuid, "00000000-0000-0000-0000-%012d", i);
     const std::string host = i % 2 ? "jm2" : "jm1";
     for (const char* c : kComponents) {
-      const std::string address = std::string(c) == "rest_server"
-                                      ? "http://" + host + ":8081"
-                                      : "pekko.tcp://flink@" + host + ":6123/user/rpc/" + c;
+      const std::string address =
+          std::string(c) == "rest_server"
+              ? "http://" + host + ":8081"
+              : "pekko.tcp://flink@" + host + ":6123/user/rpc/" + c;
       auto st = writer.Create(base + "/" + c + "/connection_info",
                               EncodeLeaderInfo(address, uuid).value(), true);
       if (!st.ok()) std::fprintf(stderr, "%s\n", st.error().message.c_str());
@@ -106,24 +111,30 @@ int main(int argc, char** argv) {
   }
   std::vector<double> lost_ms, elected_ms;
   for (int i = 1; i <= failovers; ++i) {
-    for (const char* c : kComponents) (void)writer.Delete(base + "/" + c + "/connection_info");
+    for (const char* c : kComponents)
+      (void)writer.Delete(base + "/" + c + "/connection_info");
     const auto deleted = Clock::now();
     auto lost = WaitStore(store, RestLeaderless);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a short leaderless gap
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(20));  // a short leaderless gap
     const std::string jm = write_leader(i);
     const auto written = Clock::now();
-    auto seen = WaitStore(store, [&](const Snapshot& s) { return LedBy(s, jm); });
+    auto seen =
+        WaitStore(store, [&](const Snapshot& s) { return LedBy(s, jm); });
     if (!lost || !seen) {
       std::fprintf(stderr, "failover %d not seen within 5 s\n", i);
       return 1;
     }
-    lost_ms.push_back(std::chrono::duration<double, std::milli>(*lost - deleted).count());
-    elected_ms.push_back(std::chrono::duration<double, std::milli>(*seen - written).count());
+    lost_ms.push_back(
+        std::chrono::duration<double, std::milli>(*lost - deleted).count());
+    elected_ms.push_back(
+        std::chrono::duration<double, std::milli>(*seen - written).count());
   }
   watcher.Stop();
   auto snap = store.Get();
   std::printf("failovers counted by the analysis: %llu\n",
-              static_cast<unsigned long long>(snap->clusters.at("bench").ha->failovers_total));
+              static_cast<unsigned long long>(
+                  snap->clusters.at("bench").ha->failovers_total));
   Report("leader znodes deleted -> store leaderless", lost_ms);
   Report("new leader written -> store names it", elected_ms);
   return 0;

@@ -1,8 +1,8 @@
-// Shared helpers of the real-ZooKeeper tests: contenders, configs, snapshot reads.
+// Shared helpers of the real-ZooKeeper tests: contenders, configs, snapshot
+// reads.
 #pragma once
 
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 
@@ -13,7 +13,8 @@
 
 namespace flinkha::testing {
 
-inline ClusterConfig ZkCluster(const ZkServer& zk, const std::string& cluster_id,
+inline ClusterConfig ZkCluster(const ZkServer& zk,
+                               const std::string& cluster_id,
                                const std::string& layout = "auto") {
   ClusterConfig c;
   c.name = "test";
@@ -32,21 +33,33 @@ inline ClusterConfig ZkCluster(const ZkServer& zk, const std::string& cluster_id
   return c;
 }
 
-// A Java JobManager contending for leadership (tests/sim), host name jm1/jm2 as advertised.
-inline std::unique_ptr<Subprocess> StartContender(const ZkServer& zk, const TempDir& dir,
-                                                  const std::string& host,
-                                                  const std::string& cluster_id,
-                                                  const std::string& layout,
-                                                  const std::string& jobs = "",
-                                                  int session_timeout_ms = 1500) {
+// A Java JobManager contending for leadership (tests/sim), host name jm1/jm2 as
+// advertised.
+inline std::unique_ptr<Subprocess> StartContender(
+    const ZkServer& zk, const TempDir& dir, const std::string& host,
+    const std::string& cluster_id, const std::string& layout,
+    const std::string& jobs = "", int session_timeout_ms = 1500) {
   const std::string cp = SimClasspath();
   REQUIRE_FALSE(cp.empty());
-  std::vector<std::string> argv = {"java", "-Xmx96m", "-XX:+UseSerialGC",
-                                   "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", cp,
-                                   "flinksim.Contender", "--zk", zk.connect_string(),
-                                   "--namespace", "flink/" + cluster_id, "--rest",
-                                   "http://" + host + ":8081", "--rpc", host + ":6123",
-                                   "--layout", layout, "--session-timeout-ms",
+  std::vector<std::string> argv = {"java",
+                                   "-Xmx96m",
+                                   "-XX:+UseSerialGC",
+                                   "-XX:TieredStopAtLevel=1",
+                                   "-Xshare:auto",
+                                   "-cp",
+                                   cp,
+                                   "flinksim.Contender",
+                                   "--zk",
+                                   zk.connect_string(),
+                                   "--namespace",
+                                   "flink/" + cluster_id,
+                                   "--rest",
+                                   "http://" + host + ":8081",
+                                   "--rpc",
+                                   host + ":6123",
+                                   "--layout",
+                                   layout,
+                                   "--session-timeout-ms",
                                    std::to_string(session_timeout_ms)};
   if (!jobs.empty()) {
     argv.push_back("--jobs");
@@ -57,18 +70,22 @@ inline std::unique_ptr<Subprocess> StartContender(const ZkServer& zk, const Temp
       argv, dir.path() + "/" + host + "-" + std::to_string(++n) + ".log");
 }
 
-inline ClusterState Cluster(const StateStore& store, const std::string& name = "test") {
+inline ClusterState Cluster(const StateStore& store,
+                            const std::string& name = "test") {
   auto snap = store.Get();
   auto it = snap->clusters.find(name);
   return it == snap->clusters.end() ? ClusterState() : it->second;
 }
 
 // The configured JobManager leading `component` ("" when none is known).
-inline std::string LeaderOf(const StateStore& store, const std::string& component) {
+inline std::string LeaderOf(const StateStore& store,
+                            const std::string& component) {
   ClusterState c = Cluster(store);
   if (!c.ha) return "";
   auto it = c.ha->components.find(component);
-  return it != c.ha->components.end() && it->second.known ? it->second.jobmanager : "";
+  return it != c.ha->components.end() && it->second.known
+             ? it->second.jobmanager
+             : "";
 }
 
 inline bool AllLedBy(const StateStore& store, const std::string& jm) {
