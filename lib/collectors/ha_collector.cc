@@ -8,8 +8,124 @@ namespace flinkha {
 
 void HaCollector::Collect(const Snapshot& snapshot,
                           std::vector<prometheus::MetricFamily>* out) const {
-  (void)snapshot;
-  (void)out;  // TODO(owner of this concern): implement.
+  const std::string src =
+      " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
+      "connection_info "
+      "znodes), updated on ZooKeeper watch events.";
+  auto known = Gauge(
+      "flinkha_leader_known",
+      "Whether ZooKeeper names a leader for the component (0 also while the "
+      "exporter's ZooKeeper session is down: unknown)." +
+          src);
+  auto info = Gauge(
+      "flinkha_leader_info",
+      "Leader of the component: address from its connection_info znode and the "
+      "configured JobManager it matches; constant 1." +
+          src);
+  auto changes =
+      Counter("flinkha_leader_changes_total",
+              "Times a new leader took over the component since the exporter "
+              "started (leaders present at start do not count)." +
+                  src);
+  auto last_change = Gauge(
+      "flinkha_leader_last_change_timestamp_seconds",
+      "Time the exporter saw the component's leader change, seconds since "
+      "epoch." +
+          src);
+  auto contenders = Gauge(
+      "flinkha_contenders",
+      "JobManager processes contending in the leader latch (children of the "
+      "latch znode; latch=shared for Flink >= 1.15)." +
+          src);
+  auto standby = Gauge(
+      "flinkha_standby_available",
+      "1 when every leader latch has at least 2 contenders, so a standby can "
+      "take over." +
+          src);
+  auto failovers =
+      Counter("flinkha_failovers_total",
+              "Failovers: a leader was lost or replaced and a different leader "
+              "took over every component." +
+                  src);
+  auto last_failover =
+      Gauge("flinkha_last_failover_duration_seconds",
+            "Leaderless time of the last failover (leader lost -> new leader), "
+            "when the exporter saw it whole." +
+                src);
+  auto leaderless = Counter(
+      "flinkha_leaderless_seconds_total",
+      "Time some component had no leader while the exporter's ZooKeeper "
+      "session was up." +
+          src);
+  auto split = Gauge(
+      "flinkha_split_brain",
+      "1 while components are led by different JobManagers (or, from Flink "
+      "1.15, different leader sessions) for longer than 10 s." +
+          src);
+  auto job_known =
+      Gauge("flinkha_job_leader_known",
+            "Whether ZooKeeper names a JobMaster leader for the job (its "
+            "connection_info znode holds leader data)." +
+                src);
+  auto checkpoint =
+      Gauge("flinkha_zookeeper_latest_checkpoint_id",
+            "Newest checkpoint id among the job's HA checkpoint pointers "
+            "(<root>/<cluster_id>/checkpoints/<job_id>/<id>); survives a "
+            "JobManager failover. Updated on ZooKeeper watch events.");
+  for (const auto& [name, cluster] : snapshot.clusters) {
+    if (cluster.ha) {
+      const HaState& ha = *cluster.ha;
+      for (const auto& [component, lead] : ha.components) {
+        const Labels l{{"flink_cluster", name}, {"component", component}};
+        known.Add(l, lead.known ? 1 : 0);
+        if (lead.known) {
+          info.Add({{"flink_cluster", name},
+                    {"component", component},
+                    {"address", lead.leader.address},
+                    {"jobmanager", lead.jobmanager}},
+                   1);
+        }
+        changes.Add(l, static_cast<double>(lead.changes_total));
+        if (lead.last_change)
+          last_change.Add(l, ToUnixSeconds(*lead.last_change));
+      }
+      bool all_standby = !ha.contenders.empty();
+      for (const auto& [latch, n] : ha.contenders) {
+        contenders.Add({{"flink_cluster", name}, {"latch", latch}}, n);
+        all_standby &= n >= 2;
+      }
+      const Labels c{{"flink_cluster", name}};
+      if (!ha.contenders.empty()) standby.Add(c, all_standby ? 1 : 0);
+      failovers.Add(c, static_cast<double>(ha.failovers_total));
+      if (ha.last_failover_duration_seconds) {
+        last_failover.Add(c, *ha.last_failover_duration_seconds);
+      }
+      leaderless.Add(c, ha.leaderless_seconds_total);
+      split.Add(c, ha.split_brain ? 1 : 0);
+    }
+    if (cluster.zookeeper) {
+      for (const auto& [job, leader] : cluster.zookeeper->job_leaders) {
+        job_known.Add({{"flink_cluster", name}, {"job_id", job}},
+                      leader ? 1 : 0);
+      }
+      for (const auto& [job, id] : cluster.zookeeper->latest_checkpoint_ids) {
+        checkpoint.Add({{"flink_cluster", name}, {"job_id", job}},
+                       static_cast<double>(id));
+      }
+    }
+  }
+  known.AppendTo(out);
+  info.AppendTo(out);
+  changes.AppendTo(out);
+  last_change.AppendTo(out);
+  contenders.AppendTo(out);
+  standby.AppendTo(out);
+  failovers.AppendTo(out);
+  last_failover.AppendTo(out);
+  leaderless.AppendTo(out);
+  split.AppendTo(out);
+  job_known.AppendTo(out);
+  checkpoint.AppendTo(out);
 }
 
 }  // namespace flinkha

@@ -1,14 +1,146 @@
-// STUB: replaced by the ZooKeeper health implementation.
+// ZkHealthProbe: every health_interval, asks each quorum member srvr (stock
+// whitelist), and mntr and ruok where the whitelist allows, and publishes what
+// they answer.
 #include "sources/zookeeper/zk_health_probe.h"
 
+#include "model/zk_4lw.h"
+#include "sources/zookeeper/four_letter_word.h"
+#include "util/logging.h"
+
 namespace flinkha {
+namespace {
+
+constexpr const char* kSource = "zookeeper_health";
+// A refused command is asked again now and then: the whitelist changes with a
+// restart.
+constexpr uint64_t kRetryRefusedEvery = 30;
+
+std::vector<std::string> QuorumMembers(const std::string& quorum) {
+  std::string q = quorum;
+  if (auto slash = q.find('/'); slash != std::string::npos)
+    q.resize(slash);  // chroot suffix
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= q.size()) {
+    const size_t j = std::min(q.find(',', i), q.size());
+    std::string s = q.substr(i, j - i);
+    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (!s.empty()) out.push_back(s);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 ZkHealthProbe::ZkHealthProbe(std::shared_ptr<const ClusterConfig> cluster,
                              StateStore* store)
     : cluster_(std::move(cluster)), store_(store) {}
 ZkHealthProbe::~ZkHealthProbe() { Stop(); }
-void ZkHealthProbe::Start() {}
+
+void ZkHealthProbe::Start() {
+  if (!cluster_->zookeeper) return;
+  worker_.Start(cluster_->zookeeper->health_interval, [this] { ProbeOnce(); });
+}
+
 void ZkHealthProbe::Stop() { worker_.Stop(); }
-void ZkHealthProbe::ProbeOnce() {}
+
+ZkServerHealth ZkHealthProbe::ProbeServer(const std::string& server) {
+  const ZooKeeperConfig& zk = *cluster_->zookeeper;
+  ZkServerHealth h;
+  h.server = server;
+  h.at = std::chrono::system_clock::now();
+  auto hp = SplitHostPort(server);
+  if (!hp.ok()) {
+    h.error = hp.error().message;
+    return h;
+  }
+  // Bounded by the cluster's request timeout, at most 5 s per command.
+  const auto timeout = std::min<std::chrono::milliseconds>(
+      cluster_->request_timeout, std::chrono::milliseconds(5000));
+  auto& allowed = allowed_[server];
+  const bool retry_refused = rounds_ % kRetryRefusedEvery == 0;
+  auto worth_asking = [&](const std::string& cmd) {
+    auto it = allowed.find(cmd);
+    return it == allowed.end() || it->second || retry_refused;
+  };
+  // Asks cmd; nullopt when the server did not answer at all (h.error says why).
+  auto ask = [&](const std::string& cmd) -> std::optional<std::string> {
+    auto answer =
+        SendFourLetterWord(hp.value().first, hp.value().second, cmd, timeout);
+    if (!answer.ok()) {
+      h.error = cmd + ": " + answer.error().message;
+      return std::nullopt;
+    }
+    allowed[cmd] = !IsNotWhitelisted(answer.value());
+    return answer.value();
+  };
+
+  std::vector<std::string> stats_commands;
+  if (zk.four_letter_words == "srvr") {
+    stats_commands = {"srvr"};
+  } else {
+    stats_commands = {"mntr", "srvr"};  // auto and mntr: the richer one first
+  }
+  bool answered = false;
+  for (const auto& cmd : stats_commands) {
+    if (!worth_asking(cmd)) continue;
+    auto answer = ask(cmd);
+    if (!answer)
+      return h;  // unreachable or silent: asking more would only wait longer
+    answered = true;
+    if (IsNotWhitelisted(*answer)) continue;
+    ZkServerHealth parsed = h;
+    auto st = cmd == "mntr" ? ParseMntr(*answer, &parsed)
+                            : ParseSrvr(*answer, &parsed);
+    if (!st.ok()) {
+      h.error = st.error().message;
+      if (IsNotServing(*answer)) return h;
+      continue;
+    }
+    h = parsed;
+    h.up = true;
+    h.command_used = cmd;
+    h.error.clear();
+    break;
+  }
+  if (zk.four_letter_words == "auto" && worth_asking("ruok")) {
+    if (auto answer = ask("ruok")) {
+      answered = true;
+      if (!h.up && ParseRuok(*answer).ok()) {
+        h.up = true;
+        h.command_used = "ruok";
+        h.error.clear();
+      }
+    }
+  }
+  if (!h.up && answered && h.error.empty()) {
+    h.error = "no four-letter word allowed: add srvr to 4lw.commands.whitelist";
+  }
+  h.commands_allowed = allowed;
+  return h;
+}
+
+void ZkHealthProbe::ProbeOnce() {
+  const ZooKeeperConfig& zk = *cluster_->zookeeper;
+  std::map<std::string, std::shared_ptr<const ZkServerHealth>> results;
+  std::string error;
+  for (const auto& server : QuorumMembers(zk.quorum)) {
+    if (worker_.stopping()) return;
+    auto h = std::make_shared<ZkServerHealth>(ProbeServer(server));
+    if (!h->error.empty())
+      error += (error.empty() ? "" : "; ") + server + ": " + h->error;
+    results[server] = std::move(h);
+  }
+  ++rounds_;
+  static FaultLog faults("zookeeper_health");
+  faults.Report(cluster_->name, error);
+  const TimePoint now = std::chrono::system_clock::now();
+  store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {
+    c.zookeeper_servers = results;
+    RecordSourceAttempt(c, kSource, now, error);
+  });
+}
 
 }  // namespace flinkha

@@ -2,10 +2,13 @@
 // ruok).
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "config/config.h"
 #include "model/store.h"
+#include "model/zk_health_types.h"
 #include "sources/source.h"
 #include "util/periodic.h"
 
@@ -23,6 +26,12 @@ class ZkHealthProbe : public Source {
 
  private:
   void ProbeOnce();
+  ZkServerHealth ProbeServer(const std::string& server);
+
+  // Worker thread only: per server, command -> whitelisted, learned from the
+  // answers.
+  std::map<std::string, std::map<std::string, bool>> allowed_;
+  uint64_t rounds_ = 0;
 
   std::shared_ptr<const ClusterConfig> cluster_;
   StateStore* store_;

@@ -1,0 +1,28 @@
+// Pure parser of Flink's leader znode data: Java serialization of (writeUTF
+// address, UUID).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/ha_types.h"
+#include "util/result.h"
+
+namespace flinkha {
+
+// Parses the bytes of a connection_info (or <c>_lock) znode as written by
+// Flink's ZooKeeperUtils: ObjectOutputStream.writeUTF(address) then
+// writeObject(java.util.UUID). Empty bytes mean "no leader known" and give
+// nullopt; any deviation from the format is an error naming the offset, never a
+// crash or a read past the end.
+Result<std::optional<LeaderInfo>> ParseLeaderInfo(std::string_view bytes);
+
+// The inverse for tests and fuzz seeds: the exact bytes a JVM writes for this
+// address and UUID text (8-4-4-4-12 hex). Addresses are taken as UTF-8 and
+// written as modified UTF-8. Returns an error for a malformed UUID or an
+// address whose encoding exceeds 65535 bytes.
+Result<std::string> EncodeLeaderInfo(std::string_view address,
+                                     std::string_view uuid);
+
+}  // namespace flinkha

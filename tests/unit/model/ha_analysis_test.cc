@@ -1,0 +1,318 @@
+// Tests for the HA analysis over event sequences with explicit times.
+#include "model/ha_analysis.h"
+
+#include <catch2/catch.hpp>
+
+namespace flinkha {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const TimePoint kT0 = TimePoint(seconds(1'700'000'000));
+
+ClusterConfig Config() {
+  ClusterConfig c;
+  c.name = "realtime-pipeline";
+  c.jobmanagers = {
+      {"jm-1", "http://localhost:8081", "jobmanager:8081"},
+      {"jm-2", "http://localhost:8082", "jobmanager-standby:8081"}};
+  return c;
+}
+
+// The leader of one component as JobManager `host` writes it, with leader
+// session `session`.
+LeaderInfo Lead(const std::string& component, const std::string& host,
+                char session) {
+  const std::string id =
+      std::string(8, session) + "-0000-0000-0000-000000000000";
+  if (component == "rest_server") return {"http://" + host + ":8081", id};
+  return {"pekko.tcp://flink@" + host + ":6123/user/rpc/" + component, id};
+}
+
+// host empty: no leader for any component.
+ZkObservation Obs(const std::string& host, char session = 'a',
+                  int contenders = 2) {
+  ZkObservation o;
+  o.connected = true;
+  o.session_state = "connected";
+  o.layout = "1.19";
+  for (const char* c : {"resource_manager", "dispatcher", "rest_server"}) {
+    o.components[c] = host.empty()
+                          ? std::nullopt
+                          : std::optional<LeaderInfo>(Lead(c, host, session));
+  }
+  o.contenders["shared"] = contenders;
+  return o;
+}
+
+ZkObservation Disconnected() {
+  ZkObservation o;
+  o.connected = false;
+  o.session_state = "connecting";
+  return o;
+}
+
+// Applies observations in order and collects the new events.
+struct Run {
+  ClusterConfig config = Config();
+  HaOptions options;
+  HaState state;
+  std::vector<HaEvent> events;
+  Run& At(TimePoint t, const ZkObservation& o) {
+    state = ApplyObservation(state, o, config, t, &events, options);
+    return *this;
+  }
+  std::vector<std::string> Kinds() const {
+    std::vector<std::string> k;
+    for (const auto& e : events)
+      k.push_back(e.kind + (e.component.empty() ? "" : ":" + e.component));
+    return k;
+  }
+  size_t Count(const std::string& kind) const {
+    size_t n = 0;
+    for (const auto& e : events) n += e.kind == kind;
+    return n;
+  }
+};
+
+TEST_CASE("HA: leaders present at start are not changes",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"));
+  CHECK(r.events.empty());
+  REQUIRE(r.state.components.size() == 3);
+  const auto& rest = r.state.components.at("rest_server");
+  CHECK(rest.known);
+  CHECK(rest.jobmanager == "jm-1");
+  CHECK(rest.changes_total == 0);
+  CHECK_FALSE(rest.last_change.has_value());
+  CHECK(r.state.components.at("dispatcher").jobmanager ==
+        "jm-1");  // matched by RPC host
+  CHECK(r.state.contenders.at("shared") == 2);
+  CHECK(r.state.failovers_total == 0);
+  CHECK_FALSE(r.state.split_brain);
+}
+
+TEST_CASE(
+    "HA: leader lost then a new one is a failover with the leaderless time",
+    "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(10), Obs("", 'a', 1))
+      .At(kT0 + seconds(11), Obs("", 'a', 1))  // a tick while leaderless
+      .At(kT0 + milliseconds(12500), Obs("jobmanager-standby", 'b', 1));
+  CHECK(r.state.failovers_total == 1);
+  REQUIRE(r.state.last_failover_duration_seconds.has_value());
+  CHECK(*r.state.last_failover_duration_seconds == Approx(2.5));
+  CHECK(r.state.leaderless_seconds_total == Approx(2.5));
+  CHECK_FALSE(r.state.leaderless_since.has_value());
+  const auto& rest = r.state.components.at("rest_server");
+  CHECK(rest.jobmanager == "jm-2");
+  CHECK(rest.changes_total == 1);
+  CHECK(rest.last_change == kT0 + milliseconds(12500));
+  CHECK(r.Count("leader_lost") == 3);
+  CHECK(r.Count("leader_elected") == 0);
+  CHECK(r.Count("leader_changed") == 3);
+  REQUIRE(r.Count("failover") == 1);
+  const HaEvent& f = r.events.back();
+  CHECK(f.kind == "failover");
+  CHECK(f.from == "jm-1");
+  CHECK(f.to == "jm-2");
+  CHECK(f.duration_seconds == Approx(2.5));
+  CHECK(r.state.contenders.at("shared") == 1);
+}
+
+TEST_CASE("HA: leaderless time is measured while it lasts",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager")).At(kT0 + seconds(1), Obs(""));
+  CHECK(r.state.leaderless_since == kT0 + seconds(1));
+  r.At(kT0 + seconds(4), Obs(""));
+  CHECK(r.state.leaderless_seconds_total == Approx(3));
+  CHECK(r.state.failovers_total == 0);  // not over yet
+}
+
+TEST_CASE("HA: a leader replaced in one step is a failover of zero duration",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(5), Obs("jobmanager-standby", 'b'));
+  CHECK(r.state.failovers_total == 1);
+  CHECK(*r.state.last_failover_duration_seconds == Approx(0));
+  CHECK(r.state.leaderless_seconds_total == Approx(0));
+}
+
+TEST_CASE("HA: a new leader session of the same JobManager is a change",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager", 'a'))
+      .At(kT0 + seconds(1), Obs(""))
+      .At(kT0 + seconds(2), Obs("jobmanager", 'c'));
+  CHECK(r.state.failovers_total == 1);
+  CHECK(r.state.components.at("rest_server").changes_total == 1);
+}
+
+TEST_CASE("HA: the same leader returning is not a failover",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(1), Obs(""))
+      .At(kT0 + seconds(3), Obs("jobmanager"));
+  CHECK(r.state.failovers_total == 0);
+  CHECK_FALSE(r.state.last_failover_duration_seconds.has_value());
+  CHECK(r.state.components.at("rest_server").changes_total == 0);
+  CHECK(r.Count("leader_recovered") == 1);
+  CHECK(r.state.leaderless_seconds_total == Approx(2));
+}
+
+TEST_CASE("HA: a cluster's first election is a change, not a failover",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("", 'a', 0)).At(kT0 + seconds(7), Obs("jobmanager"));
+  CHECK(r.state.failovers_total == 0);
+  CHECK(r.state.components.at("rest_server").changes_total == 1);
+  CHECK(r.Count("leader_elected") == 3);
+  CHECK(r.state.leaderless_seconds_total == Approx(7));
+}
+
+TEST_CASE("HA: our own session loss is not a failover",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager")).At(kT0 + seconds(1), Disconnected());
+  const auto& rest = r.state.components.at("rest_server");
+  CHECK_FALSE(rest.known);  // unknown while we cannot see ZooKeeper
+  CHECK(rest.jobmanager.empty());
+  CHECK(r.state.contenders.empty());
+  CHECK_FALSE(r.state.leaderless_since.has_value());
+  r.At(kT0 + seconds(30), Disconnected())
+      .At(kT0 + seconds(31), Obs("jobmanager"));
+  CHECK(r.state.failovers_total == 0);
+  CHECK(r.state.leaderless_seconds_total == Approx(0));
+  CHECK(r.state.components.at("rest_server").known);
+  CHECK(r.state.components.at("rest_server").changes_total == 0);
+  CHECK(r.Kinds() == std::vector<std::string>{"zookeeper_session_lost",
+                                              "zookeeper_session_restored"});
+}
+
+TEST_CASE(
+    "HA: a leader change during our session loss counts without a duration",
+    "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(1), Disconnected())
+      .At(kT0 + seconds(20), Obs("jobmanager-standby", 'b'));
+  CHECK(r.state.failovers_total == 1);
+  CHECK_FALSE(r.state.last_failover_duration_seconds.has_value());
+  CHECK(r.state.components.at("rest_server").changes_total == 1);
+  REQUIRE(r.Count("failover") == 1);
+  CHECK_THAT(r.events.back().detail, Catch::Contains("duration unknown"));
+}
+
+TEST_CASE(
+    "HA: a failover overlapping our session loss counts only visible "
+    "leaderless time",
+    "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(1), Obs(""))
+      .At(kT0 + seconds(3), Disconnected())
+      .At(kT0 + seconds(60), Obs("jobmanager-standby", 'b'));
+  CHECK(r.state.failovers_total == 1);
+  CHECK(r.state.leaderless_seconds_total == Approx(2));
+  CHECK_FALSE(r.state.last_failover_duration_seconds.has_value());
+}
+
+TEST_CASE("HA: no standby shows as one contender", "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager", 'a', 1));
+  CHECK(r.state.contenders.at("shared") == 1);
+}
+
+TEST_CASE("HA: split brain needs the grace period", "[model][ha_analysis]") {
+  Run r;
+  ZkObservation split = Obs("jobmanager");
+  split.layout = "1.14";
+  split.components["dispatcher"] =
+      Lead("dispatcher", "jobmanager-standby", 'b');
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + seconds(1), split)
+      .At(kT0 + seconds(10), split);
+  CHECK_FALSE(r.state.split_brain);
+  CHECK(r.state.split_since == kT0 + seconds(1));
+  r.At(kT0 + seconds(11), split);
+  CHECK(r.state.split_brain);
+  CHECK(r.Count("split_brain") == 1);
+  r.At(kT0 + seconds(12), split);
+  CHECK(r.Count("split_brain") == 1);  // once per episode
+  r.At(kT0 + seconds(13), Obs("jobmanager"));
+  CHECK_FALSE(r.state.split_brain);
+  CHECK(r.Count("split_brain_resolved") == 1);
+}
+
+TEST_CASE(
+    "HA: a short split while a new leader writes its components is no split "
+    "brain",
+    "[model][ha_analysis]") {
+  Run r;
+  ZkObservation half = Obs("jobmanager");
+  half.components["rest_server"] =
+      Lead("rest_server", "jobmanager-standby", 'b');
+  r.At(kT0, Obs("jobmanager"))
+      .At(kT0 + milliseconds(100), half)
+      .At(kT0 + milliseconds(300), Obs("jobmanager-standby", 'b'));
+  CHECK_FALSE(r.state.split_brain);
+  CHECK(r.Count("split_brain") == 0);
+  CHECK(r.state.failovers_total == 1);
+}
+
+TEST_CASE(
+    "HA: with the shared latch, two leader sessions at once are a split brain",
+    "[model][ha_analysis]") {
+  Run r;
+  ZkObservation two = Obs("jobmanager", 'a');
+  two.components["dispatcher"] = Lead("dispatcher", "jobmanager", 'z');
+  r.At(kT0, two).At(kT0 + seconds(10), two);
+  CHECK(r.state.split_brain);
+  // The same situation before 1.15 is one JobManager holding separate latches:
+  // fine.
+  Run old;
+  two.layout = "1.14";
+  old.At(kT0, two).At(kT0 + seconds(10), two);
+  CHECK_FALSE(old.state.split_brain);
+}
+
+TEST_CASE("HA: many failovers in the window raise one flapping event",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager", 'a'));
+  const char* hosts[] = {"jobmanager-standby", "jobmanager"};
+  for (int i = 1; i <= 4; ++i) {
+    r.At(kT0 + seconds(10 * i), Obs(hosts[i % 2], static_cast<char>('a' + i)));
+  }
+  CHECK(r.state.failovers_total == 4);
+  CHECK(r.state.flapping);
+  CHECK(r.Count("flapping") == 1);
+  r.At(kT0 + seconds(3600),
+       Obs(hosts[0], 'x'));  // long after: the window holds one failover
+  CHECK_FALSE(r.state.flapping);
+}
+
+TEST_CASE("HA: the event list is bounded", "[model][ha_analysis]") {
+  Run r;
+  r.options.max_events = 10;
+  r.At(kT0, Obs("jobmanager", 'a'));
+  for (int i = 1; i <= 20; ++i) r.At(kT0 + seconds(i), Obs("", 'a'));
+  for (int i = 1; i <= 20; ++i) {
+    r.At(kT0 + seconds(100 + 2 * i), Obs(""));
+    r.At(kT0 + seconds(101 + 2 * i),
+         Obs(i % 2 ? "jobmanager-standby" : "jobmanager",
+             static_cast<char>('a' + i)));
+  }
+  CHECK(r.state.events.size() == 10);
+  CHECK(r.events.size() > 10);
+  CHECK(r.state.events.back().kind == r.events.back().kind);
+}
+
+}  // namespace
+}  // namespace flinkha

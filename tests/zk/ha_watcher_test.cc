@@ -1,0 +1,290 @@
+// HaWatcher against a real ZooKeeper and Java contenders that elect leaders as
+// Flink does.
+#include "sources/zookeeper/ha_watcher.h"
+
+#include <csignal>
+
+#include "model/leader_info.h"
+#include "sources/zookeeper/zk_client.h"
+#include "zk/zk_test_util.h"
+
+namespace flinkha::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const std::string kJob = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
+
+TEST_CASE(
+    "HaWatcher follows a shared-latch cluster (1.15) through failovers and "
+    "outages",
+    "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  TempDir dir;
+  StateStore store(std::chrono::system_clock::now());
+  auto config = std::make_shared<const ClusterConfig>(ZkCluster(zk, "/c115"));
+  HaWatcher watcher(config, &store);
+  watcher.Start();
+
+  auto jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
+  REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
+  auto jm2 = StartContender(zk, dir, "jm2", "c115", "1.15", kJob);
+  REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
+
+  // The leader and a standby.
+  REQUIRE(Eventually(
+      [&] {
+        return AllLedBy(store, "jm-1") && Contenders(store, "shared") == 2;
+      },
+      seconds(10)));
+  {
+    ClusterState c = Cluster(store);
+    REQUIRE(c.zookeeper);
+    CHECK(c.zookeeper->connected);
+    CHECK(c.zookeeper->layout == "1.15");
+    CHECK(c.zookeeper->error.empty());
+    REQUIRE(c.zookeeper->job_leaders.count(kJob));
+    CHECK(c.zookeeper->job_leaders.at(kJob).has_value());
+    CHECK(c.sources.at("zookeeper").up);
+    CHECK(c.ha->failovers_total == 0);
+    CHECK(c.ha->components.at("rest_server").leader.address ==
+          "http://jm1:8081");
+  }
+
+  SECTION(
+      "graceful leave: the standby takes over at once, a short failover is "
+      "counted") {
+    jm1->WriteStdin("close\n");
+    REQUIRE(jm2->WaitForLog("LEADER ", seconds(10)));
+    REQUIRE(Eventually(
+        [&] { return AllLedBy(store, "jm-2") && Failovers(store) == 1; },
+        seconds(5)));
+    ClusterState c = Cluster(store);
+    REQUIRE(c.ha->last_failover_duration_seconds.has_value());
+    CHECK(*c.ha->last_failover_duration_seconds < 2.0);
+    // The first election (the watcher started before the contenders) and the
+    // failover.
+    CHECK(c.ha->components.at("rest_server").changes_total == 2);
+    CHECK(Contenders(store, "shared") == 1);  // no standby left
+    CHECK(c.ha->leaderless_seconds_total < 2.0);
+
+    // The old leader comes back as the standby.
+    jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
+    REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
+    CHECK(Eventually([&] { return Contenders(store, "shared") == 2; },
+                     seconds(5)));
+    CHECK(AllLedBy(store, "jm-2"));
+    CHECK(Failovers(store) == 1);
+  }
+
+  SECTION("crash: the failover comes after the leader's session timeout") {
+    const auto killed = std::chrono::steady_clock::now();
+    jm1->Signal(SIGKILL);
+    // Until the session of the dead leader expires, ZooKeeper still names it.
+    std::this_thread::sleep_for(milliseconds(500));
+    CHECK(AllLedBy(store, "jm-1"));
+    REQUIRE(Eventually(
+        [&] { return AllLedBy(store, "jm-2") && Failovers(store) == 1; },
+        seconds(10)));
+    const double seen_after =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - killed)
+            .count();
+    INFO("failover seen " << seen_after << " s after SIGKILL");
+    CHECK(seen_after >=
+          1.0);  // the 1500 ms session timeout, give or take a tick
+    CHECK(seen_after < 8.0);
+    ClusterState c = Cluster(store);
+    // Leaderless in ZooKeeper only between the expiry and the standby's write.
+    REQUIRE(c.ha->last_failover_duration_seconds.has_value());
+    CHECK(*c.ha->last_failover_duration_seconds < 2.0);
+    CHECK(Contenders(store, "shared") == 1);
+
+    jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
+    REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
+    CHECK(Eventually([&] { return Contenders(store, "shared") == 2; },
+                     seconds(5)));
+  }
+
+  SECTION(
+      "ZooKeeper down: session lost and reported; back up: recovers by "
+      "itself") {
+    const double leaderless_before =
+        Cluster(store).ha->leaderless_seconds_total;
+    zk.Stop();
+    REQUIRE(Eventually(
+        [&] {
+          ClusterState c = Cluster(store);
+          return c.zookeeper && !c.zookeeper->connected &&
+                 !c.sources.at("zookeeper").up;
+        },
+        seconds(10)));
+    {
+      ClusterState c = Cluster(store);
+      CHECK_THAT(c.sources.at("zookeeper").last_error,
+                 Catch::Contains("zookeeper session"));
+      CHECK_FALSE(c.ha->components.at("rest_server")
+                      .known);  // unknown, not "no leader"
+      CHECK(c.ha->failovers_total == 0);
+    }
+    std::this_thread::sleep_for(milliseconds(1500));
+    // Our outage is not Flink's: no leaderless time accrues while we cannot
+    // see.
+    CHECK(Cluster(store).ha->leaderless_seconds_total == leaderless_before);
+    REQUIRE(zk.Start());
+    REQUIRE(Eventually(
+        [&] {
+          ClusterState c = Cluster(store);
+          return c.zookeeper && c.zookeeper->connected &&
+                 c.sources.at("zookeeper").up &&
+                 !LeaderOf(store, "rest_server").empty() &&
+                 Contenders(store, "shared") == 2;
+        },
+        seconds(30)));
+  }
+
+  watcher.Stop();
+  jm2->WriteStdin("close\n");
+  jm1->WriteStdin("close\n");
+  jm2->Wait(seconds(5));
+  jm1->Wait(seconds(5));
+}
+
+TEST_CASE("HaWatcher follows 1.19 jobs and 1.14 per-component latches",
+          "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  TempDir dir;
+  for (const std::string layout : {"1.19", "1.14"}) {
+    DYNAMIC_SECTION("layout " << layout) {
+      const std::string id = "c" + layout.substr(2);
+      StateStore store(std::chrono::system_clock::now());
+      HaWatcher watcher(
+          std::make_shared<const ClusterConfig>(ZkCluster(zk, "/" + id)),
+          &store);
+      watcher.Start();
+      auto jm1 = StartContender(zk, dir, "jm1", id, layout, kJob);
+      REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
+      auto jm2 = StartContender(zk, dir, "jm2", id, layout, kJob);
+      REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
+      const std::vector<std::string> latches =
+          layout == "1.14"
+              ? std::vector<std::string>{"resource_manager", "dispatcher",
+                                         "rest_server"}
+              : std::vector<std::string>{"shared"};
+      auto all_two = [&] {
+        for (const auto& l : latches) {
+          if (Contenders(store, l) != 2) return false;
+        }
+        return true;
+      };
+      REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1") && all_two(); },
+                         seconds(10)));
+      ClusterState c = Cluster(store);
+      CHECK(c.zookeeper->layout == layout);
+      REQUIRE(c.zookeeper->job_leaders.count(kJob));
+      CHECK(c.zookeeper->job_leaders.at(kJob)->address ==
+            "pekko.tcp://flink@jm1:6123/user/rpc/jobmanager_2");
+
+      jm1->WriteStdin("close\n");
+      REQUIRE(jm2->WaitForLog("LEADER ", seconds(10)));
+      REQUIRE(Eventually(
+          [&] {
+            ClusterState s = Cluster(store);
+            auto j = s.zookeeper->job_leaders.find(kJob);
+            return AllLedBy(store, "jm-2") && Failovers(store) == 1 &&
+                   j != s.zookeeper->job_leaders.end() && j->second &&
+                   j->second->address.find("jm2") != std::string::npos;
+          },
+          seconds(5)));
+      CHECK_FALSE(Cluster(store).ha->split_brain);
+      watcher.Stop();
+      jm2->WriteStdin("close\n");
+      jm2->Wait(seconds(5));
+      jm1->Wait(seconds(5));
+    }
+  }
+}
+
+// Plays Flink's part with plain znode writes: the 1.13 layout, chroot, digest
+// auth, undecodable leader data and checkpoint pointers, without starting JVM
+// contenders.
+TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
+          "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
+  REQUIRE(writer.Open().ok());
+  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  const std::string base = "/tenant/flink/c113";
+  auto info = [](const std::string& address) {
+    return EncodeLeaderInfo(address, "123e4567-e89b-12d3-a456-426614174000")
+        .value();
+  };
+  for (const char* c : {"resource_manager", "dispatcher", "rest_server"}) {
+    REQUIRE(writer
+                .Create(base + "/leaderlatch/" + std::string(c) +
+                            "_lock/_c_x-latch-0000000000",
+                        "", true)
+                .ok());
+    const std::string address =
+        std::string(c) == "rest_server"
+            ? "http://jm1:8081"
+            : "akka.tcp://flink@jm1:6123/user/" + std::string(c);
+    REQUIRE(writer
+                .Create(base + "/leader/" + std::string(c) + "_lock",
+                        info(address), true)
+                .ok());
+  }
+  REQUIRE(writer
+              .Create(base + "/checkpoints/" + kJob + "/0000000000000000007",
+                      "", false)
+              .ok());
+
+  ClusterConfig cfg = ZkCluster(zk, "/c113");
+  cfg.zookeeper->chroot = "/tenant";
+  cfg.zookeeper->auth_digest = "flink:secret";
+  StateStore store(std::chrono::system_clock::now());
+  HaWatcher watcher(std::make_shared<const ClusterConfig>(cfg), &store);
+  watcher.Start();
+  REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
+  ClusterState c = Cluster(store);
+  CHECK(c.zookeeper->layout == "1.13");
+  CHECK(c.ha->contenders.at("rest_server") == 1);
+  CHECK(c.zookeeper->latest_checkpoint_ids.at(kJob) == 7);
+
+  // A new checkpoint pointer and a job leader appear: seen through the parent
+  // watches.
+  REQUIRE(writer
+              .Create(base + "/checkpoints/" + kJob + "/0000000000000000008",
+                      "", false)
+              .ok());
+  REQUIRE(writer
+              .Create(base + "/leader/" + kJob + "/job_manager_lock",
+                      info("akka.tcp://flink@jm1:6123/user/jobmanager_2"), true)
+              .ok());
+  CHECK(Eventually(
+      [&] {
+        ClusterState s = Cluster(store);
+        auto j = s.zookeeper->job_leaders.find(kJob);
+        return s.zookeeper->latest_checkpoint_ids.at(kJob) == 8 &&
+               j != s.zookeeper->job_leaders.end() && j->second.has_value();
+      },
+      seconds(5)));
+
+  // Undecodable leader data: the leader is unknown and the source reports why.
+  REQUIRE(writer.SetData(base + "/leader/rest_server_lock", "not java").ok());
+  REQUIRE(Eventually([&] { return !Cluster(store).sources.at("zookeeper").up; },
+                     seconds(5)));
+  c = Cluster(store);
+  CHECK_THAT(c.sources.at("zookeeper").last_error,
+             Catch::Contains("rest_server_lock"));
+  CHECK_THAT(c.sources.at("zookeeper").last_error,
+             Catch::Contains("stream magic"));
+  CHECK(LeaderOf(store, "rest_server").empty());
+  watcher.Stop();
+}
+
+}  // namespace
+}  // namespace flinkha::testing

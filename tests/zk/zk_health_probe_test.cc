@@ -1,0 +1,80 @@
+// ZkHealthProbe against real ZooKeeper servers with the stock and a wide 4lw
+// whitelist.
+#include "sources/zookeeper/zk_health_probe.h"
+
+#include "zk/zk_test_util.h"
+
+namespace flinkha::testing {
+namespace {
+
+using std::chrono::seconds;
+
+std::shared_ptr<const ZkServerHealth> Server(const StateStore& store,
+                                             const std::string& s) {
+  ClusterState c = Cluster(store);
+  auto it = c.zookeeper_servers.find(s);
+  return it == c.zookeeper_servers.end() ? nullptr : it->second;
+}
+
+TEST_CASE(
+    "ZkHealthProbe uses srvr on a stock whitelist and says mntr is refused",
+    "[zk][zk_health]") {
+  ZkServer zk("srvr");
+  REQUIRE(zk.Start());
+  StateStore store(std::chrono::system_clock::now());
+  ZkHealthProbe probe(
+      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/h")), &store);
+  probe.Start();
+  REQUIRE(
+      Eventually([&] { return Server(store, zk.connect_string()) != nullptr; },
+                 seconds(5)));
+  auto h = Server(store, zk.connect_string());
+  CHECK(h->up);
+  CHECK(h->mode == "standalone");
+  CHECK(h->command_used == "srvr");
+  CHECK(h->commands_allowed.at("mntr") == false);
+  CHECK(h->commands_allowed.at("srvr") == true);
+  CHECK(h->commands_allowed.at("ruok") == false);
+  CHECK(h->znode_count.has_value());
+  CHECK(h->latency_max_seconds.has_value());
+  CHECK(h->error.empty());
+  CHECK(Cluster(store).sources.at("zookeeper_health").up);
+
+  // Stopped server: down, and the source reports it.
+  zk.Stop();
+  REQUIRE(Eventually([&] { return !Server(store, zk.connect_string())->up; },
+                     seconds(5)));
+  // Once the port is closed, every later probe says so.
+  CHECK(Eventually(
+      [&] {
+        return Cluster(store)
+                   .sources.at("zookeeper_health")
+                   .last_error.find("Connection refused") != std::string::npos;
+      },
+      seconds(5)));
+  probe.Stop();
+}
+
+TEST_CASE("ZkHealthProbe prefers mntr where it is whitelisted",
+          "[zk][zk_health]") {
+  ZkServer zk("srvr,mntr,ruok");
+  REQUIRE(zk.Start());
+  StateStore store(std::chrono::system_clock::now());
+  ZkHealthProbe probe(
+      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/h")), &store);
+  probe.Start();
+  REQUIRE(
+      Eventually([&] { return Server(store, zk.connect_string()) != nullptr; },
+                 seconds(5)));
+  auto h = Server(store, zk.connect_string());
+  CHECK(h->up);
+  CHECK(h->command_used == "mntr");
+  CHECK(h->mode == "standalone");
+  CHECK(h->commands_allowed.at("mntr"));
+  CHECK(h->commands_allowed.at("ruok"));
+  CHECK(h->connections.has_value());
+  probe.Stop();
+}
+
+}  // namespace
+}  // namespace flinkha::testing

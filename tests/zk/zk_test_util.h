@@ -1,0 +1,110 @@
+// Shared helpers of the real-ZooKeeper tests: contenders, configs, snapshot
+// reads.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "model/store.h"
+#include "support/process.h"
+#include "support/zk_server.h"
+
+namespace flinkha::testing {
+
+inline ClusterConfig ZkCluster(const ZkServer& zk,
+                               const std::string& cluster_id,
+                               const std::string& layout = "auto") {
+  ClusterConfig c;
+  c.name = "test";
+  c.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
+                   {"jm-2", "http://127.0.0.1:2", "jm2:8081"}};
+  ZooKeeperConfig z;
+  z.quorum = zk.connect_string();
+  z.root = "/flink";
+  z.cluster_id = cluster_id;
+  z.layout = layout;
+  z.session_timeout = std::chrono::milliseconds(2000);
+  z.health_interval = std::chrono::milliseconds(300);
+  c.zookeeper = z;
+  c.poll_interval = std::chrono::milliseconds(1000);
+  c.request_timeout = std::chrono::milliseconds(1000);
+  return c;
+}
+
+// A Java JobManager contending for leadership (tests/sim), host name jm1/jm2 as
+// advertised.
+inline std::unique_ptr<Subprocess> StartContender(
+    const ZkServer& zk, const TempDir& dir, const std::string& host,
+    const std::string& cluster_id, const std::string& layout,
+    const std::string& jobs = "", int session_timeout_ms = 1500) {
+  const std::string cp = SimClasspath();
+  REQUIRE_FALSE(cp.empty());
+  std::vector<std::string> argv = {"java",
+                                   "-Xmx96m",
+                                   "-XX:+UseSerialGC",
+                                   "-XX:TieredStopAtLevel=1",
+                                   "-Xshare:auto",
+                                   "-cp",
+                                   cp,
+                                   "flinksim.Contender",
+                                   "--zk",
+                                   zk.connect_string(),
+                                   "--namespace",
+                                   "flink/" + cluster_id,
+                                   "--rest",
+                                   "http://" + host + ":8081",
+                                   "--rpc",
+                                   host + ":6123",
+                                   "--layout",
+                                   layout,
+                                   "--session-timeout-ms",
+                                   std::to_string(session_timeout_ms)};
+  if (!jobs.empty()) {
+    argv.push_back("--jobs");
+    argv.push_back(jobs);
+  }
+  static int n = 0;
+  return std::make_unique<Subprocess>(
+      argv, dir.path() + "/" + host + "-" + std::to_string(++n) + ".log");
+}
+
+inline ClusterState Cluster(const StateStore& store,
+                            const std::string& name = "test") {
+  auto snap = store.Get();
+  auto it = snap->clusters.find(name);
+  return it == snap->clusters.end() ? ClusterState() : it->second;
+}
+
+// The configured JobManager leading `component` ("" when none is known).
+inline std::string LeaderOf(const StateStore& store,
+                            const std::string& component) {
+  ClusterState c = Cluster(store);
+  if (!c.ha) return "";
+  auto it = c.ha->components.find(component);
+  return it != c.ha->components.end() && it->second.known
+             ? it->second.jobmanager
+             : "";
+}
+
+inline bool AllLedBy(const StateStore& store, const std::string& jm) {
+  for (const char* c : {"resource_manager", "dispatcher", "rest_server"}) {
+    if (LeaderOf(store, c) != jm) return false;
+  }
+  return true;
+}
+
+inline int Contenders(const StateStore& store, const std::string& latch) {
+  ClusterState c = Cluster(store);
+  if (!c.ha) return -1;
+  auto it = c.ha->contenders.find(latch);
+  return it == c.ha->contenders.end() ? -1 : it->second;
+}
+
+inline uint64_t Failovers(const StateStore& store) {
+  ClusterState c = Cluster(store);
+  return c.ha ? c.ha->failovers_total : 0;
+}
+
+}  // namespace flinkha::testing
