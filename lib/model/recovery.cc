@@ -26,6 +26,25 @@ void Open(ClusterState& c, TimePoint start, TimePoint leader_at,
     c.recoveries.erase(c.recoveries.begin());
 }
 
+void TrackUnreachableLeader(ClusterState& c, TimePoint now) {
+  if (!c.ha) return;
+  auto rs = c.ha->components.find("rest_server");
+  if (rs == c.ha->components.end() || !rs->second.known ||
+      rs->second.jobmanager.empty()) {
+    return;  // leaderless or unknown: keep what was seen
+  }
+  const std::string& name = rs->second.jobmanager;
+  auto jm = c.jobmanagers.find(name);
+  const bool down = jm != c.jobmanagers.end() && jm->second && !jm->second->up;
+  if (!down) {
+    c.leader_unreachable_since.reset();
+  } else if (!c.leader_unreachable_since ||
+             c.leader_unreachable_jobmanager != name) {
+    c.leader_unreachable_since = now;
+    c.leader_unreachable_jobmanager = name;
+  }
+}
+
 void OpenFromZooKeeper(ClusterState& c) {
   if (!c.ha || c.ha->failovers_total <= c.recoveries_failovers_seen) return;
   c.recoveries_failovers_seen = c.ha->failovers_total;
@@ -33,7 +52,15 @@ void OpenFromZooKeeper(ClusterState& c) {
     if (it->kind != "failover") continue;
     const auto leaderless = std::chrono::duration_cast<TimePoint::duration>(
         std::chrono::duration<double>(it->duration_seconds));
-    Open(c, it->at - leaderless, it->at, "zookeeper");
+    TimePoint start = it->at - leaderless;
+    // A crashed leader stays named in ZooKeeper until its session times out;
+    // when its REST endpoint was already dead, the outage began then.
+    if (c.leader_unreachable_since && *c.leader_unreachable_since < start &&
+        start - *c.leader_unreachable_since < std::chrono::minutes(10)) {
+      start = *c.leader_unreachable_since;
+    }
+    c.leader_unreachable_since.reset();
+    Open(c, start, it->at, "zookeeper");
     return;
   }
 }
@@ -101,6 +128,7 @@ void Progress(ClusterState& c) {
 void UpdateRecoveries(ClusterState& cluster, TimePoint now) {
   if (cluster.config && cluster.config->zookeeper) {
     OpenFromZooKeeper(cluster);
+    TrackUnreachableLeader(cluster, now);
   } else {
     OpenFromRest(cluster, now);
   }

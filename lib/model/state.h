@@ -61,6 +61,11 @@ struct ClusterState {
       0;  // ha->failovers_total already turned into timelines
   bool rest_had_leader = false;  // REST-only trigger: a leader answered before
   std::optional<TimePoint> rest_outage_since;
+  // When the JobManager ZooKeeper still names REST leader stopped answering
+  // REST: after a crash ZooKeeper keeps naming it until its session expires, so
+  // this marks the real start.
+  std::optional<TimePoint> leader_unreachable_since;
+  std::string leader_unreachable_jobmanager;
   std::map<std::string, SourceStatus>
       sources;  // by source id, e.g. "rest/jm-1"
 };

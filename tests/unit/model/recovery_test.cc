@@ -120,3 +120,41 @@ TEST_CASE("Without ZooKeeper a REST election window opens a timeline",
 
 }  // namespace
 }  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE("A crashed leader's dead REST endpoint marks the start of the outage",
+          "[model]") {
+  ClusterState c = Cluster(true);
+  auto ha = std::make_shared<HaState>();
+  ha->components["rest_server"] = ComponentLeadership{
+      true, {"http://a:8081", "s1"}, "jm-1", 1, std::nullopt};
+  c.ha = ha;
+  c.jobmanagers["jm-1"] = Jm(t0, "RUNNING");
+  UpdateRecoveries(c, t0);
+  auto down =
+      std::make_shared<JobManagerObservation>();  // SIGKILLed at about t0
+  c.jobmanagers["jm-1"] = down;
+  UpdateRecoveries(c, t0 + seconds(1));
+  UpdateRecoveries(
+      c, t0 + seconds(2));  // still named leader: the start stays at t0+1
+  // Its session expires at t0+6; jm-2 leads 50 ms later: a short ZooKeeper
+  // failover.
+  auto next = std::make_shared<HaState>(*ha);
+  next->components["rest_server"] = ComponentLeadership{
+      true, {"http://b:8081", "s2"}, "jm-2", 2, std::nullopt};
+  next->failovers_total = 1;
+  next->events.push_back(
+      HaEvent{t0 + seconds(6), "failover", "", "jm-1", "jm-2", 0.05, ""});
+  c.ha = next;
+  c.jobmanagers["jm-2"] = Jm(t0 + seconds(7), "RUNNING");
+  UpdateRecoveries(c, t0 + seconds(7));
+  REQUIRE(c.recoveries.size() == 1);
+  CHECK(c.recoveries[0].failover_at == t0 + seconds(1));
+  REQUIRE(c.recoveries[0].job_running_seconds);
+  CHECK(*c.recoveries[0].job_running_seconds == Approx(6.0));
+}
+
+}  // namespace
+}  // namespace flinkha
