@@ -128,6 +128,37 @@ TEST_CASE(
   const std::string promtool = PromtoolCheckMetrics(t.dir.path(), metrics, &ok);
   INFO(promtool);
   CHECK(ok);
+
+  // A writer commits a part file as FileSink does: rows go to a hidden
+  // in-progress file, which a checkpoint renames to its final name. The
+  // exporter sees one new finished file and counts its rows once.
+  const std::string bucket = output + "/2026-11-25--10";
+  std::filesystem::create_directories(bucket);
+  const std::string hidden = bucket + "/.part-6f1c-3.csv.inprogress.9a7e";
+  WriteFile(hidden, "id,amount\n5,50\n6,60\n");
+  const std::string files =
+      R"(flinkha_output_files{flink_cluster="e2e",directory=")" + output;
+  REQUIRE(Eventually(
+      [&] {
+        return SampleValue(exporter.Metrics(),
+                           files + R"(",state="in_progress"})") == 2;
+      },
+      seconds(5)));
+  std::filesystem::rename(hidden, bucket + "/part-6f1c-3.csv");
+  std::string after;
+  REQUIRE(Eventually(
+      [&] {
+        after = exporter.Metrics();
+        return SampleValue(after, files + R"(",state="finished"})") == 3;
+      },
+      seconds(5)));
+  const std::string dir_labels =
+      R"({flink_cluster="e2e",directory=")" + output + "\"}";
+  CHECK(SampleValue(after, files + R"(",state="in_progress"})") == 1);
+  CHECK(SampleValue(after, "flinkha_output_files_created_total" + dir_labels) ==
+        1);
+  CHECK(SampleValue(after, "flinkha_output_rows_total" + dir_labels) == 3);
+  CHECK(SampleValue(after, "flinkha_output_bytes" + dir_labels) == 35 + 20);
 }
 
 TEST_CASE(
