@@ -222,9 +222,19 @@ if [[ -n $duration ]]; then
     sleep 1
   done
   curl -fsS --max-time 5 "$base/healthz" >/dev/null || die "$base/healthz does not answer"
-  curl -fsS --max-time 5 "$base/metrics" | grep -q '^flinkha_build_info' ||
-    die "$base/metrics does not serve flinkha_build_info"
-  say "The exporter still serves /metrics and /healthz"
+  metrics=$(curl -fsS --max-time 5 "$base/metrics") || die "$base/metrics does not answer"
+  for want in '^flinkha_build_info' \
+      '^flinkha_jobmanager_up\{[^}]*jobmanager="jm-1"\} 1$' \
+      '^flinkha_jobmanager_up\{[^}]*jobmanager="jm-2"\} 1$' \
+      '^flinkha_leader_known\{[^}]*component="rest_server"\} 1$' \
+      '^flinkha_contenders\{[^}]*\} 2$' \
+      '^flinkha_job_state\{[^}]*state="RUNNING"\} 1$' \
+      '^flinkha_zookeeper_up\{[^}]*\} 1$' \
+      '^flinkha_output_directory_readable\{[^}]*\} 1$'; do
+    grep -Eq "$want" <<<"$metrics" || die "$base/metrics has no series matching $want"
+  done
+  curl -fs -o /dev/null --max-time 5 "$base/ready" || die "$base/ready is not 200"
+  say "The exporter serves /metrics (leader, standby, job, ZooKeeper, output), /healthz and /ready"
   exit 0
 fi
 echo; say "Press Ctrl-C to stop everything"

@@ -25,6 +25,7 @@
 #include "config/byte_size.h"
 #include "config/duration.h"
 #include "config/quote.h"
+#include "config/yaml_problems.h"
 
 namespace flinkha {
 namespace {
@@ -33,64 +34,6 @@ namespace {
 // Poll, rescan and health intervals and the ZooKeeper session timeout.
 constexpr Duration kMinInterval{1000};
 constexpr Duration kMinRequestTimeout{1};
-
-// What a node is, for "found ..." in messages.
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return QuoteValue(node.Scalar());
-    case YAML::NodeType::Sequence:
-      return node.size() == 0 ? "an empty list" : "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Null:
-      return "an empty value";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
-}
-
-struct Problem {
-  int line;    // 1-based; 0 when yaml-cpp gives no position
-  int column;  // 1-based
-  std::string message;
-};
-
-// Every problem found so far; formatted in document order.
-class Problems {
- public:
-  void Add(const YAML::Mark& mark, std::string message) {
-    if (mark.is_null()) {
-      problems_.push_back({0, 0, std::move(message)});
-    } else {
-      problems_.push_back({mark.line + 1, mark.column + 1, std::move(message)});
-    }
-  }
-
-  bool empty() const { return problems_.empty(); }
-
-  std::string Format(const std::string& file) {
-    // Stable: problems at one position keep the order they were found in.
-    std::stable_sort(problems_.begin(), problems_.end(),
-                     [](const Problem& a, const Problem& b) {
-                       return std::pair(a.line, a.column) <
-                              std::pair(b.line, b.column);
-                     });
-    std::string out;
-    for (const Problem& p : problems_) {
-      if (!out.empty()) out += '\n';
-      out += file;
-      if (p.line > 0)
-        out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-      out += ": error: " + p.message;
-    }
-    return out;
-  }
-
- private:
-  std::vector<Problem> problems_;
-};
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -156,14 +99,14 @@ class Mapping {
  public:
   // what: the noun used in messages ("cluster"); node must be a mapping.
   Mapping(const YAML::Node& node, std::string what,
-          std::vector<std::string_view> known, Problems* problems)
+          std::vector<std::string_view> known, YamlProblems* problems)
       : node_(node), what_(std::move(what)), problems_(problems) {
     // By value: yaml-cpp's iterator-> hands out a temporary.
     for (const auto& entry : node) {
       const YAML::Node key = entry.first;
       if (!key.IsScalar()) {
         problems_->Add(key.Mark(), "expected a key name in " + what_ +
-                                       ", found " + Describe(key));
+                                       ", found " + DescribeYamlNode(key));
         continue;
       }
       const std::string& name = key.Scalar();
@@ -203,7 +146,7 @@ class Mapping {
  private:
   YAML::Node node_;
   std::string what_;
-  Problems* problems_;
+  YamlProblems* problems_;
   std::map<std::string, Field, std::less<>> fields_;
 };
 
@@ -211,7 +154,7 @@ class Mapping {
 // ..." and returns nothing.
 class Reader {
  public:
-  explicit Reader(Problems* problems) : problems_(problems) {}
+  explicit Reader(YamlProblems* problems) : problems_(problems) {}
 
   void Report(const Field& f, const std::string& expected,
               const std::string& found) const {
@@ -219,7 +162,7 @@ class Reader {
                    f.name + ": expected " + expected + ", found " + found);
   }
   void Report(const Field& f, const std::string& expected) const {
-    Report(f, expected, Describe(f.value));
+    Report(f, expected, DescribeYamlNode(f.value));
   }
 
   std::optional<std::string> String(const Field& f) const {
@@ -324,14 +267,14 @@ class Reader {
     if (item.IsMap()) return true;
     problems_->Add(item.IsNull() ? list.key.Mark() : item.Mark(),
                    list.name + ": expected a mapping for each " + noun +
-                       ", found " + Describe(item));
+                       ", found " + DescribeYamlNode(item));
     return false;
   }
 
-  Problems* problems() const { return problems_; }
+  YamlProblems* problems() const { return problems_; }
 
  private:
-  Problems* problems_;
+  YamlProblems* problems_;
 };
 
 // Names that must be unique within a scope; reports a repeat at its position.
@@ -339,7 +282,7 @@ class UniqueNames {
  public:
   explicit UniqueNames(std::string noun) : noun_(std::move(noun)) {}
 
-  void Check(const Field& f, const std::string& value, Problems* problems) {
+  void Check(const Field& f, const std::string& value, YamlProblems* problems) {
     auto [it, inserted] = first_.try_emplace(value, f.value);
     if (!inserted) {
       problems->Add(f.mark(),
@@ -655,11 +598,11 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   }
 }
 
-void ParseRoot(const YAML::Node& root, Problems* problems, Config* config) {
+void ParseRoot(const YAML::Node& root, YamlProblems* problems, Config* config) {
   Reader r(problems);
   if (!root.IsMap()) {
     problems->Add(root.Mark(), "expected a mapping at the top level, found " +
-                                   Describe(root));
+                                   DescribeYamlNode(root));
     return;
   }
   Mapping m(root, "configuration", {"listen", "log", "clusters"}, problems);
@@ -721,7 +664,7 @@ std::optional<YAML::Mark> SecondDocument(const std::string& yaml_text) {
 
 Result<Config> ParseConfig(const std::string& yaml_text,
                            const std::string& file_name) {
-  Problems problems;
+  YamlProblems problems;
   Config config;
   config.source_file = file_name;
   try {

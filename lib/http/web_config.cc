@@ -16,76 +16,11 @@
 #include <set>
 #include <sstream>
 
+#include "config/quote.h"
+#include "config/yaml_problems.h"
+
 namespace flinkha {
 namespace {
-
-struct Problem {
-  int line;  // 1-based; 0 when unknown
-  int column;
-  std::string message;
-};
-
-// Every problem found so far, formatted in document order like the main
-// config's errors.
-class Problems {
- public:
-  void Add(const YAML::Mark& mark, std::string message) {
-    if (mark.is_null()) {
-      list_.push_back({0, 0, std::move(message)});
-    } else {
-      list_.push_back({mark.line + 1, mark.column + 1, std::move(message)});
-    }
-  }
-  bool empty() const { return list_.empty(); }
-  std::string Format(const std::string& file) {
-    std::stable_sort(
-        list_.begin(), list_.end(), [](const Problem& a, const Problem& b) {
-          return std::pair(a.line, a.column) < std::pair(b.line, b.column);
-        });
-    std::string out;
-    for (const Problem& p : list_) {
-      if (!out.empty()) out += '\n';
-      out += file;
-      if (p.line > 0) {
-        out += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
-      }
-      out += ": error: " + p.message;
-    }
-    return out;
-  }
-
- private:
-  std::vector<Problem> list_;
-};
-
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return Quote(node.Scalar());
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Null:
-      return "an empty value";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
-}
 
 // Keys of the exporter-toolkit format this server does not implement: named
 // as unsupported rather than unknown, so the operator knows why.
@@ -115,7 +50,7 @@ const std::vector<std::string> kTlsVersions = {"TLS10", "TLS11", "TLS12",
 
 class Parser {
  public:
-  Parser(std::string base_dir, Problems* problems)
+  Parser(std::string base_dir, YamlProblems* problems)
       : base_dir_(std::move(base_dir)), problems_(problems) {}
 
   void Top(const YAML::Node& root, WebConfig* out) {
@@ -139,7 +74,7 @@ class Parser {
                const std::vector<std::string>& known, const FieldFn& fn) {
     if (!node.IsMap()) {
       problems_->Add(node.Mark(), "expected a mapping for " + what +
-                                      ", found " + Describe(node));
+                                      ", found " + DescribeYamlNode(node));
       return;
     }
     std::set<std::string> seen;
@@ -147,21 +82,23 @@ class Parser {
       const YAML::Node& k = kv.first;
       if (!k.IsScalar()) {
         problems_->Add(k.Mark(), "expected a key name in " + what + ", found " +
-                                     Describe(k));
+                                     DescribeYamlNode(k));
         continue;
       }
       const std::string key = k.Scalar();
       if (!seen.insert(key).second) {
-        problems_->Add(k.Mark(), "duplicate key " + Quote(key) + " in " + what);
+        problems_->Add(k.Mark(),
+                       "duplicate key " + QuoteValue(key) + " in " + what);
         continue;
       }
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         if (kUnsupported.count(key)) {
-          problems_->Add(k.Mark(), Quote(key) + " in " + what +
+          problems_->Add(k.Mark(), QuoteValue(key) + " in " + what +
                                        " is not supported by "
                                        "flink-ha-exporter");
         } else {
-          problems_->Add(k.Mark(), "unknown key " + Quote(key) + " in " + what);
+          problems_->Add(k.Mark(),
+                         "unknown key " + QuoteValue(key) + " in " + what);
         }
         continue;
       }
@@ -173,7 +110,7 @@ class Parser {
                                     const std::string& name) {
     if (!v.IsScalar() || v.Scalar().empty()) {
       problems_->Add(v.Mark(), name + ": expected a non-empty string, found " +
-                                   Describe(v));
+                                   DescribeYamlNode(v));
       return std::nullopt;
     }
     return v.Scalar();
@@ -214,7 +151,7 @@ class Parser {
                                      "RequestClientCert, RequireAnyClientCert, "
                                      "VerifyClientCertIfGiven or "
                                      "RequireAndVerifyClientCert, found " +
-                                     Quote(*s));
+                                     QuoteValue(*s));
                   return;
                 }
                 tls.client_auth = it->second;
@@ -226,7 +163,7 @@ class Parser {
                   problems_->Add(v.Mark(), key +
                                                ": expected TLS10, TLS11, "
                                                "TLS12 or TLS13, found " +
-                                               Quote(*s));
+                                               QuoteValue(*s));
                   return;
                 }
                 (key == "min_version" ? tls.min_version : tls.max_version) = *s;
@@ -268,7 +205,7 @@ class Parser {
       problems_->Add(node.Mark(),
                      "expected a mapping of user names to bcrypt hashes for "
                      "basic_auth_users, found " +
-                         Describe(node));
+                         DescribeYamlNode(node));
       return;
     }
     std::set<std::string> seen;
@@ -278,7 +215,7 @@ class Parser {
         problems_->Add(k.Mark(),
                        "expected a user name in basic_auth_users, "
                        "found " +
-                           Describe(k));
+                           DescribeYamlNode(k));
         continue;
       }
       const std::string user = k.Scalar();
@@ -287,12 +224,12 @@ class Parser {
         problems_->Add(k.Mark(),
                        "basic_auth_users: expected a user name "
                        "without ':', found " +
-                           Quote(user));
+                           QuoteValue(user));
         continue;
       }
       if (!seen.insert(user).second) {
-        problems_->Add(
-            k.Mark(), "duplicate user " + Quote(user) + " in basic_auth_users");
+        problems_->Add(k.Mark(), "duplicate user " + QuoteValue(user) +
+                                     " in basic_auth_users");
         continue;
       }
       const YAML::Node& v = kv.second;
@@ -304,7 +241,7 @@ class Parser {
                                      "found " +
                                      (v.IsScalar() ? std::string("another "
                                                                  "string")
-                                                   : Describe(v)));
+                                                   : DescribeYamlNode(v)));
         continue;
       }
       out->basic_auth_users[user] = v.Scalar();
@@ -322,7 +259,7 @@ class Parser {
                   problems_->Add(v.Mark(),
                                  "http2: expected true or false, "
                                  "found " +
-                                     Describe(v));
+                                     DescribeYamlNode(v));
                 }
                 return;
               }
@@ -342,7 +279,7 @@ class Parser {
   }
 
   std::string base_dir_;
-  Problems* problems_;
+  YamlProblems* problems_;
 };
 
 std::string Sha256Hex(const std::string& data) {
@@ -367,7 +304,7 @@ constexpr const char* kDummyHash =
 
 Result<WebConfig> ParseWebConfig(const std::string& yaml_text,
                                  const std::string& file_name) {
-  Problems problems;
+  YamlProblems problems;
   WebConfig out;
   try {
     YAML::Node root = YAML::Load(yaml_text);

@@ -39,7 +39,8 @@ struct ZkObservation {
   // job id -> newest checkpoint id found under checkpoints/<job id>.
   std::map<std::string, int64_t> latest_checkpoint_ids;
   std::string error;  // empty when the last read succeeded
-  uint64_t session_expirations_total = 0;  // our sessions that ZooKeeper expired
+  uint64_t session_expirations_total =
+      0;  // our sessions that ZooKeeper expired
 };
 
 // One event of the HA timeline.
@@ -77,16 +78,21 @@ struct HaState {
   std::deque<HaEvent> events;  // newest last, bounded
   bool flapping = false;       // many failovers within the flapping window
 
-  // Analysis bookkeeping (model/ha_analysis.h), carried from one observation to the next.
-  bool session_down = false;  // our ZooKeeper session is down: leaders unknown, no time counted
-  std::optional<TimePoint> last_update;       // time of the last applied observation
-  std::optional<TimePoint> failover_started;  // a leader was lost or replaced at this time
-  bool failover_duration_unknown = false;     // part of the failover fell in our session loss
-  std::map<std::string, LeaderInfo> failover_from;  // component -> leader when it began
-  // component -> last leader seen, kept while there is none or it is unknown, so a leader
-  // that returns is not counted as a change.
+  // Analysis bookkeeping (model/ha_analysis.h), carried from one observation to
+  // the next.
+  bool session_down =
+      false;  // our ZooKeeper session is down: leaders unknown, no time counted
+  std::optional<TimePoint> last_update;  // time of the last applied observation
+  std::optional<TimePoint>
+      failover_started;  // a leader was lost or replaced at this time
+  bool failover_duration_unknown =
+      false;  // part of the failover fell in our session loss
+  std::map<std::string, LeaderInfo>
+      failover_from;  // component -> leader when it began
+  // component -> last leader seen, kept while there is none or it is unknown,
+  // so a leader that returns is not counted as a change.
   std::map<std::string, LeaderInfo> last_seen;
-  std::deque<TimePoint> recent_failovers;           // within the flapping window
+  std::deque<TimePoint> recent_failovers;  // within the flapping window
 };
 
 }  // namespace flinkha

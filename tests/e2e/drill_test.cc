@@ -129,6 +129,7 @@ TEST_CASE(
 
   TempDir dir;
   ExporterConfigOptions eo;
+  eo.count_rows = true;
   ExporterProcess exporter(dir.path(), sim.ExporterConfigYaml(eo));
   REQUIRE(exporter.WaitReady(seconds(30)));
 
@@ -248,6 +249,40 @@ TEST_CASE(
     CHECK(resolved.count(name));
     time_to_fire[name + " (resolve)"] = resolved[name];
   }
+
+  // A few failed checkpoints on the new leader: the exporter reports the
+  // failure time.
+  const size_t leader = sim.Leader().value_or(1);
+  REQUIRE(sim.Control(leader, "fail-checkpoints?on=1").status == 200);
+  CHECK(Eventually(
+      [&] {
+        return !std::isnan(
+            Value(exporter.Metrics(),
+                  "flinkha_checkpoint_last_failure_timestamp_seconds{"
+                  "flink_cluster=\"drill\",job_id=\"" +
+                      sim.job_id() + "\",job_name=\"sim-job\"}"));
+      },
+      seconds(15)));
+  REQUIRE(sim.Control(leader, "fail-checkpoints?on=0").status == 200);
+  CHECK(Eventually(
+      [&] {
+        return !prom.Query("flinkha_checkpoint_last_failure_timestamp_seconds")
+                    .empty();
+      },
+      seconds(10)));
+
+  // Every dashboard panel has data on this live cluster (after a failover, so
+  // the failover panels too), queried from the real Prometheus that scraped it.
+  const std::string panels_log = dir.path() + "/dashboard_queries.log";
+  const std::string queries = "python3 " FLINKHA_SOURCE_DIR
+                              "/tests/prom/dashboard_queries.py --prometheus "
+                              "http://127.0.0.1:" +
+                              std::to_string(prom.port()) + " " +
+                              FLINKHA_SOURCE_DIR "/dashboards/*.json > '" +
+                              panels_log + "' 2>&1";
+  const int panels_rc = std::system(queries.c_str());
+  INFO(ReadFile(panels_log));
+  CHECK(panels_rc == 0);
 
   std::printf(
       "drill: failover %.2f s leaderless, job running again %.2f s after the "

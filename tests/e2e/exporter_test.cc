@@ -80,15 +80,28 @@ std::string Config(const FakeFlink& a, const FakeFlink& b,
          "    expected_taskmanagers: 3\n";
 }
 
+// Two fake JobManagers serving the 1.18 fixtures and the exporter watching
+// them.
+struct TwoJobManagers {
+  TwoJobManagers() {
+    ServeCluster(jm1);
+    ServeCluster(jm2);
+    output = OutputTree(dir.path());
+    exporter =
+        std::make_unique<ExporterProcess>(dir.path(), Config(jm1, jm2, output));
+  }
+  TempDir dir;
+  FakeFlink jm1, jm2;
+  std::string output;
+  std::unique_ptr<ExporterProcess> exporter;
+};
+
 TEST_CASE(
     "/metrics for two JobManagers matches the golden file and passes promtool",
     "[e2e]") {
-  TempDir dir;
-  FakeFlink jm1, jm2;
-  ServeCluster(jm1);
-  ServeCluster(jm2);
-  const std::string output = OutputTree(dir.path());
-  ExporterProcess exporter(dir.path(), Config(jm1, jm2, output));
+  TwoJobManagers t;
+  ExporterProcess& exporter = *t.exporter;
+  const std::string& output = t.output;
   REQUIRE(exporter.WaitReady());
   // Checkpoint statistics arrive one poll after the job list: wait for them.
   std::string metrics;
@@ -112,21 +125,48 @@ TEST_CASE(
   CHECK(diff.empty());
 
   bool ok = false;
-  const std::string promtool = PromtoolCheckMetrics(dir.path(), metrics, &ok);
+  const std::string promtool = PromtoolCheckMetrics(t.dir.path(), metrics, &ok);
   INFO(promtool);
   CHECK(ok);
+
+  // A writer commits a part file as FileSink does: rows go to a hidden
+  // in-progress file, which a checkpoint renames to its final name. The
+  // exporter sees one new finished file and counts its rows once.
+  const std::string bucket = output + "/2026-11-25--10";
+  std::filesystem::create_directories(bucket);
+  const std::string hidden = bucket + "/.part-6f1c-3.csv.inprogress.9a7e";
+  WriteFile(hidden, "id,amount\n5,50\n6,60\n");
+  const std::string files =
+      R"(flinkha_output_files{flink_cluster="e2e",directory=")" + output;
+  REQUIRE(Eventually(
+      [&] {
+        return SampleValue(exporter.Metrics(),
+                           files + R"(",state="in_progress"})") == 2;
+      },
+      seconds(5)));
+  std::filesystem::rename(hidden, bucket + "/part-6f1c-3.csv");
+  std::string after;
+  REQUIRE(Eventually(
+      [&] {
+        after = exporter.Metrics();
+        return SampleValue(after, files + R"(",state="finished"})") == 3;
+      },
+      seconds(5)));
+  const std::string dir_labels =
+      R"({flink_cluster="e2e",directory=")" + output + "\"}";
+  CHECK(SampleValue(after, files + R"(",state="in_progress"})") == 1);
+  CHECK(SampleValue(after, "flinkha_output_files_created_total" + dir_labels) ==
+        1);
+  CHECK(SampleValue(after, "flinkha_output_rows_total" + dir_labels) == 3);
+  CHECK(SampleValue(after, "flinkha_output_bytes" + dir_labels) == 35 + 20);
 }
 
 TEST_CASE(
     "A killed JobManager is down within one poll while the other keeps "
     "reporting",
     "[e2e]") {
-  TempDir dir;
-  FakeFlink jm1, jm2;
-  ServeCluster(jm1);
-  ServeCluster(jm2);
-  ExporterProcess exporter(dir.path(),
-                           Config(jm1, jm2, OutputTree(dir.path())));
+  TwoJobManagers t;
+  ExporterProcess& exporter = *t.exporter;
   REQUIRE(exporter.WaitReady());
   const std::string up1 =
       R"(flinkha_jobmanager_up{flink_cluster="e2e",jobmanager="jm-1"})";
@@ -135,7 +175,7 @@ TEST_CASE(
   const std::string tms = R"(flinkha_taskmanagers{flink_cluster="e2e"})";
   REQUIRE(SampleValue(exporter.Metrics(), up1) == 1);
 
-  jm1.Kill();
+  t.jm1.Kill();
   const auto killed = std::chrono::steady_clock::now();
   std::string m;
   // One poll interval (1 s) plus the request in flight.
@@ -152,23 +192,19 @@ TEST_CASE(
   CHECK(m.find(" -1\n") ==
         std::string::npos);  // no -1 leaks from the failed endpoint
 
-  jm1.Revive();
+  t.jm1.Revive();
   CHECK(Eventually([&] { return SampleValue(exporter.Metrics(), up1) == 1; },
                    seconds(3)));
 }
 
 TEST_CASE("A hanging JobManager does not delay /metrics", "[e2e]") {
-  TempDir dir;
-  FakeFlink jm1, jm2;
-  ServeCluster(jm1);
-  ServeCluster(jm2);
-  ExporterProcess exporter(dir.path(),
-                           Config(jm1, jm2, OutputTree(dir.path())));
+  TwoJobManagers t;
+  ExporterProcess& exporter = *t.exporter;
   REQUIRE(exporter.WaitReady());
-  jm1.SetMode(FakeFlink::Mode::kHang);
+  t.jm1.SetMode(FakeFlink::Mode::kHang);
   // Let a poll get stuck on the hanging endpoint, then scrape while it is
   // stuck.
-  REQUIRE(Eventually([&] { return jm1.total_hits() > 0; }, seconds(3)));
+  REQUIRE(Eventually([&] { return t.jm1.total_hits() > 0; }, seconds(3)));
   std::this_thread::sleep_for(milliseconds(1200));
   for (int i = 0; i < 10; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -187,16 +223,12 @@ TEST_CASE("A hanging JobManager does not delay /metrics", "[e2e]") {
                0;
       },
       seconds(3)));
-  jm1.SetMode(FakeFlink::Mode::kNormal);
+  t.jm1.SetMode(FakeFlink::Mode::kNormal);
 }
 
 TEST_CASE("/healthz, /ready, /api/v1/status and / answer", "[e2e]") {
-  TempDir dir;
-  FakeFlink jm1, jm2;
-  ServeCluster(jm1);
-  ServeCluster(jm2);
-  ExporterProcess exporter(dir.path(),
-                           Config(jm1, jm2, OutputTree(dir.path())));
+  TwoJobManagers t;
+  ExporterProcess& exporter = *t.exporter;
   REQUIRE(exporter.WaitReady());
   CHECK(exporter.Get("/healthz").status == 200);
   CHECK(exporter.Get("/-/healthy").status == 200);
@@ -214,12 +246,8 @@ TEST_CASE("/healthz, /ready, /api/v1/status and / answer", "[e2e]") {
 TEST_CASE(
     "SIGHUP with a bad config keeps the old one and reports the failed reload",
     "[e2e]") {
-  TempDir dir;
-  FakeFlink jm1, jm2;
-  ServeCluster(jm1);
-  ServeCluster(jm2);
-  ExporterProcess exporter(dir.path(),
-                           Config(jm1, jm2, OutputTree(dir.path())));
+  TwoJobManagers t;
+  ExporterProcess& exporter = *t.exporter;
   REQUIRE(exporter.WaitReady());
   const std::string reload_ok = "flinkha_config_last_reload_successful";
   REQUIRE(SampleValue(exporter.Metrics(), reload_ok) == 1);
@@ -239,7 +267,7 @@ TEST_CASE(
   WriteFile(exporter.config_path(),
             "clusters:\n  - name: renamed\n    jobmanagers:\n"
             "      - name: only\n        url: " +
-                jm2.url() + "\n        advertised: jm:8081\n");
+                t.jm2.url() + "\n        advertised: jm:8081\n");
   HttpResult r = HttpPost("127.0.0.1", exporter.port(), "/-/reload");
   REQUIRE(r.status == 200);
   std::string m;

@@ -87,3 +87,8 @@ if(FLINKHA_PYTHON3)
                       --prometheus-bin ${FLINKHA_PROMETHEUS} --self-check)
   endif()
 endif()
+
+# The names rules and dashboards may use are exactly what the exporter emits.
+add_test(NAME prom_metric_names_match_exporter
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_metric_names.py)
+set_tests_properties(prom_metric_names_match_exporter PROPERTIES LABELS prom)
