@@ -248,8 +248,9 @@ def selftest(root, exporter):
         scratch = pathlib.Path(tmp) / "repo"
         for part in ("docs", "tests/fixtures/golden", "config/prometheus", "config/examples"):
             shutil.copytree(root / part, scratch / part)
-        if (root / "README.md").exists():
-            shutil.copy(root / "README.md", scratch / "README.md")
+        for top in ("README.md", "LICENSE"):
+            if (root / top).exists():
+                shutil.copy(root / top, scratch / top)
 
         def expect(check, args, needle, why):
             found = check(scratch, *args)
@@ -261,7 +262,7 @@ def selftest(root, exporter):
             text = p.read_text(encoding="utf-8")
             if old not in text:
                 failures.append(f"selftest: {rel} has no {old!r} to change")
-            p.write_text(text.replace(old, new, 1), encoding="utf-8")
+            p.write_text(text.replace(old, new), encoding="utf-8")
             return text
 
         for check, args in ((check_metrics, ()), (check_links, ()), (check_translations, ()),
