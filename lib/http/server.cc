@@ -165,20 +165,21 @@ void HttpServer::Routes() {
     res.set_content(StatusPage(*store_->Get(), options_.telemetry_path),
                     "text/html; charset=utf-8");
   });
-  s.Post("/-/reload", [this](const httplib::Request&, httplib::Response& res) {
-    if (!options_.reload) {
-      res.status = 404;
-      return;
-    }
-    Status st = options_.reload();
-    if (st.ok()) {
-      res.set_content("reloaded\n", "text/plain");
-    } else {
-      res.status = 500;
-      res.set_content("reload failed: " + st.error().message + "\n",
-                      "text/plain");
-    }
-  });
+}
+
+void HttpServer::Reload(httplib::Response& res) {
+  if (!options_.reload) {
+    res.status = 404;
+    return;
+  }
+  Status st = options_.reload();
+  if (st.ok()) {
+    res.set_content("reloaded\n", "text/plain");
+  } else {
+    res.status = 500;
+    res.set_content("reload failed: " + st.error().message + "\n",
+                    "text/plain");
+  }
 }
 
 Status HttpServer::Start() {
@@ -211,23 +212,31 @@ Status HttpServer::Start() {
   headers_ = web.headers;
   if (!web.basic_auth_users.empty()) {
     auth_ = std::make_unique<BasicAuthVerifier>(web.basic_auth_users);
+  }
+  // Runs before httplib reads a request body, which is what lets `curl -X POST
+  // .../-/reload` (no body, no Content-Length) work: httplib answers 400 to
+  // such a POST once it reaches its routes.
+  server_->set_pre_routing_handler([this](const httplib::Request& req,
+                                          httplib::Response& res) {
     // Every path needs the password, /healthz and /ready included: this is
     // what the exporter-toolkit does (it wraps the whole mux), so operators
     // get the behaviour they know, and nothing about the process (not even
-    // that it is up) leaks to an unauthenticated client. Probes that cannot
-    // send credentials (a container HEALTHCHECK) must treat 401 as alive.
-    server_->set_pre_routing_handler([this](const httplib::Request& req,
-                                            httplib::Response& res) {
-      if (auth_->Check(req.get_header_value("Authorization"))) {
-        return httplib::Server::HandlerResponse::Unhandled;
-      }
+    // that it is up) leaks to an unauthenticated client. Probes that
+    // cannot send credentials (a container HEALTHCHECK) must treat 401 as
+    // alive.
+    if (auth_ && !auth_->Check(req.get_header_value("Authorization"))) {
       res.status = 401;
       res.set_header("WWW-Authenticate",
                      "Basic realm=\"flink-ha-exporter\", charset=\"UTF-8\"");
       res.set_content("Unauthorized\n", "text/plain");
       return httplib::Server::HandlerResponse::Handled;
-    });
-  }
+    }
+    if (req.method == "POST" && req.path == "/-/reload") {
+      Reload(res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   if (!headers_.empty()) {
     server_->set_post_routing_handler(
         [this](const httplib::Request&, httplib::Response& res) {

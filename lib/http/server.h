@@ -13,7 +13,8 @@
 
 namespace httplib {
 class Server;
-}
+struct Response;
+}  // namespace httplib
 
 namespace flinkha {
 
@@ -46,6 +47,8 @@ class HttpServer {
 
  private:
   void Routes();
+  // POST /-/reload, taken before httplib reads a body (see Start()).
+  void Reload(httplib::Response& res);
 
   StateStore* store_;
   ServerOptions options_;

@@ -231,15 +231,23 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
 
   state.contenders = obs.contenders;
 
-  // Split brain: different JobManagers (or leader sessions, with the shared
-  // latch) at once.
+  // Split brain: components led by different processes at once. With the shared
+  // latch (Flink 1.15+) one leader session covers every component, so sessions
+  // are compared. With a latch per component, configured JobManagers are
+  // compared when every leader matched one; otherwise hosts, never a mix of the
+  // two (an RPC address often matches no JobManager while the REST address
+  // does).
+  bool all_matched = true;
+  for (const auto& [name, cl] : state.components) {
+    if (cl.known && cl.jobmanager.empty()) all_matched = false;
+  }
   std::set<std::string> leaders;
   std::ostringstream who_leads;
   for (const auto& [name, cl] : state.components) {
     if (!cl.known) continue;
-    std::string key =
-        cl.jobmanager.empty() ? HostOf(cl.leader.address) : cl.jobmanager;
-    if (shared_latch) key += "/" + cl.leader.session_id;
+    std::string key = shared_latch  ? cl.leader.session_id
+                      : all_matched ? cl.jobmanager
+                                    : HostOf(cl.leader.address);
     leaders.insert(key);
     who_leads << (who_leads.tellp() > 0 ? " " : "") << name << "="
               << who(cl.leader);

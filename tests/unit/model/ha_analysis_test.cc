@@ -316,3 +316,43 @@ TEST_CASE("HA: the event list is bounded", "[model][ha_analysis]") {
 
 }  // namespace
 }  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE(
+    "HA: JobManagers sharing a host, one leader session, are no split brain",
+    "[model][ha_analysis]") {
+  // The demo's shape: both JobManagers on 127.0.0.1 with different REST ports,
+  // so the REST leader matches jm-1 and the RPC leaders match nobody.
+  Run r;
+  r.config.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
+                          {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
+  ZkObservation o = Obs("127.0.0.1");  // one session for every component
+  r.At(kT0, o).At(kT0 + seconds(30), o);
+  CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");
+  CHECK(r.state.components.at("dispatcher").jobmanager.empty());
+  CHECK_FALSE(r.state.split_brain);
+
+  // Two leader sessions under the shared latch: a real split.
+  ZkObservation split = o;
+  split.components["dispatcher"] = Lead("dispatcher", "127.0.0.1", 'b');
+  r.At(kT0 + seconds(31), split).At(kT0 + seconds(45), split);
+  CHECK(r.state.split_brain);
+}
+
+TEST_CASE("HA: per-component latches compare hosts when a leader is unmatched",
+          "[model][ha_analysis]") {
+  Run r;
+  r.config.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
+                          {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
+  ZkObservation o = Obs("127.0.0.1");
+  o.layout = "1.14";
+  for (auto& [c, l] : o.components) l->session_id = c;  // a session per latch
+  r.At(kT0, o).At(kT0 + seconds(30), o);
+  CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");
+  CHECK_FALSE(r.state.split_brain);
+}
+
+}  // namespace
+}  // namespace flinkha
