@@ -7,6 +7,8 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/exporter_process.h"
 #include "support/fake_flink.h"
@@ -288,6 +290,40 @@ TEST_CASE(
   CHECK(SampleValue(m, reload_ok) == 1);
   CHECK(m.find("flink_cluster=\"e2e\"") ==
         std::string::npos);  // the old cluster's series left
+}
+
+}  // namespace
+}  // namespace flinkha::testing
+
+namespace flinkha::testing {
+namespace {
+
+TEST_CASE(
+    "--log.format=json writes one valid JSON object per line, quotes escaped",
+    "[e2e]") {
+  TempDir dir;
+  FakeFlink jm1, jm2;
+  ServeCluster(jm1);
+  ServeCluster(jm2);
+  jm1.Kill();  // its error message carries quotes: error="GET /config: ..."
+  ExporterProcess exporter(dir.path(), Config(jm1, jm2, OutputTree(dir.path())),
+                           {"--log.format=json"});
+  REQUIRE(exporter.WaitReady());
+  REQUIRE(exporter.process().WaitForLog("failing", seconds(5)));
+  exporter.process().Stop();
+  int lines = 0, failing = 0;
+  std::istringstream in(exporter.process().Log());
+  for (std::string line; std::getline(in, line);) {
+    INFO(line);
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    REQUIRE(j.is_object());
+    ++lines;
+    const std::string msg = j.value("msg", "");
+    if (msg.find("failing target=e2e/jm-1 error=\"") != std::string::npos)
+      ++failing;
+  }
+  CHECK(lines > 2);
+  CHECK(failing == 1);  // logged once per change, not every poll
 }
 
 }  // namespace
