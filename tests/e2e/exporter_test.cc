@@ -298,9 +298,7 @@ TEST_CASE(
 namespace flinkha::testing {
 namespace {
 
-TEST_CASE(
-    "--log.format=json writes one valid JSON object per line, quotes escaped",
-    "[e2e]") {
+TEST_CASE("JSON logs: one valid object per line, quotes escaped", "[e2e]") {
   TempDir dir;
   FakeFlink jm1, jm2;
   ServeCluster(jm1);
