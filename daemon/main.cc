@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
                                           flags->web_config_file,
                                           [&app] { return app.Reload(); }});
   if (auto st = server.Start(); !st.ok()) {
-    Logger("main")->critical("{}", st.error().message);
+    // Plain lines, like configuration errors: file:line:col: error: ...
+    std::cerr << st.error().message << "\n";
     app.Stop();
     return 1;
   }
