@@ -6,6 +6,7 @@
 
 #include "model/leader_info.h"
 #include "sources/zookeeper/zk_client.h"
+#include "support/tcp_proxy.h"
 #include "zk/zk_test_util.h"
 
 namespace flinkha::testing {
@@ -146,6 +147,70 @@ TEST_CASE(
 
   watcher.Stop();
   jm2->WriteStdin("close\n");
+  jm1->WriteStdin("close\n");
+  jm2->Wait(seconds(5));
+  jm1->Wait(seconds(5));
+}
+
+TEST_CASE(
+    "HaWatcher opens a new session when ZooKeeper expired its own across a "
+    "partition",
+    "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  TempDir dir;
+  // Only the watcher goes through the proxy: the contenders keep their
+  // sessions while the watcher's expires.
+  TcpProxy proxy(zk.port());
+  ClusterConfig config = ZkCluster(zk, "/cexp");
+  config.zookeeper->quorum = "127.0.0.1:" + std::to_string(proxy.port());
+  StateStore store(std::chrono::system_clock::now());
+  HaWatcher watcher(std::make_shared<const ClusterConfig>(config), &store);
+  watcher.Start();
+  auto jm1 = StartContender(zk, dir, "jm1", "cexp", "1.15", kJob);
+  REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
+  auto jm2 = StartContender(zk, dir, "jm2", "cexp", "1.15", kJob);
+  REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
+  REQUIRE(Eventually(
+      [&] {
+        return AllLedBy(store, "jm-1") && Contenders(store, "shared") == 2;
+      },
+      seconds(10)));
+
+  proxy.Partition();
+  REQUIRE(Eventually([&] { return !Cluster(store).zookeeper->connected; },
+                     seconds(5)));
+  // The leader changes while the watcher cannot see it.
+  jm1->WriteStdin("close\n");
+  REQUIRE(jm2->WaitForLog("LEADER ", seconds(10)));
+  // Longer than the 2 s session timeout: the server expires the session.
+  std::this_thread::sleep_for(milliseconds(3500));
+  CHECK(Cluster(store).zookeeper->session_expirations_total == 0);
+  proxy.Heal();
+
+  // Told its session expired, the watcher starts a new one and reads again.
+  REQUIRE(Eventually(
+      [&] {
+        ClusterState c = Cluster(store);
+        return c.zookeeper->session_expirations_total == 1 &&
+               c.zookeeper->connected && c.sources.at("zookeeper").up &&
+               AllLedBy(store, "jm-2");
+      },
+      seconds(20)));
+  CHECK(Contenders(store, "shared") == 1);
+  // The new session's watches fire: a standby joins and takes over.
+  jm1 = StartContender(zk, dir, "jm1", "cexp", "1.15", kJob);
+  REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
+  CHECK(
+      Eventually([&] { return Contenders(store, "shared") == 2; }, seconds(5)));
+  jm2->WriteStdin("close\n");
+  CHECK(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
+  CHECK(Cluster(store).zookeeper->session_expirations_total == 1);
+  // Both failovers counted, the one the watcher could not see as it happened
+  // too.
+  CHECK(Failovers(store) == 2);
+
+  watcher.Stop();
   jm1->WriteStdin("close\n");
   jm2->Wait(seconds(5));
   jm1->Wait(seconds(5));
