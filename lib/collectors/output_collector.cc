@@ -33,6 +33,14 @@ void OutputCollector::Collect(
       std::string("Modification time of the newest finished part file, seconds "
                   "since epoch.") +
           kFrom);
+  auto in_progress_write = Gauge(
+      "flinkha_output_in_progress_last_write_timestamp_seconds",
+      std::string(
+          "Modification time of the newest in-progress part file, seconds "
+          "since epoch, checked every 10 s; absent without "
+          "in-progress files. An old value means nothing writes them: they "
+          "were left by an attempt that is gone.") +
+          kFrom);
   auto created = Counter(
       "flinkha_output_files_created_total",
       std::string("Finished part files that appeared since the exporter "
@@ -61,6 +69,8 @@ void OutputCollector::Collect(
       bytes.Add(l, static_cast<double>(o->bytes));
       if (o->last_file_timestamp_seconds)
         last.Add(l, *o->last_file_timestamp_seconds);
+      if (o->in_progress_last_write_timestamp_seconds)
+        in_progress_write.Add(l, *o->in_progress_last_write_timestamp_seconds);
       created.Add(l, static_cast<double>(o->files_created_total));
       if (o->rows_total) rows.Add(l, static_cast<double>(*o->rows_total));
     }
@@ -69,6 +79,7 @@ void OutputCollector::Collect(
   files.AppendTo(out);
   bytes.AppendTo(out);
   last.AppendTo(out);
+  in_progress_write.AppendTo(out);
   created.AppendTo(out);
   rows.AppendTo(out);
 }

@@ -177,6 +177,8 @@ json StatusJson(const Snapshot& snapshot) {
            {"in_progress_files", o->in_progress_files},
            {"bytes", o->bytes},
            {"last_file_timestamp_seconds", Opt(o->last_file_timestamp_seconds)},
+           {"in_progress_last_write_timestamp_seconds",
+            Opt(o->in_progress_last_write_timestamp_seconds)},
            {"rows_total", Opt(o->rows_total)},
            {"error", o->error}});
     }

@@ -18,7 +18,9 @@ struct OutputObservation {
       0;              // hidden in-progress and pending FileSink part files
   int64_t bytes = 0;  // of finished files
   std::optional<double>
-      last_file_timestamp_seconds;   // newest finished file mtime
+      last_file_timestamp_seconds;  // newest finished file mtime
+  std::optional<double>
+      in_progress_last_write_timestamp_seconds;  // newest in-progress mtime
   uint64_t files_created_total = 0;  // finished files that appeared since start
   std::optional<uint64_t> rows_total;  // when count_rows is on
   uint64_t scans_total = 0;

@@ -93,9 +93,7 @@ void OutputScanner::SetError(const std::string& key, std::string message) {
 void OutputScanner::ClearError(const std::string& key) { errors_.erase(key); }
 
 void OutputScanner::Account(const Entry& e, int sign) {
-  if (e.kind == Kind::kInProgress) {
-    in_progress_ += sign;
-  } else if (e.kind == Kind::kFinished) {
+  if (e.kind == Kind::kFinished) {
     finished_ += sign;
     bytes_ += sign * e.size;
     if (sign > 0) {
@@ -245,6 +243,8 @@ void OutputScanner::RemoveDirTree(const std::string& rel) {
                   errors_.lower_bound(d.abs + "0"));
     rows_retry_.erase(rows_retry_.lower_bound({d.rel, ""}),
                       rows_retry_.lower_bound({d.rel + '\0', ""}));
+    in_progress_.erase(in_progress_.lower_bound({d.rel, ""}),
+                       in_progress_.lower_bound({d.rel + '\0', ""}));
   };
   if (rel.empty()) {
     for (auto& [r, d] : dirs_) drop(*d);
@@ -273,6 +273,7 @@ void OutputScanner::RemoveEntry(Dir& d, const std::string& name) {
     const std::string path = d.abs + "/" + name;
     errors_.erase(path);
     rows_retry_.erase({d.rel, name});
+    in_progress_.erase({d.rel, name});
   }
   d.entries.erase(it);
 }
@@ -403,10 +404,10 @@ void OutputScanner::AddEntry(Dir& d, const std::string& name, FileType type,
         e;  // remembered so the next listing skips it without a stat
     return;
   }
-  if (in_progress) {  // counted by name; its size does not matter
+  if (in_progress) {  // counted by name; its last write is stated later
     e.kind = Kind::kInProgress;
     d.entries[name] = e;
-    Account(e, +1);
+    in_progress_.insert({d.rel, name});
     return;
   }
   if (!stat_it()) return;
@@ -455,6 +456,7 @@ void OutputScanner::RefreshName(Dir& d, const std::string& name, int dirfd) {
     if (same) {
       e.seen = d.gen;
       if (e.kind == Kind::kFinished) UpdateFinished(d, name, e, st);
+      if (e.kind == Kind::kInProgress) e.mtime_ns = MtimeNs(st);
       if (e.kind == Kind::kDir) {
         const std::string rel = d.rel.empty() ? name : d.rel + "/" + name;
         if (auto cit = dirs_.find(rel);
@@ -690,8 +692,37 @@ void OutputScanner::Cycle(ScanKind kind) {
       }
     }
   }
+  StatInProgress(/*all=*/full);
   auto root = dirs_.find("");
   if (root != dirs_.end() && root->second->listed) baseline_done_ = true;
+}
+
+// Writers keep in-progress files open, so inotify (IN_CLOSE_WRITE) does not
+// report their writes: new ones are stated once, all of them on each rescan
+// and RefreshInProgress.
+bool OutputScanner::RefreshInProgress() { return StatInProgress(/*all=*/true); }
+
+bool OutputScanner::StatInProgress(bool all) {
+  int64_t newest = 0;
+  for (const auto& [rel, name] : in_progress_) {
+    auto dit = dirs_.find(rel);
+    if (dit == dirs_.end()) continue;
+    auto eit = dit->second->entries.find(name);
+    if (eit == dit->second->entries.end()) continue;
+    Entry& e = eit->second;
+    if (all || e.mtime_ns == 0) {
+      struct stat st {};
+      ++stats_.in_progress_stated;
+      // A file that vanished meanwhile keeps its last value until the listing
+      // that drops it.
+      if (lstat((dit->second->abs + "/" + name).c_str(), &st) == 0)
+        e.mtime_ns = MtimeNs(st);
+    }
+    newest = std::max(newest, e.mtime_ns);
+  }
+  const bool changed = newest != newest_in_progress_mtime_ns_;
+  newest_in_progress_mtime_ns_ = newest;
+  return changed;
 }
 
 OutputTotals OutputScanner::Totals() const {
@@ -700,7 +731,10 @@ OutputTotals OutputScanner::Totals() const {
   t.readable =
       root_error_.empty() && root != dirs_.end() && root->second->listed;
   t.finished_files = finished_;
-  t.in_progress_files = in_progress_;
+  t.in_progress_files = static_cast<int64_t>(in_progress_.size());
+  if (!in_progress_.empty() && newest_in_progress_mtime_ns_ > 0)
+    t.in_progress_last_write_timestamp_seconds =
+        static_cast<double>(newest_in_progress_mtime_ns_) / 1e9;
   t.bytes = bytes_;
   if (finished_ > 0)
     t.last_file_timestamp_seconds = static_cast<double>(newest_mtime_ns_) / 1e9;

@@ -32,8 +32,9 @@ struct OutputScanStats {
   uint64_t dirs_listed = 0;     // directories read with readdir
   uint64_t entries_listed = 0;  // names returned by readdir
   uint64_t entries_stated =
-      0;                    // stat of files (new, changed, or named by inotify)
-  uint64_t files_read = 0;  // opens for row counting
+      0;  // stat of files (new, changed, or named by inotify)
+  uint64_t in_progress_stated = 0;  // stat of in-progress files for last write
+  uint64_t files_read = 0;          // opens for row counting
   uint64_t bytes_read = 0;
   uint64_t inotify_events = 0;
   uint64_t inotify_overflows = 0;
@@ -47,6 +48,9 @@ struct OutputTotals {
   int64_t in_progress_files = 0;
   int64_t bytes = 0;  // of finished files
   std::optional<double> last_file_timestamp_seconds;
+  // Newest modification of an in-progress file (as of the last rescan): tells
+  // a sink that is writing from files a dead attempt left behind.
+  std::optional<double> in_progress_last_write_timestamp_seconds;
   uint64_t files_created_total =
       0;  // finished files that appeared after the first listing
   std::optional<uint64_t> rows_total;  // with count_rows
@@ -83,6 +87,10 @@ class OutputScanner {
   // moved, upgrades an incremental cycle to a rescan (re-listing everything
   // after an overflow).
   void Cycle(ScanKind kind);
+
+  // States every in-progress file for its last write (a rescan does too); true
+  // when the newest write changed.
+  bool RefreshInProgress();
 
   OutputTotals Totals() const;
   const OutputScanStats& stats() const { return stats_; }
@@ -132,6 +140,7 @@ class OutputScanner {
   void RemoveDirTree(const std::string& rel);
   void DirVanished(Dir& d);
   void CountRows(Dir& d, const std::string& name, Entry& e);
+  bool StatInProgress(bool all);
   void Account(const Entry& e, int sign);
   void AddWatch(Dir& d);
   void RemoveWatch(Dir& d);
@@ -159,7 +168,10 @@ class OutputScanner {
   bool baseline_done_ = false;
 
   int64_t finished_ = 0;
-  int64_t in_progress_ = 0;
+  // (rel, name) of in-progress files; few (about one per writing subtask
+  // plus leftovers), so each rescan stats them all for their last write.
+  std::set<std::pair<std::string, std::string>> in_progress_;
+  int64_t newest_in_progress_mtime_ns_ = 0;  // 0: none or not stated yet
   int64_t bytes_ = 0;
   int64_t newest_mtime_ns_ = 0;  // 0: none
   bool newest_stale_ = false;

@@ -32,10 +32,12 @@ constexpr std::chrono::milliseconds kRetryInterval{1000};
 class OutputWatcherImpl {
  public:
   OutputWatcherImpl(std::shared_ptr<const ClusterConfig> cluster,
-                    OutputConfig output, StateStore* store)
+                    OutputConfig output, StateStore* store,
+                    std::chrono::milliseconds in_progress_interval)
       : cluster_(std::move(cluster)),
         output_(std::move(output)),
         store_(store),
+        in_progress_interval_(in_progress_interval),
         source_id_("output/" + output_.path),
         pattern_error_(ValidateGlob(output_.pattern)) {}
 
@@ -79,7 +81,13 @@ class OutputWatcherImpl {
     OutputScanner scanner(output_, /*use_inotify=*/true);
     const auto rescan =
         std::max(output_.rescan_interval, std::chrono::milliseconds(10));
+    // Writers keep in-progress files open, so no inotify event tells their
+    // writes: they are stated this often (a handful of files), well inside the
+    // 60 s floor of the stall threshold the alert rules compare them with.
+    const auto in_progress_every = std::min(
+        rescan, std::max(in_progress_interval_, std::chrono::milliseconds(10)));
     Clock::time_point next_rescan = Clock::now();
+    Clock::time_point next_in_progress = Clock::now() + in_progress_every;
     Clock::time_point last_publish = Clock::now() - kPublishInterval;
     Clock::time_point next_report = Clock::now();
     bool last_readable = false;
@@ -87,7 +95,7 @@ class OutputWatcherImpl {
     bool pending = false;
     for (;;) {
       const Clock::time_point now = Clock::now();
-      Clock::time_point deadline = next_rescan;
+      Clock::time_point deadline = std::min(next_rescan, next_in_progress);
       if (pending)
         deadline = std::min(deadline, last_publish + kPublishInterval);
       if (stop_fd_ < 0) deadline = std::min(deadline, now + kRetryInterval);
@@ -121,8 +129,12 @@ class OutputWatcherImpl {
         }
         next_rescan =
             t + (totals.readable ? rescan : std::min(rescan, kRetryInterval));
+        next_in_progress = t + in_progress_every;
         last_publish = t;
         pending = false;
+      } else if (t >= next_in_progress) {
+        next_in_progress = t + in_progress_every;
+        if (scanner.RefreshInProgress()) pending = true;
       } else if (pending && t >= last_publish + kPublishInterval) {
         scanner.Cycle(ScanKind::kIncremental);
         const OutputTotals totals = scanner.Totals();
@@ -154,6 +166,8 @@ class OutputWatcherImpl {
     o->in_progress_files = t.in_progress_files;
     o->bytes = t.bytes;
     o->last_file_timestamp_seconds = t.last_file_timestamp_seconds;
+    o->in_progress_last_write_timestamp_seconds =
+        t.in_progress_last_write_timestamp_seconds;
     o->files_created_total = t.files_created_total;
     o->rows_total = t.rows_total;
     o->scans_total = scans_;
@@ -168,6 +182,7 @@ class OutputWatcherImpl {
   std::shared_ptr<const ClusterConfig> cluster_;
   OutputConfig output_;
   StateStore* store_;
+  const std::chrono::milliseconds in_progress_interval_;
   std::string source_id_;
   std::string pattern_error_;
   FaultLog faults_{"output"};
@@ -180,9 +195,11 @@ class OutputWatcherImpl {
 };
 
 OutputWatcher::OutputWatcher(std::shared_ptr<const ClusterConfig> cluster,
-                             OutputConfig output, StateStore* store)
-    : impl_(std::make_unique<OutputWatcherImpl>(std::move(cluster),
-                                                std::move(output), store)) {}
+                             OutputConfig output, StateStore* store,
+                             std::chrono::milliseconds in_progress_interval)
+    : impl_(std::make_unique<OutputWatcherImpl>(
+          std::move(cluster), std::move(output), store, in_progress_interval)) {
+}
 
 OutputWatcher::~OutputWatcher() { Stop(); }
 

@@ -2,6 +2,7 @@
 // files.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "config/config.h"
@@ -17,8 +18,12 @@ class OutputWatcherImpl;
 // with a periodic full rescan as the safety net. Owns one worker thread.
 class OutputWatcher : public Source {
  public:
+  // in_progress_interval: how often open in-progress files are stated for
+  // their last write (inotify cannot tell); tests shorten it.
   OutputWatcher(std::shared_ptr<const ClusterConfig> cluster,
-                OutputConfig output, StateStore* store);
+                OutputConfig output, StateStore* store,
+                std::chrono::milliseconds in_progress_interval =
+                    std::chrono::seconds(10));
   ~OutputWatcher() override;
   void Start() override;
   void Stop() override;

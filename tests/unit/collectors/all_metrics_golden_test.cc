@@ -131,6 +131,7 @@ Snapshot FullSnapshot() {
   out->in_progress_files = 1;
   out->bytes = 1048576;
   out->last_file_timestamp_seconds = 1764061001.5;
+  out->in_progress_last_write_timestamp_seconds = 1764061055.25;
   out->files_created_total = 12;
   out->rows_total = 3456;
   c.outputs["./output"] = out;

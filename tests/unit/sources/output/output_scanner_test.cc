@@ -147,6 +147,64 @@ TEST_CASE(
   CHECK(*o.rows_total == 3);
 }
 
+// Sets a file's mtime to seconds since epoch (a write long ago, or just now).
+void SetMtime(const std::string& path, time_t seconds) {
+  struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+  utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+TEST_CASE(
+    "OutputScanner tells the newest write to an in-progress file, so "
+    "leftovers of a dead attempt read as idle",
+    "[output]") {
+  const bool inotify = GENERATE(true, false);
+  INFO("inotify " << inotify);
+  TempTree t;
+  t.Mkdir("b");
+  // A leftover of an attempt that died an hour ago.
+  t.Write("b/" + InProgress(0), "1,a\n");
+  const time_t now = time(nullptr);
+  SetMtime(t.Path("b/" + InProgress(0)), now - 3600);
+  OutputScanner s(Config(t), inotify);
+  s.Cycle(ScanKind::kRescan);
+  OutputTotals o = s.Totals();
+  CHECK(o.in_progress_files == 1);
+  REQUIRE(o.in_progress_last_write_timestamp_seconds.has_value());
+  CHECK(*o.in_progress_last_write_timestamp_seconds ==
+        Approx(static_cast<double>(now - 3600)));
+
+  // A new attempt opens its own file: stated once, when it appears.
+  t.Write("b/" + InProgress(1), "2,b\n");
+  SetMtime(t.Path("b/" + InProgress(1)), now - 10);
+  s.ReadEvents();
+  const OutputScanStats before = s.stats();
+  s.Cycle(inotify ? ScanKind::kIncremental : ScanKind::kRescan);
+  o = s.Totals();
+  CHECK(o.in_progress_files == 2);
+  CHECK(*o.in_progress_last_write_timestamp_seconds ==
+        Approx(static_cast<double>(now - 10)));
+  // Inotify names the new file: only it is stated for its write. A rescan
+  // states every in-progress file.
+  CHECK(s.stats().in_progress_stated - before.in_progress_stated ==
+        (inotify ? 1u : 2u));
+
+  // Writes to an open file raise no inotify event; the next rescan sees them.
+  SetMtime(t.Path("b/" + InProgress(0)), now - 5);
+  s.Cycle(ScanKind::kRescan);
+  CHECK(*s.Totals().in_progress_last_write_timestamp_seconds ==
+        Approx(static_cast<double>(now - 5)));
+
+  // Both committed: no in-progress file, no timestamp.
+  REQUIRE(t.Rename("b/" + InProgress(0), "b/" + Finished(0)));
+  REQUIRE(t.Rename("b/" + InProgress(1), "b/" + Finished(1)));
+  s.ReadEvents();
+  s.Cycle(inotify ? ScanKind::kIncremental : ScanKind::kRescan);
+  o = s.Totals();
+  CHECK(o.in_progress_files == 0);
+  CHECK(o.finished_files == 2);
+  CHECK_FALSE(o.in_progress_last_write_timestamp_seconds.has_value());
+}
+
 TEST_CASE("OutputScanner counts rows once per file and only what was appended",
           "[output]") {
   TempTree t;

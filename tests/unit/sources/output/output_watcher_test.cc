@@ -3,6 +3,10 @@
 // collector renders the contract's series.
 #include "sources/output/output_watcher.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -153,6 +157,37 @@ TEST_CASE(
   CHECK(after.entries_stated - before.entries_stated ==
         2000);  // old and new name each
   CHECK(Observation(store, oc.path)->files_created_total == 1000);
+  w.Stop();
+}
+
+TEST_CASE(
+    "OutputWatcher publishes writes to an open in-progress file between "
+    "rescans",
+    "[output]") {
+  TempTree t;
+  t.Mkdir("out");
+  const std::string file = "out/.part-0-0.csv.inprogress.1a2b";
+  // The writer keeps the file open, as FileSink does: no IN_CLOSE_WRITE.
+  const int fd = open(t.Path(file).c_str(), O_WRONLY | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  struct timespec old_times[2] = {{1'700'000'000, 0}, {1'700'000'000, 0}};
+  futimens(fd, old_times);
+  StateStore store(std::chrono::system_clock::now());
+  OutputConfig oc;
+  oc.path = t.Path("out");
+  oc.rescan_interval = 3600s;  // no rescan during the test
+  OutputWatcher w(Cluster(), oc, &store, 100ms);
+  w.Start();
+  REQUIRE(WaitFor(store, oc.path, [](const OutputObservation& o) {
+    return o.in_progress_files == 1 &&
+           o.in_progress_last_write_timestamp_seconds == 1'700'000'000.0;
+  }));
+  REQUIRE(write(fd, "1,a\n", 4) == 4);
+  const double after = static_cast<double>(time(nullptr)) - 1;
+  CHECK(WaitFor(store, oc.path, [&](const OutputObservation& o) {
+    return o.in_progress_last_write_timestamp_seconds.value_or(0) >= after;
+  }));
+  close(fd);
   w.Stop();
 }
 
