@@ -392,13 +392,18 @@ def output():
     b = Board("flink-output", "Flink HA / Output",
               "FileSink output directories watched by flink-ha-exporter.",
               [datasource_var(), CLUSTER_VAR], ["output"])
-    b.panel("timeseries", "Age of the newest finished file",
+    b.panel("timeseries", "Age of the newest finished file and in-progress write",
             [target(f"flink_cluster_directory:flinkha_output_age_seconds:current{{{C}}}",
                     "{{flink_cluster}} {{directory}}"),
+             target(f"flink_cluster_directory:flinkha_output_in_progress_write_age_seconds"
+                    f":current{{{C}}}",
+                    "{{flink_cluster}} {{directory}} in-progress write"),
              target(f"flink_cluster:flinkha_output_stall_threshold_seconds:current{{{C}}}",
                     "{{flink_cluster}} stall threshold")],
             w=12, h=8, unit="s",
-            description="A healthy FileSink commits a file about once per checkpoint.")
+            description="A healthy FileSink commits a file about once per checkpoint. An "
+                        "in-progress write older than the threshold means nobody writes: "
+                        "files left by an attempt that died.")
     b.panel("timeseries", "Files",
             [target(f"flinkha_output_files{{{C}}}", "{{flink_cluster}} {{directory}} {{state}}")],
             w=12, h=8, decimals=0)

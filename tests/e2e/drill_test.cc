@@ -2,7 +2,9 @@
 // real Prometheus evaluating the shipped rules (with `for:` shortened by
 // tests/prom/shorten_for.py) and a real Alertmanager delivering to a webhook.
 // Prints each alert's time to fire.
+#include <fcntl.h>
 #include <httplib.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -249,6 +251,34 @@ TEST_CASE(
     CHECK(resolved.count(name));
     time_to_fire[name + " (resolve)"] = resolved[name];
   }
+
+  // The output stops after the failover while an in-progress file of the dead
+  // attempt lies in the directory (Flink does not delete those): nothing writes
+  // it, so the stall alert fires, not the one for uncommitted data.
+  const std::string orphan =
+      sim.output_dir() + "/.part-dead-0.csv.inprogress.0d2b";
+  WriteFile(orphan, "id,amount\n7,");
+  struct timespec an_hour_ago[2];
+  clock_gettime(CLOCK_REALTIME, &an_hour_ago[0]);
+  an_hour_ago[0].tv_sec -= 3600;
+  an_hour_ago[1] = an_hour_ago[0];
+  REQUIRE(utimensat(AT_FDCWD, orphan.c_str(), an_hour_ago, 0) == 0);
+  const size_t writer = sim.Leader().value_or(1);
+  REQUIRE(sim.Control(writer, "stop-output?on=1").status == 200);
+  const auto orphan_stop = Clock::now();
+  auto orphan_stalled = WaitAlerts(am, hook, {"FlinkOutputStalled"}, true,
+                                   orphan_stop, seconds(60));
+  CHECK(orphan_stalled.count("FlinkOutputStalled"));
+  CHECK_FALSE(Active(am, "FlinkOutputNotCommitted"));
+  CHECK(Value(exporter.Metrics(),
+              "flinkha_output_files{flink_cluster=\"drill\",directory=\"" +
+                  sim.output_dir() + "\",state=\"in_progress\"}") >= 1);
+  time_to_fire["FlinkOutputStalled (leftover file)"] =
+      orphan_stalled["FlinkOutputStalled"];
+  REQUIRE(sim.Control(writer, "stop-output?on=0").status == 200);
+  CHECK(WaitAlerts(am, hook, {"FlinkOutputStalled"}, false, Clock::now(),
+                   seconds(60))
+            .count("FlinkOutputStalled"));
 
   // A few failed checkpoints on the new leader: the exporter reports the
   // failure time.
