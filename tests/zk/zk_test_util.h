@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "model/store.h"
+#include "sources/zookeeper/zk_client.h"
 #include "support/process.h"
 #include "support/zk_server.h"
 
@@ -100,6 +101,27 @@ inline int Contenders(const StateStore& store, const std::string& latch) {
   if (!c.ha) return -1;
   auto it = c.ha->contenders.find(latch);
   return it == c.ha->contenders.end() ? -1 : it->second;
+}
+
+// How many children path has in ZooKeeper right now, read by a client of its
+// own (-1 when unreadable): the truth the watcher's view is compared with.
+inline int ChildrenNow(const ZkServer& zk, const std::string& path) {
+  ZkClient client({zk.connect_string(), std::chrono::milliseconds(4000), ""});
+  if (!client.Open().ok()) return -1;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const ZkEvent& e : client.Wait(std::chrono::milliseconds(100))) {
+      if (e.kind == ZkEvent::Kind::kSession && e.session_state == "connected" &&
+          !client.GetChildren(path).ok())
+        return -1;
+      if (e.kind == ZkEvent::Kind::kChildren)
+        return e.code == ZkEvent::Code::kOk
+                   ? static_cast<int>(e.children.size())
+                   : -1;
+    }
+  }
+  return -1;
 }
 
 inline uint64_t Failovers(const StateStore& store) {
