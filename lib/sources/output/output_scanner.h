@@ -48,8 +48,9 @@ struct OutputTotals {
   int64_t in_progress_files = 0;
   int64_t bytes = 0;  // of finished files
   std::optional<double> last_file_timestamp_seconds;
-  // Newest modification of an in-progress file (as of the last rescan): tells
-  // a sink that is writing from files a dead attempt left behind.
+  // Newest modification of an in-progress file (as of the last rescan or
+  // RefreshInProgress): tells a sink that is writing from files a dead attempt
+  // left behind.
   std::optional<double> in_progress_last_write_timestamp_seconds;
   uint64_t files_created_total =
       0;  // finished files that appeared after the first listing
@@ -169,7 +170,7 @@ class OutputScanner {
 
   int64_t finished_ = 0;
   // (rel, name) of in-progress files; few (about one per writing subtask
-  // plus leftovers), so each rescan stats them all for their last write.
+  // plus leftovers), so each rescan and refresh stats them all.
   std::set<std::pair<std::string, std::string>> in_progress_;
   int64_t newest_in_progress_mtime_ns_ = 0;  // 0: none or not stated yet
   int64_t bytes_ = 0;
