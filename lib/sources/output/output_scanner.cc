@@ -537,6 +537,14 @@ void OutputScanner::ListDir(Dir& d, bool deep) {
     if (e.seen != gen) gone.push_back(name);
   }
   for (const auto& name : gone) RemoveEntry(d, name);
+  // readdir may return a name twice while the directory changes under it
+  // (POSIX leaves that unspecified): add each new name once.
+  std::sort(added.begin(), added.end());
+  added.erase(std::unique(added.begin(), added.end(),
+                          [](const auto& a, const auto& b) {
+                            return a.first == b.first;
+                          }),
+              added.end());
   const int dfd = dirfd(dir);
   for (const auto& name : refresh) RefreshName(d, name, dfd);
   for (const auto& [name, type] : added) AddEntry(d, name, type, nullptr, dfd);
