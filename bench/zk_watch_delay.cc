@@ -1,12 +1,16 @@
 // Benchmark: delay from a leader znode change (as seen by the writer, i.e. when
-// ZooKeeper acknowledged the write) to the StateStore update by HaWatcher, over
-// 20 failovers. Usage: zk_watch_delay [failovers]   (starts its own ZooKeeper
-// on a free loopback port)
+// ZooKeeper acknowledged the write) to the change in /metrics, scraped over
+// loopback HTTP from the exporter's own server, over 20 failovers. Usage:
+// zk_watch_delay [failovers]   (starts its own ZooKeeper on a free loopback
+// port)
+#include <httplib.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <thread>
 #include <vector>
 
+#include "http/server.h"
 #include "model/leader_info.h"
 #include "model/store.h"
 #include "sources/zookeeper/ha_watcher.h"
@@ -20,36 +24,40 @@ namespace {
 
 const char* kComponents[] = {"resource_manager", "dispatcher", "rest_server"};
 
-// Polls the store every 100 us until pred holds; returns when it did (or
-// nullopt at 5 s).
+// Scrapes /metrics back to back until pred holds on the body; returns when it
+// did (or nullopt at 5 s).
 template <typename Pred>
-std::optional<Clock::time_point> WaitStore(const StateStore& store, Pred pred) {
+std::optional<Clock::time_point> WaitMetrics(httplib::Client& client,
+                                             Pred pred) {
   const auto deadline = Clock::now() + std::chrono::seconds(5);
   while (Clock::now() < deadline) {
-    if (pred(*store.Get())) return Clock::now();
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    auto r = client.Get("/metrics");
+    if (r && r->status == 200 && pred(r->body)) return Clock::now();
   }
   return std::nullopt;
 }
 
-bool LedBy(const Snapshot& s, const std::string& jm) {
-  auto it = s.clusters.find("bench");
-  if (it == s.clusters.end() || !it->second.ha) return false;
+bool Has(const std::string& body, const std::string& line) {
+  return body.find(line) != std::string::npos;
+}
+
+// Every component names jm: /metrics says so in flinkha_jobmanager_leader.
+bool LedBy(const std::string& body, const std::string& jm) {
   for (const char* c : kComponents) {
-    auto l = it->second.ha->components.find(c);
-    if (l == it->second.ha->components.end() || !l->second.known ||
-        l->second.jobmanager != jm) {
+    if (!Has(body,
+             "flinkha_jobmanager_leader{flink_cluster=\"bench\","
+             "jobmanager=\"" +
+                 jm + "\",component=\"" + c + "\"} 1\n")) {
       return false;
     }
   }
   return true;
 }
 
-bool RestLeaderless(const Snapshot& s) {
-  auto it = s.clusters.find("bench");
-  if (it == s.clusters.end() || !it->second.ha) return false;
-  auto l = it->second.ha->components.find("rest_server");
-  return l != it->second.ha->components.end() && !l->second.known;
+bool RestLeaderless(const std::string& body) {
+  return Has(body,
+             "flinkha_leader_known{flink_cluster=\"bench\","
+             "component=\"rest_server\"} 0\n");
 }
 
 void Report(const char* what, std::vector<double> ms) {
@@ -86,8 +94,17 @@ int main(int argc, char** argv) {
   (void)writer.Create(base + "/latch/_c_b-latch-0000000001", "", true);
 
   StateStore store(std::chrono::system_clock::now());
-  HaWatcher watcher(std::make_shared<const ClusterConfig>(cfg), &store);
+  auto shared_cfg = std::make_shared<const ClusterConfig>(cfg);
+  // As the daemon does at start: collectors list the configured JobManagers.
+  store.UpdateCluster(cfg.name,
+                      [&](ClusterState& c) { c.config = shared_cfg; });
+  HaWatcher watcher(shared_cfg, &store);
   watcher.Start();
+  HttpServer server(&store,
+                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
+  if (!server.Start().ok()) return 1;
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_keep_alive(true);
 
   auto write_leader = [&](int i) {
     char uuid[40];
@@ -105,7 +122,8 @@ int main(int argc, char** argv) {
     return i % 2 ? "jm-2" : "jm-1";
   };
   const std::string first = write_leader(0);
-  if (!WaitStore(store, [&](const Snapshot& s) { return LedBy(s, first); })) {
+  if (!WaitMetrics(client,
+                   [&](const std::string& b) { return LedBy(b, first); })) {
     std::fprintf(stderr, "the watcher never saw the first leader\n");
     return 1;
   }
@@ -114,13 +132,13 @@ int main(int argc, char** argv) {
     for (const char* c : kComponents)
       (void)writer.Delete(base + "/" + c + "/connection_info");
     const auto deleted = Clock::now();
-    auto lost = WaitStore(store, RestLeaderless);
+    auto lost = WaitMetrics(client, RestLeaderless);
     std::this_thread::sleep_for(
         std::chrono::milliseconds(20));  // a short leaderless gap
     const std::string jm = write_leader(i);
     const auto written = Clock::now();
     auto seen =
-        WaitStore(store, [&](const Snapshot& s) { return LedBy(s, jm); });
+        WaitMetrics(client, [&](const std::string& b) { return LedBy(b, jm); });
     if (!lost || !seen) {
       std::fprintf(stderr, "failover %d not seen within 5 s\n", i);
       return 1;
@@ -130,12 +148,13 @@ int main(int argc, char** argv) {
     elected_ms.push_back(
         std::chrono::duration<double, std::milli>(*seen - written).count());
   }
+  server.Stop();
   watcher.Stop();
   auto snap = store.Get();
   std::printf("failovers counted by the analysis: %llu\n",
               static_cast<unsigned long long>(
                   snap->clusters.at("bench").ha->failovers_total));
-  Report("leader znodes deleted -> store leaderless", lost_ms);
-  Report("new leader written -> store names it", elected_ms);
+  Report("leader znodes deleted -> /metrics leaderless", lost_ms);
+  Report("new leader written -> /metrics names it", elected_ms);
   return 0;
 }

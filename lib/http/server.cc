@@ -245,6 +245,9 @@ Status HttpServer::Start() {
         });
   }
   server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  // httplib writes headers and body separately: without TCP_NODELAY the body
+  // waits for the client's delayed ACK (40 ms per keep-alive scrape).
+  server_->set_tcp_nodelay(true);
   server_->set_read_timeout(10, 0);
   server_->set_write_timeout(10, 0);
   server_->set_payload_max_length(64 * 1024);

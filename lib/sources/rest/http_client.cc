@@ -250,6 +250,7 @@ Status HttpClient::Init() {
   }
 
   client_->set_keep_alive(true);
+  client_->set_tcp_nodelay(true);  // small requests on a kept-alive connection
   client_->set_follow_location(
       false);  // a 307 from an old standby is reported, not followed
   auto secs = [](Duration d) {
