@@ -11,15 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Rfc3339(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 json Time(const std::optional<TimePoint>& t) {
   return t ? json(Rfc3339(*t)) : json(nullptr);
 }
@@ -138,6 +129,15 @@ json Jobs(const ClusterState& c) {
 }
 
 }  // namespace
+
+std::string Rfc3339(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 json StatusJson(const Snapshot& snapshot) {
   json clusters = json::array();

@@ -9,4 +9,7 @@ namespace flinkha {
 
 nlohmann::json StatusJson(const Snapshot& snapshot);
 
+// UTC, second precision: 2024-05-01T14:00:00Z.
+std::string Rfc3339(TimePoint t);
+
 }  // namespace flinkha

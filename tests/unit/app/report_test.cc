@@ -1,0 +1,129 @@
+// The operator's report: which findings are OK, which need attention, and the
+// text the `status` command prints.
+#include "app/report.h"
+
+#include <catch2/catch.hpp>
+
+namespace flinkha {
+namespace {
+
+// One cluster with two JobManagers, jm-1 leading with a standby, one running
+// job, three TaskManagers and a readable output directory.
+Snapshot Healthy() {
+  Snapshot s;
+  ClusterState& c = s.clusters["prod"];
+  c.name = "prod";
+  auto cfg = std::make_shared<ClusterConfig>();
+  cfg->name = "prod";
+  cfg->jobmanagers = {{"jm-1", "http://localhost:8081", "jobmanager:8081"},
+                      {"jm-2", "http://localhost:8082", "standby:8081"}};
+  c.config = cfg;
+  for (const char* name : {"jm-1", "jm-2"}) {
+    auto o = std::make_shared<JobManagerObservation>();
+    o->up = true;
+    o->config = FlinkConfigInfo{"1.19.1", "abc"};
+    o->overview = ClusterOverview{3, 12, 4, 1, 0, 0, 0, "1.19.1", "abc"};
+    JobSummary j;
+    j.id = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
+    j.name = "orders <csv>";
+    j.state = "RUNNING";
+    o->jobs = std::vector<JobSummary>{j};
+    c.jobmanagers[name] = o;
+  }
+  auto ha = std::make_shared<HaState>();
+  ComponentLeadership rest;
+  rest.known = true;
+  rest.leader = {"http://jobmanager:8081",
+                 "123e4567-e89b-12d3-a456-426614174000"};
+  rest.jobmanager = "jm-1";
+  ha->components["rest_server"] = rest;
+  ha->contenders = {{"shared", 2}};
+  ha->failovers_total = 1;
+  c.ha = ha;
+  auto out = std::make_shared<OutputObservation>();
+  out->readable = true;
+  out->finished_files = 5;
+  out->bytes = 100;
+  c.outputs["/data/out"] = out;
+  return s;
+}
+
+const ReportLine* Find(const std::vector<ClusterReport>& r,
+                       const std::string& prefix) {
+  for (const auto& c : r) {
+    for (const auto& l : c.lines) {
+      if (l.text.rfind(prefix, 0) == 0) return &l;
+    }
+  }
+  return nullptr;
+}
+
+TEST_CASE("Report: a healthy HA cluster has every check OK", "[report]") {
+  const auto r = BuildReport(Healthy());
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].cluster == "prod");
+  CHECK(ReportHealthy(r));
+  const ReportLine* standby = Find(r, "contenders for leadership");
+  REQUIRE(standby != nullptr);
+  CHECK(standby->mark == ReportLine::Mark::kOk);
+  CHECK(standby->text == "contenders for leadership: 2 (standby present)");
+  const ReportLine* failovers = Find(r, "failovers seen");
+  REQUIRE(failovers != nullptr);
+  CHECK(failovers->mark == ReportLine::Mark::kInfo);
+  bool healthy = false;
+  const std::string text = HumanReport(Healthy(), &healthy);
+  CHECK(healthy);
+  CHECK(text.find("Flink cluster prod\n") == 0);
+  CHECK(text.find(
+            "  [OK] leader of rest_server: jm-1 (http://jobmanager:8081)\n") !=
+        std::string::npos);
+  CHECK(text.find("  failovers seen: 1\n") != std::string::npos);
+  CHECK(text.find("  [OK] job orders <csv> (a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1): "
+                  "RUNNING\n") != std::string::npos);
+}
+
+TEST_CASE(
+    "Report: no standby, a failed job and a down JobManager need attention",
+    "[report]") {
+  Snapshot s = Healthy();
+  ClusterState& c = s.clusters["prod"];
+  auto ha = std::make_shared<HaState>(*c.ha);
+  ha->contenders = {{"shared", 1}};
+  c.ha = ha;
+  auto down = std::make_shared<JobManagerObservation>();
+  down->up = false;
+  down->error = "connection refused";
+  c.jobmanagers["jm-2"] = down;
+  auto jm1 = std::make_shared<JobManagerObservation>(*c.jobmanagers["jm-1"]);
+  (*jm1->jobs)[0].state = "FAILED";
+  c.jobmanagers["jm-1"] = jm1;
+
+  const auto r = BuildReport(s);
+  CHECK_FALSE(ReportHealthy(r));
+  CHECK(Find(r, "contenders for leadership")->text ==
+        "contenders for leadership: 1 (no standby)");
+  CHECK(Find(r, "contenders for leadership")->mark ==
+        ReportLine::Mark::kProblem);
+  CHECK(Find(r, "job orders")->mark == ReportLine::Mark::kProblem);
+  CHECK(Find(r, "JobManager jm-2")->text ==
+        "JobManager jm-2 (http://localhost:8082): REST down (connection "
+        "refused)");
+  CHECK(Find(r, "JobManager jm-1")->mark == ReportLine::Mark::kOk);
+  bool healthy = true;
+  CHECK(HumanReport(s, &healthy).find("  [!!] JobManager jm-2") !=
+        std::string::npos);
+  CHECK_FALSE(healthy);
+}
+
+TEST_CASE("Report: nothing polled yet is not healthy", "[report]") {
+  Snapshot s = Healthy();
+  s.clusters["prod"].jobmanagers.clear();
+  const auto r = BuildReport(s);
+  CHECK_FALSE(ReportHealthy(r));
+  CHECK(Find(r, "JobManager jm-1")->text ==
+        "JobManager jm-1 (http://localhost:8081): no answer yet");
+  CHECK(Find(r, "no JobManager answered")->mark == ReportLine::Mark::kProblem);
+}
+
+}  // namespace
+}  // namespace flinkha

@@ -1,0 +1,108 @@
+// The status page: the report's checks with their marks, recent HA events
+// newest first, failover recoveries, and every value from Flink escaped.
+#include "http/status_page.h"
+
+#include <catch2/catch.hpp>
+
+namespace flinkha {
+namespace {
+
+Snapshot WithEvents() {
+  Snapshot s;
+  ClusterState& c = s.clusters["prod<1>"];
+  c.name = "prod<1>";
+  auto cfg = std::make_shared<ClusterConfig>();
+  cfg->name = c.name;
+  cfg->jobmanagers = {{"jm-1", "http://localhost:8081", "jobmanager:8081"}};
+  c.config = cfg;
+  auto o = std::make_shared<JobManagerObservation>();
+  o->up = true;
+  o->overview = ClusterOverview{1, 4, 0, 1, 0, 0, 0, "1.19.1", "abc"};
+  JobSummary j;
+  j.id = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
+  j.name = "orders \"enrichment\" & <csv>";
+  j.state = "RESTARTING";
+  o->jobs = std::vector<JobSummary>{j};
+  c.jobmanagers["jm-1"] = o;
+  auto ha = std::make_shared<HaState>();
+  ha->contenders = {{"shared", 1}};
+  HaEvent older;
+  older.at = TimePoint(std::chrono::seconds(1700000000));
+  older.kind = "leader_lost";
+  older.component = "rest_server";
+  older.from = "jm-2";
+  HaEvent newer;
+  newer.at = TimePoint(std::chrono::seconds(1700000006));
+  newer.kind = "failover";
+  newer.from = "jm-2";
+  newer.to = "jm-1";
+  newer.duration_seconds = 6.4;
+  ha->events = {older, newer};
+  c.ha = ha;
+  RecoveryTimeline rec;
+  rec.failover_at = older.at;
+  rec.trigger = "zookeeper";
+  rec.job_running_seconds = 3.5;
+  c.recoveries.push_back(rec);
+  return s;
+}
+
+TEST_CASE("Status page shows the report's checks, marked and escaped",
+          "[http][status_page]") {
+  const std::string page = StatusPage(WithEvents(), "/metrics");
+  CHECK(page.find("<h2>Cluster prod&lt;1&gt;</h2>") != std::string::npos);
+  CHECK(page.find("needs attention") != std::string::npos);
+  CHECK(page.find("<td class=\"ok\">OK</td><td>JobManager jm-1 "
+                  "(http://localhost:8081): REST up</td>") !=
+        std::string::npos);
+  CHECK(page.find("<td class=\"bad\">!!</td><td>job orders "
+                  "&quot;enrichment&quot; &amp; &lt;csv&gt; "
+                  "(a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1): RESTARTING</td>") !=
+        std::string::npos);
+  CHECK(page.find("<td class=\"bad\">!!</td><td>contenders for leadership: 1 "
+                  "(no standby)</td>") != std::string::npos);
+  CHECK(page.find("orders \"enrichment\"") == std::string::npos);
+  CHECK(page.find("<a href=\"/metrics\">Metrics</a>") != std::string::npos);
+}
+
+TEST_CASE("Status page lists HA events newest first and recoveries",
+          "[http][status_page]") {
+  const std::string page = StatusPage(WithEvents(), "/metrics");
+  const size_t failover =
+      page.find("<td>2023-11-14T22:13:26Z</td><td>failover");
+  const size_t lost = page.find("<td>2023-11-14T22:13:20Z</td><td>leader_lost");
+  REQUIRE(failover != std::string::npos);
+  REQUIRE(lost != std::string::npos);
+  CHECK(failover < lost);
+  CHECK(page.find("<td>jm-2</td><td>jm-1</td><td>6.4 s</td>") !=
+        std::string::npos);
+  CHECK(page.find("<td>2023-11-14T22:13:20Z</td><td>zookeeper</td><td>3.5 s"
+                  "</td><td>pending</td><td>pending</td>") !=
+        std::string::npos);
+}
+
+TEST_CASE("Status page of a healthy cluster says OK and has no event table",
+          "[http][status_page]") {
+  Snapshot s = WithEvents();
+  ClusterState& c = s.clusters["prod<1>"];
+  auto ha = std::make_shared<HaState>();
+  ha->contenders = {{"shared", 2}};
+  ComponentLeadership rest;
+  rest.known = true;
+  rest.jobmanager = "jm-1";
+  rest.leader.address = "http://jobmanager:8081";
+  ha->components["rest_server"] = rest;
+  c.ha = ha;
+  c.recoveries.clear();
+  auto o = std::make_shared<JobManagerObservation>(*c.jobmanagers["jm-1"]);
+  (*o->jobs)[0].state = "RUNNING";
+  c.jobmanagers["jm-1"] = o;
+  const std::string page = StatusPage(s, "/metrics");
+  CHECK(page.find("Overall: <span class=\"ok\">OK</span>") !=
+        std::string::npos);
+  CHECK(page.find("Recent HA events") == std::string::npos);
+  CHECK(page.find("Failover recoveries") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace flinkha
