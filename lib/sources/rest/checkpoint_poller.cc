@@ -106,8 +106,11 @@ JobFetch FetchJob(HttpClient& client, const JobSummary& job,
       }
     } else if (config_404) {
       f.result.checkpointing_disabled = true;
-      f.config_ok = true;  // known: no checkpoint config; asked again when
-                           // start-time changes
+      // A job that is not running yet (INITIALIZING after a submit or a
+      // failover) answers 404 until its execution graph exists: ask again
+      // until it runs. A running job's 404 means checkpointing is off; asked
+      // again when start-time changes.
+      f.config_ok = job.state == "RUNNING";
     }
   }
   if (plan.fetch_restarts && !endpoint_down()) {
