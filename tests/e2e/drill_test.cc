@@ -213,10 +213,14 @@ TEST_CASE(
   CHECK(Eventually(
       [&] {
         m = exporter.Metrics();
-        return m.find(
-                   R"(flinkha_leader_info{flink_cluster="drill",component="rest_server",)") !=
-                   std::string::npos &&
-               m.find(R"(jobmanager="jm-2"} 1)") != std::string::npos;
+        return SampleValue(
+                   m,
+                   R"(flinkha_jobmanager_leader{flink_cluster="drill",jobmanager="jm-2",component="rest_server"})") ==
+                   1 &&
+               SampleValue(
+                   m,
+                   R"(flinkha_jobmanager_leader{flink_cluster="drill",jobmanager="jm-1",component="rest_server"})") ==
+                   0;
       },
       seconds(10)));
   const std::string running_series =
