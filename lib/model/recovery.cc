@@ -2,6 +2,7 @@
 // and output.
 #include "model/recovery.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace flinkha {
@@ -73,9 +74,14 @@ void OpenFromRest(ClusterState& c, TimePoint now) {
   for (const auto& [name, o] : c.jobmanagers) {
     if (o && o->fault == RestFault::kLeaderElection) election = true;
   }
-  const bool serving = PreferredJobManager(c) != nullptr && !election;
+  const JobManagerObservation* jm = PreferredJobManager(c);
+  const bool serving = jm != nullptr && !election;
   if (serving) {
-    if (c.rest_outage_since) Open(c, *c.rest_outage_since, now, "rest");
+    // The leader is back as of the poll that saw it (its start, before now),
+    // so that same poll's job states count for the running phase.
+    if (c.rest_outage_since)
+      Open(c, *c.rest_outage_since, std::max(*c.rest_outage_since, jm->at),
+           "rest");
     c.rest_outage_since.reset();
     c.rest_had_leader = true;
   } else if (c.rest_had_leader && !c.rest_outage_since) {
