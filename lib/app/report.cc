@@ -74,6 +74,7 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
                     ", slots " + std::to_string(ov.slots_total) + " (" +
                     std::to_string(ov.slots_available) + " available)");
     if (jm->jobs) {
+      int running = 0;
       for (const auto& j : *jm->jobs) {
         std::string text = "job " + j.name + " (" + j.id + "): " + j.state;
         auto ck = c.checkpoints.find(j.id);
@@ -83,8 +84,17 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
                   " completed / " + std::to_string(ck->second->stats->failed) +
                   " failed";
         }
-        line(j.state == "RUNNING" || j.state == "FINISHED", text);
+        if (j.state == "RUNNING") ++running;
+        // As the alert rules: FINISHED and CANCELED jobs are the old ids of
+        // redeploys, listed for an hour; a cluster with nothing running is
+        // the problem.
+        if (j.state == "FINISHED" || j.state == "CANCELED") {
+          info(text);
+        } else {
+          line(j.state == "RUNNING", text);
+        }
       }
+      if (running == 0) line(false, "no job is RUNNING");
     }
   } else {
     line(false, "no JobManager answered with cluster data");

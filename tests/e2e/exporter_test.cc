@@ -245,6 +245,37 @@ TEST_CASE("/healthz, /ready, /api/v1/status and / answer", "[e2e]") {
   CHECK(page.body.find("orders &quot;enrichment&quot;") != std::string::npos);
 }
 
+TEST_CASE("The status command prints every check and exits 1 on a problem",
+          "[e2e]") {
+  TwoJobManagers t;
+  REQUIRE(t.exporter->WaitReady());
+  auto status = [&](const std::string& log) {
+    Subprocess p({FLINKHA_EXPORTER_BINARY, "status",
+                  "--config.file=" + t.exporter->config_path()},
+                 t.dir.path() + "/" + log);
+    const std::optional<int> rc = p.Wait(seconds(30));
+    return std::make_pair(rc, p.Log());
+  };
+  auto [rc, text] = status("status-1.log");
+  INFO(text);
+  REQUIRE(rc.has_value());
+  CHECK(text.find("Flink cluster e2e\n") != std::string::npos);
+  CHECK(text.find("  [OK] JobManager jm-1 (" + t.jm1.url() + "): REST up") !=
+        std::string::npos);
+  CHECK(text.find("  [OK] JobManager jm-2 (" + t.jm2.url() + "): REST up") !=
+        std::string::npos);
+  CHECK(*rc == (text.find("[!!]") == std::string::npos ? 0 : 1));
+
+  t.jm2.Kill();
+  auto [rc_down, down] = status("status-2.log");
+  INFO(down);
+  REQUIRE(rc_down.has_value());
+  CHECK(*rc_down == 1);
+  CHECK(down.find("  [!!] JobManager jm-2 (" + t.jm2.url() + "): REST down") !=
+        std::string::npos);
+  CHECK(down.find("  [OK] JobManager jm-1") != std::string::npos);
+}
+
 TEST_CASE(
     "SIGHUP with a bad config keeps the old one and reports the failed reload",
     "[e2e]") {

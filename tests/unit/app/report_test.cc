@@ -115,6 +115,34 @@ TEST_CASE(
   CHECK_FALSE(healthy);
 }
 
+TEST_CASE(
+    "Report: a cancelled old job beside a running one is information; "
+    "no running job is a problem",
+    "[report]") {
+  Snapshot s = Healthy();
+  ClusterState& c = s.clusters["prod"];
+  auto jm1 = std::make_shared<JobManagerObservation>(*c.jobmanagers["jm-1"]);
+  JobSummary old = (*jm1->jobs)[0];
+  old.id = "0f9e8d7c6b5a49382716a5b4c3d2e1f0";
+  old.state = "CANCELED";
+  jm1->jobs->push_back(old);
+  c.jobmanagers["jm-1"] = jm1;
+  auto r = BuildReport(s);
+  CHECK(ReportHealthy(r));
+  const ReportLine* cancelled = Find(r, "job orders <csv> (0f9e");
+  REQUIRE(cancelled != nullptr);
+  CHECK(cancelled->mark == ReportLine::Mark::kInfo);
+  CHECK(Find(r, "no job is RUNNING") == nullptr);
+
+  auto stopped = std::make_shared<JobManagerObservation>(*jm1);
+  (*stopped->jobs)[0].state = "FINISHED";
+  c.jobmanagers["jm-1"] = stopped;
+  r = BuildReport(s);
+  CHECK_FALSE(ReportHealthy(r));
+  REQUIRE(Find(r, "no job is RUNNING") != nullptr);
+  CHECK(Find(r, "no job is RUNNING")->mark == ReportLine::Mark::kProblem);
+}
+
 TEST_CASE("Report: nothing polled yet is not healthy", "[report]") {
   Snapshot s = Healthy();
   s.clusters["prod"].jobmanagers.clear();
