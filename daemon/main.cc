@@ -65,6 +65,17 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::cout << HumanReport(*store.Get(), &healthy);
+    // The failover history lives in the running daemon.
+    auto history =
+        FetchFailoverHistory(listen, std::chrono::milliseconds(1000));
+    if (!history.ok()) {
+      std::cout << "Failovers: " << history.error().message << "\n";
+    } else {
+      std::cout << "Failovers seen by the running exporter (newest first):"
+                << (history.value().empty() ? " none" : "") << "\n";
+      for (const auto& line : history.value())
+        std::cout << "  " << line << "\n";
+    }
     app.Stop();
     return healthy ? 0 : 1;
   }

@@ -3,9 +3,12 @@
 
 #include <set>
 
+#include "app/report.h"
+#include "config/address.h"
 #include "config/loader.h"
 #include "sources/output/output_watcher.h"
 #include "sources/rest/checkpoint_poller.h"
+#include "sources/rest/http_client.h"
 #include "sources/rest/jobmanager_poller.h"
 #include "sources/zookeeper/ha_watcher.h"
 #include "sources/zookeeper/zk_health_probe.h"
@@ -141,6 +144,34 @@ bool AllSourcesReported(const Snapshot& snapshot) {
     }
   }
   return true;
+}
+
+Result<std::vector<std::string>> FetchFailoverHistory(
+    const std::string& listen, std::chrono::milliseconds timeout) {
+  auto hp = ParseHostPort(listen, /*host_optional=*/true);
+  if (!hp.ok()) return hp.error();
+  std::string host = hp.value().host;
+  // A wildcard listener is reached on loopback.
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  HttpClientOptions options;
+  options.base_url = "http://" + host + ":" + std::to_string(hp.value().port);
+  options.connect_timeout = std::chrono::duration_cast<Duration>(timeout);
+  options.request_timeout = options.connect_timeout;
+  auto client = HttpClient::Create(options);
+  if (!client.ok()) return client.error();
+  auto response = client.value()->Get("/api/v1/status");
+  if (!response.ok()) {
+    return Error{"no exporter answered on " + options.base_url + ": " +
+                 response.error().message};
+  }
+  if (response.value().status != 200) {
+    return Error{"the exporter on " + options.base_url + " answered HTTP " +
+                 std::to_string(response.value().status)};
+  }
+  auto status = nlohmann::json::parse(response.value().body, nullptr, false);
+  return FailoverHistory(status);
 }
 
 }  // namespace flinkha

@@ -2,6 +2,7 @@
 // reverse order.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,6 +49,13 @@ class App {
   std::vector<std::unique_ptr<Source>>
       sources_;  // started in order, stopped in reverse
 };
+
+// The failover history of an exporter serving on `listen` on this host (its
+// /api/v1/status), for the one-shot `status` command, which has none of its
+// own. An error when none answers (plain HTTP only: TLS or basic auth on the
+// listener need a browser or curl).
+Result<std::vector<std::string>> FetchFailoverHistory(
+    const std::string& listen, std::chrono::milliseconds timeout);
 
 // True when every expected source of every cluster has reported at least once.
 bool AllSourcesReported(const Snapshot& snapshot);

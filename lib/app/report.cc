@@ -3,11 +3,21 @@
 // the problems.
 #include "app/report.h"
 
+#include <cstdio>
 #include <sstream>
 #include <utility>
 
+#include "http/status_json.h"
+
 namespace flinkha {
 namespace {
+
+std::string Secs(const std::optional<double>& s) {
+  if (!s) return "pending";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", *s);
+  return buf;
+}
 
 void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
   auto line = [out](bool ok, std::string text) {
@@ -51,7 +61,25 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
            "contenders for leadership: " + std::to_string(min_contenders) +
                (min_contenders >= 2 ? " (standby present)" : " (no standby)"));
     }
-    info("failovers seen: " + std::to_string(c.ha->failovers_total));
+    const FailoverState none;
+    const FailoverState& f = c.failover ? *c.failover : none;
+    if (f.in_progress()) {
+      const FailoverReport& r = f.reports.back();
+      line(false, "failover in progress: " +
+                      (r.lost_jobmanager.empty() ? std::string("the leader")
+                                                 : r.lost_jobmanager) +
+                      " lost (" + LossCauseName(r.cause) + ") at " +
+                      Rfc3339(r.lost_at));
+    }
+    info("failovers seen: " + std::to_string(f.failovers_total));
+    // The last few, newest first: what the failover drill writes down.
+    int shown = 0;
+    for (auto it = f.reports.rbegin(); it != f.reports.rend() && shown < 3;
+         ++it) {
+      if (it->open()) continue;
+      ++shown;
+      info("  " + FailoverSummary(*it));
+    }
   } else if (c.config && c.config->zookeeper) {
     line(false, "ZooKeeper leader information: not read yet");
   }
@@ -111,6 +139,74 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
 }
 
 }  // namespace
+
+std::string FailoverSummary(const FailoverReport& r) {
+  std::string t = Rfc3339(r.lost_at) + ": " +
+                  (r.lost_jobmanager.empty() ? "?" : r.lost_jobmanager) +
+                  " lost (" + LossCauseName(r.cause) + ") -> " +
+                  (r.new_jobmanager.empty() ? "?" : r.new_jobmanager) +
+                  ", without leader " + Secs(r.leaderless_seconds());
+  if (r.last_good)
+    t += " (at most " + Secs(r.leaderless_upper_bound_seconds()) + ")";
+  t += ", job running " + Secs(r.SecondsTo(r.job_running_at));
+  t += ", restored checkpoint " +
+       (r.restored_checkpoint_id ? std::to_string(*r.restored_checkpoint_id)
+                                 : std::string("-"));
+  if (r.restored_checkpoint_age_seconds)
+    t += " (" + Secs(r.restored_checkpoint_age_seconds) + " old)";
+  t += ", first checkpoint " + Secs(r.SecondsTo(r.checkpoint_at)) +
+       ", first output file " + Secs(r.SecondsTo(r.output_at));
+  return t;
+}
+
+std::vector<std::string> FailoverHistory(const nlohmann::json& status,
+                                         size_t max) {
+  std::vector<std::string> out;
+  if (!status.is_object() || !status.contains("clusters") ||
+      !status["clusters"].is_array()) {
+    return out;
+  }
+  auto text = [](const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>()
+                                            : std::string("?");
+  };
+  auto secs = [](const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return Secs(it != j.end() && it->is_number()
+                    ? std::optional<double>(it->get<double>())
+                    : std::nullopt);
+  };
+  for (const auto& c : status["clusters"]) {
+    if (!c.is_object() || !c.contains("failovers") ||
+        !c["failovers"].is_array()) {
+      continue;
+    }
+    const auto& reports = c["failovers"];
+    size_t shown = 0;
+    for (auto it = reports.rbegin(); it != reports.rend() && shown < max;
+         ++it, ++shown) {
+      const auto& r = *it;
+      if (!r.is_object()) continue;
+      std::string restored = "-";
+      if (auto id = r.find("restored_checkpoint_id");
+          id != r.end() && id->is_number_integer()) {
+        restored = std::to_string(id->get<int64_t>());
+      }
+      out.push_back(text(c, "name") + ": " + text(r, "lost_at") + " " +
+                    text(r, "lost_jobmanager") + " lost (" + text(r, "cause") +
+                    ") -> " + text(r, "new_jobmanager") + ", without leader " +
+                    secs(r, "leaderless_seconds") + " (at most " +
+                    secs(r, "leaderless_upper_bound_seconds") +
+                    "), job running " + secs(r, "job_running_seconds") +
+                    ", restored checkpoint " + restored + " (" +
+                    secs(r, "restored_checkpoint_age_seconds") +
+                    " old), first checkpoint " + secs(r, "checkpoint_seconds") +
+                    ", first output file " + secs(r, "output_seconds"));
+    }
+  }
+  return out;
+}
 
 std::vector<ClusterReport> BuildReport(const Snapshot& snapshot) {
   std::vector<ClusterReport> report;

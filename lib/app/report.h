@@ -3,6 +3,7 @@
 // page.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,17 @@ struct ClusterReport {
 // leaders and standby, ZooKeeper, TaskManagers and slots, jobs and
 // checkpoints, output.
 std::vector<ClusterReport> BuildReport(const Snapshot& snapshot);
+
+// One failover on one line: lost JobManager and how, new leader, time without
+// a leader (and its upper bound), recovery phases and the restored checkpoint.
+std::string FailoverSummary(const FailoverReport& report);
+
+// The failover reports a running exporter keeps (its /api/v1/status JSON), the
+// last `max` per cluster newest first, one line each; the `status` command
+// prints them since it only polls once itself. Empty when there are none;
+// nothing that is not the expected JSON is trusted.
+std::vector<std::string> FailoverHistory(const nlohmann::json& status,
+                                         size_t max = 3);
 
 // True when no line of the report needs attention.
 bool ReportHealthy(const std::vector<ClusterReport>& report);

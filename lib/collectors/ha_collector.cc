@@ -42,21 +42,37 @@ void HaCollector::Collect(const Snapshot& snapshot,
       "1 when every leader latch has at least 2 contenders, so a standby can "
       "take over." +
           src);
+  const std::string truth =
+      " The loss starts at the first evidence: the named leader's REST "
+      "endpoint refusing or timing out, or ZooKeeper dropping its leader data; "
+      "it ends when ZooKeeper names a new leader for every component.";
   auto failovers =
       Counter("flinkha_failovers_total",
-              "Failovers: a leader was lost or replaced and a different leader "
+              "Failovers: the serving leader was lost and a different leader "
               "took over every component." +
-                  src);
+                  truth);
   auto last_failover =
       Gauge("flinkha_last_failover_duration_seconds",
-            "Leaderless time of the last failover (leader lost -> new leader), "
-            "when the exporter saw it whole." +
-                src);
+            "Time without a serving leader in the last failover (leader lost "
+            "-> new leader)." +
+                truth);
+  auto last_failover_max = Gauge(
+      "flinkha_last_failover_duration_upper_bound_seconds",
+      "Longest the last failover can have lasted: from the last observation "
+      "of the lost leader serving to the new leader. The loss happened "
+      "between that observation and the first evidence, so the true duration "
+      "lies between flinkha_last_failover_duration_seconds and this.");
+  auto in_progress =
+      Gauge("flinkha_failover_in_progress",
+            "1 from the first evidence that the serving leader was lost until "
+            "a leader serves again (ZooKeeper may still name the lost one "
+            "until its session expires)." +
+                truth);
   auto leaderless = Counter(
       "flinkha_leaderless_seconds_total",
-      "Time some component had no leader while the exporter's ZooKeeper "
-      "session was up." +
-          src);
+      "Time without a serving leader across failovers, counted from the "
+      "first evidence of each loss." +
+          truth);
   auto split = Gauge(
       "flinkha_split_brain",
       "1 while components are led by different JobManagers (or, from Flink "
@@ -96,11 +112,15 @@ void HaCollector::Collect(const Snapshot& snapshot,
       }
       const Labels c{{"flink_cluster", name}};
       if (!ha.contenders.empty()) standby.Add(c, all_standby ? 1 : 0);
-      failovers.Add(c, static_cast<double>(ha.failovers_total));
-      if (ha.last_failover_duration_seconds) {
-        last_failover.Add(c, *ha.last_failover_duration_seconds);
+      const FailoverState none;
+      const FailoverState& f = cluster.failover ? *cluster.failover : none;
+      failovers.Add(c, static_cast<double>(f.failovers_total));
+      if (const FailoverReport* r = f.last_closed()) {
+        last_failover.Add(c, *r->leaderless_seconds());
+        last_failover_max.Add(c, *r->leaderless_upper_bound_seconds());
       }
-      leaderless.Add(c, ha.leaderless_seconds_total);
+      in_progress.Add(c, f.in_progress() ? 1 : 0);
+      leaderless.Add(c, f.leaderless_seconds_total);
       split.Add(c, ha.split_brain ? 1 : 0);
     }
     if (cluster.zookeeper) {
@@ -122,6 +142,8 @@ void HaCollector::Collect(const Snapshot& snapshot,
   standby.AppendTo(out);
   failovers.AppendTo(out);
   last_failover.AppendTo(out);
+  last_failover_max.AppendTo(out);
+  in_progress.AppendTo(out);
   leaderless.AppendTo(out);
   split.AppendTo(out);
   job_known.AppendTo(out);

@@ -1,5 +1,5 @@
-// Failover recovery timeline: time until the job runs, checkpoints and writes
-// again.
+// Failover report of the last failover: what was lost and how, the recovery
+// point and the time until the job runs, checkpoints and writes again.
 #include "collectors/recovery_collector.h"
 
 #include "collectors/family.h"
@@ -11,26 +11,57 @@ void RecoveryCollector::Collect(
     std::vector<prometheus::MetricFamily>* out) const {
   auto seconds = Gauge(
       "flinkha_failover_recovery_seconds",
-      "Time from the last failover's leader loss until the job was RUNNING "
-      "again (phase=job_running), until its first new completed checkpoint "
-      "(phase=checkpoint), and until the first new output file "
-      "(phase=output). A phase appears once reached.");
+      "Time from the last failover's leader loss (its first evidence) until "
+      "the job was RUNNING again (phase=job_running), until its first new "
+      "completed checkpoint (phase=checkpoint), and until the first new "
+      "committed output file (phase=output). A phase appears once reached.");
   auto started = Gauge("flinkha_failover_recovery_start_timestamp_seconds",
-                       "When the last failover began (leader lost), seconds "
-                       "since epoch.");
+                       "When the last failover began (first evidence of the "
+                       "leader loss), seconds since epoch.");
+  auto info = Gauge(
+      "flinkha_last_failover_info",
+      "The last failover: the JobManager lost, how (refused, timed_out, "
+      "session_expired, left, unknown: the first evidence) and the one that "
+      "took over; constant 1.");
+  auto restored =
+      Gauge("flinkha_failover_restored_checkpoint_id",
+            "Checkpoint the job resumed from after the last failover "
+            "(latest.restored of /jobs/<jid>/checkpoints).");
+  auto restored_age = Gauge(
+      "flinkha_failover_restored_checkpoint_age_seconds",
+      "Age of the restored checkpoint at the leader loss: the processing the "
+      "job replays after the last failover (its recovery point).");
   for (const auto& [name, c] : snapshot.clusters) {
-    if (c.recoveries.empty()) continue;
-    const RecoveryTimeline& r = c.recoveries.back();
-    started.Add({{"flink_cluster", name}}, ToUnixSeconds(r.failover_at));
-    auto add = [&](const char* phase, const std::optional<double>& v) {
-      if (v) seconds.Add({{"flink_cluster", name}, {"phase", phase}}, *v);
+    if (!c.failover || c.failover->reports.empty()) continue;
+    const FailoverReport& r = c.failover->reports.back();
+    const Labels l{{"flink_cluster", name}};
+    started.Add(l, ToUnixSeconds(r.lost_at));
+    if (!r.open() && !r.new_jobmanager.empty()) {
+      info.Add({{"flink_cluster", name},
+                {"lost_jobmanager", r.lost_jobmanager},
+                {"cause", LossCauseName(r.cause)},
+                {"new_jobmanager", r.new_jobmanager}},
+               1);
+    }
+    auto add = [&](const char* phase, const std::optional<TimePoint>& t) {
+      if (auto v = r.SecondsTo(t))
+        seconds.Add({{"flink_cluster", name}, {"phase", phase}}, *v);
     };
-    add("job_running", r.job_running_seconds);
-    add("checkpoint", r.checkpoint_seconds);
-    add("output", r.output_seconds);
+    add("job_running", r.job_running_at);
+    add("checkpoint", r.checkpoint_at);
+    add("output", r.output_at);
+    if (r.restored_checkpoint_id) {
+      restored.Add(l, static_cast<double>(*r.restored_checkpoint_id));
+    }
+    if (r.restored_checkpoint_age_seconds) {
+      restored_age.Add(l, *r.restored_checkpoint_age_seconds);
+    }
   }
   seconds.AppendTo(out);
   started.AppendTo(out);
+  info.AppendTo(out);
+  restored.AppendTo(out);
+  restored_age.AppendTo(out);
 }
 
 }  // namespace flinkha

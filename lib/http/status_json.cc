@@ -2,7 +2,9 @@
 // epoch seconds).
 #include "http/status_json.h"
 
+#include <algorithm>
 #include <ctime>
+#include <vector>
 
 #include "collectors/family.h"
 
@@ -47,6 +49,32 @@ json JobManagers(const ClusterState& c) {
   return out;
 }
 
+json Failovers(const ClusterState& c) {
+  json out = json::array();
+  if (!c.failover) return out;
+  for (const auto& r : c.failover->reports) {
+    out.push_back({{"seen_by", r.seen_by},
+                   {"lost_jobmanager", r.lost_jobmanager},
+                   {"cause", LossCauseName(r.cause)},
+                   {"lost_at", Rfc3339(r.lost_at)},
+                   {"last_good", Time(r.last_good)},
+                   {"zookeeper_lost_at", Time(r.zookeeper_lost_at)},
+                   {"leader_at", Time(r.leader_at)},
+                   {"new_jobmanager", r.new_jobmanager},
+                   {"leaderless_seconds", Opt(r.leaderless_seconds())},
+                   {"leaderless_upper_bound_seconds",
+                    Opt(r.leaderless_upper_bound_seconds())},
+                   {"job_running_seconds", Opt(r.SecondsTo(r.job_running_at))},
+                   {"restored_checkpoint_id", Opt(r.restored_checkpoint_id)},
+                   {"restored_checkpoint_age_seconds",
+                    Opt(r.restored_checkpoint_age_seconds)},
+                   {"checkpoint_seconds", Opt(r.SecondsTo(r.checkpoint_at))},
+                   {"checkpoint_id", Opt(r.checkpoint_id)},
+                   {"output_seconds", Opt(r.SecondsTo(r.output_at))}});
+  }
+  return out;
+}
+
 json Ha(const ClusterState& c) {
   if (!c.ha) return nullptr;
   const HaState& h = *c.ha;
@@ -59,25 +87,29 @@ json Ha(const ClusterState& c) {
                    {"changes_total", l.changes_total},
                    {"last_change", Time(l.last_change)}};
   }
+  const FailoverState none;
+  const FailoverState& f = c.failover ? *c.failover : none;
   json events = json::array();
-  for (const auto& e : h.events) {
-    events.push_back({{"at", Rfc3339(e.at)},
-                      {"kind", e.kind},
-                      {"component", e.component},
-                      {"from", e.from},
-                      {"to", e.to},
-                      {"duration_seconds", e.duration_seconds},
-                      {"detail", e.detail}});
+  for (const HaEvent* e : ClusterEvents(c)) {
+    events.push_back({{"at", Rfc3339(e->at)},
+                      {"kind", e->kind},
+                      {"component", e->component},
+                      {"from", e->from},
+                      {"to", e->to},
+                      {"duration_seconds", e->duration_seconds},
+                      {"detail", e->detail}});
   }
-  return {
-      {"components", comps},
-      {"contenders", h.contenders},
-      {"failovers_total", h.failovers_total},
-      {"last_failover_duration_seconds", Opt(h.last_failover_duration_seconds)},
-      {"leaderless_seconds_total", h.leaderless_seconds_total},
-      {"leaderless_since", Time(h.leaderless_since)},
-      {"split_brain", h.split_brain},
-      {"events", events}};
+  const FailoverReport* last = f.last_closed();
+  return {{"components", comps},
+          {"contenders", h.contenders},
+          {"failovers_total", f.failovers_total},
+          {"failover_in_progress", f.in_progress()},
+          {"last_failover_duration_seconds",
+           last ? json(*last->leaderless_seconds()) : json(nullptr)},
+          {"leaderless_seconds_total", f.leaderless_seconds_total},
+          {"zookeeper_leaderless_since", Time(h.leaderless_since)},
+          {"split_brain", h.split_brain},
+          {"events", events}};
 }
 
 json Jobs(const ClusterState& c) {
@@ -183,16 +215,7 @@ json StatusJson(const Snapshot& snapshot) {
            {"error", o->error}});
     }
     cj["outputs"] = outputs;
-    json recoveries = json::array();
-    for (const auto& r : c.recoveries) {
-      recoveries.push_back({{"failover_at", Rfc3339(r.failover_at)},
-                            {"trigger", r.trigger},
-                            {"leader_at", Rfc3339(r.leader_at)},
-                            {"job_running_seconds", Opt(r.job_running_seconds)},
-                            {"checkpoint_seconds", Opt(r.checkpoint_seconds)},
-                            {"output_seconds", Opt(r.output_seconds)}});
-    }
-    cj["recoveries"] = recoveries;
+    cj["failovers"] = Failovers(c);
     json sources = json::object();
     for (const auto& [id, st] : c.sources) {
       sources[id] = {{"up", st.up},

@@ -1,5 +1,5 @@
 // Renders the status page: per cluster the same checks as the `status`
-// command, then recent HA events and failover recoveries, so an operator sees
+// command, then recent HA events and the failover reports, so an operator sees
 // at a glance what the shell checks told them.
 #include "http/status_page.h"
 
@@ -58,34 +58,50 @@ void Checks(const ClusterReport& report, std::ostringstream& h) {
   h << "</table>";
 }
 
-void Events(const HaState& ha, std::ostringstream& h) {
-  if (ha.events.empty()) return;
+void Events(const ClusterState& c, std::ostringstream& h) {
+  const std::vector<const HaEvent*> events = ClusterEvents(c);
+  if (events.empty()) return;
   h << "<h3>Recent HA events</h3><table><tr><th>At (UTC)</th><th>Event</th>"
-       "<th>Component</th><th>From</th><th>To</th><th>Leaderless</th>"
+       "<th>Component</th><th>From</th><th>To</th><th>Without leader</th>"
        "<th>Detail</th></tr>";
   size_t shown = 0;
-  for (auto it = ha.events.rbegin();
-       it != ha.events.rend() && shown < kEventsShown; ++it, ++shown) {
-    const HaEvent& e = *it;
+  for (auto it = events.rbegin(); it != events.rend() && shown < kEventsShown;
+       ++it, ++shown) {
+    const HaEvent& e = **it;
+    const bool timed = e.kind == "failover" || e.kind == "leader_recovered";
     h << "<tr><td>" << Rfc3339(e.at) << "</td><td>" << Escape(e.kind)
       << "</td><td>" << Escape(e.component) << "</td><td>" << Escape(e.from)
       << "</td><td>" << Escape(e.to) << "</td><td>"
-      << (e.kind == "failover" ? Seconds(e.duration_seconds) : "")
-      << "</td><td>" << Escape(e.detail) << "</td></tr>";
+      << (timed ? Seconds(e.duration_seconds) : "") << "</td><td>"
+      << Escape(e.detail) << "</td></tr>";
   }
   h << "</table>";
 }
 
-void Recoveries(const ClusterState& c, std::ostringstream& h) {
-  if (c.recoveries.empty()) return;
-  h << "<h3>Failover recoveries</h3><table><tr><th>Failover at (UTC)</th>"
-       "<th>Seen by</th><th>Job running</th><th>First checkpoint</th>"
-       "<th>First output file</th></tr>";
-  for (auto it = c.recoveries.rbegin(); it != c.recoveries.rend(); ++it) {
-    h << "<tr><td>" << Rfc3339(it->failover_at) << "</td><td>"
-      << Escape(it->trigger) << "</td><td>" << Seconds(it->job_running_seconds)
-      << "</td><td>" << Seconds(it->checkpoint_seconds) << "</td><td>"
-      << Seconds(it->output_seconds) << "</td></tr>";
+// The failover reports, newest first: what an operator writes down after a
+// drill.
+void Failovers(const ClusterState& c, std::ostringstream& h) {
+  if (!c.failover || c.failover->reports.empty()) return;
+  h << "<h3>Failovers</h3><table><tr><th>Lost at (UTC)</th><th>Lost</th>"
+       "<th>How</th><th>New leader</th><th>Without leader</th>"
+       "<th>At most</th><th>Job running</th><th>Restored checkpoint</th>"
+       "<th>Replayed</th><th>First checkpoint</th><th>First output file</th>"
+       "</tr>";
+  const auto& reports = c.failover->reports;
+  for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
+    const FailoverReport& r = *it;
+    h << "<tr><td>" << Rfc3339(r.lost_at) << "</td><td>"
+      << Escape(r.lost_jobmanager) << "</td><td>" << LossCauseName(r.cause)
+      << "</td><td>"
+      << (r.open() ? std::string("(in progress)") : Escape(r.new_jobmanager))
+      << "</td><td>" << Seconds(r.leaderless_seconds()) << "</td><td>"
+      << Seconds(r.leaderless_upper_bound_seconds()) << "</td><td>"
+      << Seconds(r.SecondsTo(r.job_running_at)) << "</td><td>"
+      << (r.restored_checkpoint_id ? std::to_string(*r.restored_checkpoint_id)
+                                   : std::string("-"))
+      << "</td><td>" << Seconds(r.restored_checkpoint_age_seconds)
+      << "</td><td>" << Seconds(r.SecondsTo(r.checkpoint_at)) << "</td><td>"
+      << Seconds(r.SecondsTo(r.output_at)) << "</td></tr>";
   }
   h << "</table>";
 }
@@ -117,8 +133,8 @@ std::string StatusPage(const Snapshot& snapshot,
     Checks(r, h);
     auto c = snapshot.clusters.find(r.cluster);
     if (c == snapshot.clusters.end()) continue;
-    if (c->second.ha) Events(*c->second.ha, h);
-    Recoveries(c->second, h);
+    Events(c->second, h);
+    Failovers(c->second, h);
   }
   h << "</body></html>\n";
   return h.str();

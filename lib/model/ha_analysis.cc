@@ -65,8 +65,25 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
                          const ClusterConfig& config, TimePoint now,
                          std::vector<HaEvent>* new_events,
                          const HaOptions& options) {
-  auto who = [&](const LeaderInfo& l) {
+  // With the shared latch (1.15+) one leader session leads every component.
+  const bool shared_latch = obs.layout == "1.15" || obs.layout == "1.19";
+  // The dispatcher's and resource manager's RPC addresses carry an RPC port
+  // that matches no configured JobManager when several share a host; with the
+  // shared latch they share the REST leader's session id, which names them.
+  std::string rest_session, rest_jobmanager;
+  if (auto rs = obs.components.find("rest_server");
+      shared_latch && rs != obs.components.end() && rs->second) {
+    rest_session = rs->second->session_id;
+    rest_jobmanager = MatchJobManager(config, rs->second->address);
+  }
+  auto match = [&](const LeaderInfo& l) {
     std::string jm = MatchJobManager(config, l.address);
+    if (jm.empty() && !rest_session.empty() && l.session_id == rest_session)
+      jm = rest_jobmanager;
+    return jm;
+  };
+  auto who = [&](const LeaderInfo& l) {
+    std::string jm = match(l);
     return jm.empty() ? l.address : jm;
   };
   auto emit = [&](Ev& ev) {
@@ -134,7 +151,7 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
       }
       cl.known = true;
       cl.leader = *leader;
-      cl.jobmanager = MatchJobManager(config, leader->address);
+      cl.jobmanager = match(*leader);
       state.last_seen[name] = *leader;
     } else {
       if (cl.known || (reconnected && last_seen)) {
@@ -157,10 +174,8 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
     state.failover_from = seen_before;
     state.failover_duration_unknown = reconnected;
   }
-  // With the shared latch (1.15+) one leader session leads every component: the
-  // failover ends once the new leader has written all of them, not at its first
-  // node.
-  const bool shared_latch = obs.layout == "1.15" || obs.layout == "1.19";
+  // With the shared latch the failover ends once the new leader has written
+  // every component, not at its first node.
   if (state.failover_started) {
     bool all_back = true;
     std::set<std::string> sessions;
@@ -195,7 +210,7 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
         ++state.failovers_total;
         if (!state.failover_duration_unknown)
           state.last_failover_duration_seconds = duration;
-        emit(Ev().kind("failover")
+        emit(Ev().kind("leaders_replaced")
                  .from(from)
                  .to(to)
                  .duration(state.failover_duration_unknown ? 0 : duration)

@@ -80,4 +80,18 @@ const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
   return nullptr;
 }
 
+std::vector<const HaEvent*> ClusterEvents(const ClusterState& cluster) {
+  std::vector<const HaEvent*> out;
+  if (cluster.ha) {
+    for (const auto& e : cluster.ha->events) out.push_back(&e);
+  }
+  if (cluster.failover) {
+    for (const auto& e : cluster.failover->events) out.push_back(&e);
+  }
+  std::stable_sort(
+      out.begin(), out.end(),
+      [](const HaEvent* a, const HaEvent* b) { return a->at < b->at; });
+  return out;
+}
+
 }  // namespace flinkha

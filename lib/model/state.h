@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "model/checkpoint_types.h"
+#include "model/failover.h"
 #include "model/ha_types.h"
 #include "model/output_types.h"
 #include "model/rest_types.h"
@@ -25,18 +26,6 @@ struct SourceStatus {
   std::optional<TimePoint> last_success;
   uint64_t errors_total = 0;
   std::string last_error;
-};
-
-// One recovery after a failover: how long until the job runs, checkpoints and
-// writes again.
-struct RecoveryTimeline {
-  TimePoint failover_at{};  // when the cluster lost its leader (start of the
-                            // failover)
-  TimePoint leader_at{};    // when a leader was known again
-  std::string trigger;      // "zookeeper" or "rest"
-  std::optional<double> job_running_seconds;
-  std::optional<double> checkpoint_seconds;
-  std::optional<double> output_seconds;
 };
 
 // Everything known about one Flink cluster. Shared pointers make copies cheap:
@@ -55,17 +44,10 @@ struct ClusterState {
   std::map<std::string, std::shared_ptr<const ZkServerHealth>>
       zookeeper_servers;  // by server
   std::map<std::string, std::shared_ptr<const OutputObservation>>
-      outputs;                               // by path
-  std::vector<RecoveryTimeline> recoveries;  // newest last, bounded
-  uint64_t recoveries_failovers_seen =
-      0;  // ha->failovers_total already turned into timelines
-  bool rest_had_leader = false;  // REST-only trigger: a leader answered before
-  std::optional<TimePoint> rest_outage_since;
-  // When the JobManager ZooKeeper still names REST leader stopped answering
-  // REST: after a crash ZooKeeper keeps naming it until its session expires, so
-  // this marks the real start.
-  std::optional<TimePoint> leader_unreachable_since;
-  std::string leader_unreachable_jobmanager;
+      outputs;  // by path
+  // Failovers as the exporter saw them (model/failover.h); null until the
+  // first update.
+  std::shared_ptr<const FailoverState> failover;
   std::map<std::string, SourceStatus>
       sources;  // by source id, e.g. "rest/jm-1"
 };
@@ -91,5 +73,9 @@ const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
 // Empty when none matches.
 std::string MatchJobManager(const ClusterConfig& config,
                             const std::string& leader_address);
+
+// ZooKeeper's leader events and the failover events (model/failover.h) of the
+// cluster in time order, oldest first: one story for every reader.
+std::vector<const HaEvent*> ClusterEvents(const ClusterState& cluster);
 
 }  // namespace flinkha

@@ -2,8 +2,10 @@
 #include "model/store.h"
 
 #include <memory>
+#include <vector>
 
-#include "model/recovery.h"
+#include "model/failover.h"
+#include "util/logging.h"
 
 namespace flinkha {
 
@@ -32,7 +34,17 @@ void StateStore::UpdateCluster(const std::string& cluster,
     ClusterState& c = s.clusters[cluster];
     c.name = cluster;
     fn(c);
-    UpdateRecoveries(c, std::chrono::system_clock::now());
+    std::vector<HaEvent> events;
+    c.failover = std::make_shared<const FailoverState>(
+        AdvanceFailover(c.failover ? *c.failover : FailoverState(), c,
+                        std::chrono::system_clock::now(), &events));
+    for (const auto& e : events) {
+      Logger("failover")
+          ->info(
+              "ha event cluster={} kind={} from=\"{}\" to=\"{}\" "
+              "duration_seconds={:.3f} detail=\"{}\"",
+              cluster, e.kind, e.from, e.to, e.duration_seconds, e.detail);
+    }
   });
 }
 

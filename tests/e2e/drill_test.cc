@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "support/alert_drill.h"
 #include "support/exporter_process.h"
 #include "support/prom_servers.h"
 #include "support/sim_cluster.h"
@@ -24,94 +25,6 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
-
-// Receives Alertmanager's webhook notifications (firing and resolved).
-class Webhook {
- public:
-  Webhook() {
-    server_.Post(
-        "/hook", [this](const httplib::Request& req, httplib::Response&) {
-          auto j = nlohmann::json::parse(req.body, nullptr, false);
-          if (!j.is_object()) return;
-          std::lock_guard<std::mutex> lock(mu_);
-          for (const auto& a : j.value("alerts", nlohmann::json::array())) {
-            const std::string name = a["labels"].value("alertname", "");
-            (a.value("status", "") == "resolved" ? resolved_ : firing_)
-                .insert(name);
-          }
-        });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~Webhook() {
-    server_.stop();
-    thread_.join();
-  }
-  int port() const { return port_; }
-  bool Fired(const std::string& name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return firing_.count(name) > 0;
-  }
-  bool Resolved(const std::string& name) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return resolved_.count(name) > 0;
-  }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
-  std::mutex mu_;
-  std::set<std::string> firing_, resolved_;
-};
-
-// The shipped rules with every `for:` capped at 3s and the output-stall floor
-// of 60s lowered to 5s: the test override for short intervals.
-std::string DrillRules(const std::string& dir) {
-  const std::string out = dir + "/drill-rules.yml";
-  const std::string cmd =
-      "python3 " FLINKHA_SOURCE_DIR "/tests/prom/shorten_for.py --for 3s -o '" +
-      out + "' " FLINKHA_SOURCE_DIR "/config/prometheus/flinkha-rules.yml";
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  std::string rules = ReadFile(out);
-  const std::string floor = "* 3, 60)";
-  const size_t at = rules.find(floor);
-  REQUIRE(
-      at !=
-      std::string::npos);  // the override must still apply to the shipped rules
-  rules.replace(at, floor.size(), "* 3, 5)");
-  return rules;
-}
-
-bool Active(const AlertmanagerServer& am, const std::string& name) {
-  for (const auto& n : am.ActiveAlertNames("drill")) {
-    if (n == name) return true;
-  }
-  return false;
-}
-
-// Polls Alertmanager until every named alert is active (and delivered to the
-// webhook) or resolved, recording for each the seconds from `since` to when it
-// was first seen so.
-std::map<std::string, double> WaitAlerts(const AlertmanagerServer& am,
-                                         Webhook& hook,
-                                         const std::vector<std::string>& names,
-                                         bool firing, Clock::time_point since,
-                                         std::chrono::seconds timeout) {
-  std::map<std::string, double> seen;
-  const auto deadline = Clock::now() + timeout;
-  while (seen.size() < names.size() && Clock::now() < deadline) {
-    for (const auto& n : names) {
-      if (seen.count(n)) continue;
-      const bool done = firing ? Active(am, n) && hook.Fired(n)
-                               : !Active(am, n) && hook.Resolved(n);
-      if (done)
-        seen[n] = std::chrono::duration<double>(Clock::now() - since).count();
-    }
-    std::this_thread::sleep_for(milliseconds(200));
-  }
-  return seen;
-}
 
 double Value(const std::string& metrics, const std::string& series) {
   return SampleValue(metrics, series);
@@ -136,25 +49,10 @@ TEST_CASE(
   REQUIRE(exporter.WaitReady(seconds(30)));
 
   Webhook hook;
-  AlertmanagerServer am(
-      "route:\n  receiver: drill\n  group_by: [flink_cluster, alertname]\n"
-      "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n"
-      "receivers:\n  - name: drill\n    webhook_configs:\n"
-      "      - url: http://127.0.0.1:" +
-      std::to_string(hook.port()) + "/hook\n        send_resolved: true\n");
+  AlertmanagerServer am(WebhookAlertmanagerConfig(hook.port()));
   REQUIRE(am.Start());
-  PrometheusServer prom(
-      "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
-      "rule_files: ['{{DIR}}/rules.yml']\n"
-      "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: "
-      "['127.0.0.1:" +
-          std::to_string(am.port()) +
-          "']\n"
-          "scrape_configs:\n  - job_name: flink-ha-exporter\n    "
-          "static_configs:\n"
-          "      - targets: ['127.0.0.1:" +
-          std::to_string(exporter.port()) + "']\n",
-      DrillRules(dir.path()));
+  PrometheusServer prom(DrillPrometheusConfig(am.port(), exporter.port()),
+                        DrillRules(dir.path()));
   REQUIRE(prom.Start());
 
   // Healthy baseline: leader known, a standby, Prometheus scraping the
@@ -171,22 +69,22 @@ TEST_CASE(
       seconds(20)));
   std::this_thread::sleep_for(
       seconds(5));  // a few evaluations with everything healthy
-  CHECK_FALSE(Active(am, "FlinkNoStandby"));
-  CHECK_FALSE(Active(am, "FlinkJobManagerDown"));
-  CHECK_FALSE(Active(am, "FlinkNoLeader"));
+  CHECK_FALSE(Active(am, "drill", "FlinkNoStandby"));
+  CHECK_FALSE(Active(am, "drill", "FlinkJobManagerDown"));
+  CHECK_FALSE(Active(am, "drill", "FlinkNoLeader"));
 
   std::map<std::string, double> time_to_fire;
 
   // Stop the output: once the open part file is committed nothing is written,
   // and the stall alert fires; resuming the output resolves it.
   REQUIRE(sim.Control(0, "stop-output?on=1").status == 200);
-  auto stalled = WaitAlerts(am, hook, {"FlinkOutputStalled"}, true,
+  auto stalled = WaitAlerts(am, hook, "drill", {"FlinkOutputStalled"}, true,
                             Clock::now(), seconds(60));
   REQUIRE(stalled.count("FlinkOutputStalled"));
-  CHECK_FALSE(Active(am, "FlinkOutputNotCommitted"));
+  CHECK_FALSE(Active(am, "drill", "FlinkOutputNotCommitted"));
   time_to_fire["FlinkOutputStalled"] = stalled["FlinkOutputStalled"];
   REQUIRE(sim.Control(0, "stop-output?on=0").status == 200);
-  auto resumed = WaitAlerts(am, hook, {"FlinkOutputStalled"}, false,
+  auto resumed = WaitAlerts(am, hook, "drill", {"FlinkOutputStalled"}, false,
                             Clock::now(), seconds(60));
   CHECK(resumed.count("FlinkOutputStalled"));
   time_to_fire["FlinkOutputStalled (resolve)"] = resumed["FlinkOutputStalled"];
@@ -205,11 +103,17 @@ TEST_CASE(
   const double failover = Value(
       m, R"(flinkha_last_failover_duration_seconds{flink_cluster="drill"})");
   INFO(m);
-  // ZooKeeper's leaderless window is short after a crash (the dead leader stays
-  // named until its session expires); the recovery timeline starts when its
-  // REST endpoint died.
-  CHECK(failover >= 0.0);
+  // The failover starts at the first refused poll of the killed leader, not
+  // when ZooKeeper drops it (2 s later, when its session expires): most of the
+  // session timeout is counted.
+  CHECK(failover > 1.0);
   CHECK(failover < 10.0);
+  CHECK(
+      Value(
+          m,
+          R"(flinkha_last_failover_info{flink_cluster="drill",)"
+          R"(lost_jobmanager="jm-1",cause="refused",new_jobmanager="jm-2"})") ==
+      1);
   CHECK(Eventually(
       [&] {
         m = exporter.Metrics();
@@ -237,7 +141,8 @@ TEST_CASE(
   // kill.
   const std::vector<std::string> expected = {
       "FlinkJobManagerDown", "FlinkNoStandby", "FlinkFailoverHappened"};
-  auto fired = WaitAlerts(am, hook, expected, true, killed, seconds(60));
+  auto fired =
+      WaitAlerts(am, hook, "drill", expected, true, killed, seconds(60));
   for (const auto& name : expected) {
     INFO(name);
     CHECK(fired.count(name));
@@ -248,8 +153,8 @@ TEST_CASE(
   // resolve.
   REQUIRE(sim.Restart(0));
   auto resolved =
-      WaitAlerts(am, hook, {"FlinkJobManagerDown", "FlinkNoStandby"}, false,
-                 Clock::now(), seconds(60));
+      WaitAlerts(am, hook, "drill", {"FlinkJobManagerDown", "FlinkNoStandby"},
+                 false, Clock::now(), seconds(60));
   for (const std::string name : {"FlinkJobManagerDown", "FlinkNoStandby"}) {
     INFO(name);
     CHECK(resolved.count(name));
@@ -270,18 +175,18 @@ TEST_CASE(
   const size_t writer = sim.Leader().value_or(1);
   REQUIRE(sim.Control(writer, "stop-output?on=1").status == 200);
   const auto orphan_stop = Clock::now();
-  auto orphan_stalled = WaitAlerts(am, hook, {"FlinkOutputStalled"}, true,
-                                   orphan_stop, seconds(60));
+  auto orphan_stalled = WaitAlerts(am, hook, "drill", {"FlinkOutputStalled"},
+                                   true, orphan_stop, seconds(60));
   CHECK(orphan_stalled.count("FlinkOutputStalled"));
-  CHECK_FALSE(Active(am, "FlinkOutputNotCommitted"));
+  CHECK_FALSE(Active(am, "drill", "FlinkOutputNotCommitted"));
   CHECK(Value(exporter.Metrics(),
               "flinkha_output_files{flink_cluster=\"drill\",directory=\"" +
                   sim.output_dir() + "\",state=\"in_progress\"}") >= 1);
   time_to_fire["FlinkOutputStalled (leftover file)"] =
       orphan_stalled["FlinkOutputStalled"];
   REQUIRE(sim.Control(writer, "stop-output?on=0").status == 200);
-  CHECK(WaitAlerts(am, hook, {"FlinkOutputStalled"}, false, Clock::now(),
-                   seconds(60))
+  CHECK(WaitAlerts(am, hook, "drill", {"FlinkOutputStalled"}, false,
+                   Clock::now(), seconds(60))
             .count("FlinkOutputStalled"));
 
   // A few failed checkpoints on the new leader: the exporter reports the

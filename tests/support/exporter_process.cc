@@ -55,4 +55,28 @@ double SampleValue(const std::string& metrics, const std::string& series) {
   return std::nan("");
 }
 
+double MetricValue(const std::string& metrics, const std::string& name,
+                   const std::map<std::string, std::string>& labels) {
+  std::istringstream in(metrics);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name, 0) != 0 || line.size() <= name.size()) continue;
+    const char next = line[name.size()];
+    if (next != '{' && next != ' ') continue;
+    const size_t close = next == '{' ? line.find("} ") : name.size();
+    if (close == std::string::npos) continue;
+    const std::string label_text =
+        next == '{' ? line.substr(name.size(), close - name.size() + 1) : "";
+    bool all = true;
+    for (const auto& [k, v] : labels) {
+      const std::string want = k + "=\"" + v + "\"";
+      const size_t at = label_text.find(want);
+      all = all && at != std::string::npos &&
+            (label_text[at - 1] == '{' || label_text[at - 1] == ',');
+    }
+    if (!all) continue;
+    return std::stod(line.substr(close + (next == '{' ? 2 : 1)));
+  }
+  return std::nan("");
+}
+
 }  // namespace flinkha::testing

@@ -2,6 +2,7 @@
 // port.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,5 +40,10 @@ std::string PromtoolCheckMetrics(const std::string& dir,
 // labels as rendered, e.g.
 // `flinkha_jobmanager_up{flink_cluster="c",jobmanager="jm-1"}`); NaN if absent.
 double SampleValue(const std::string& metrics, const std::string& series);
+
+// The value of the first sample of metric `name` that carries every label in
+// `labels` (others may be present, in any order); NaN if none.
+double MetricValue(const std::string& metrics, const std::string& name,
+                   const std::map<std::string, std::string>& labels = {});
 
 }  // namespace flinkha::testing

@@ -40,6 +40,9 @@ Snapshot Healthy() {
   ha->contenders = {{"shared", 2}};
   ha->failovers_total = 1;
   c.ha = ha;
+  auto f = std::make_shared<FailoverState>();
+  f->failovers_total = 1;
+  c.failover = f;
   auto out = std::make_shared<OutputObservation>();
   out->readable = true;
   out->finished_files = 5;
@@ -151,6 +154,44 @@ TEST_CASE("Report: nothing polled yet is not healthy", "[report]") {
   CHECK(Find(r, "JobManager jm-1")->text ==
         "JobManager jm-1 (http://localhost:8081): no answer yet");
   CHECK(Find(r, "no JobManager answered")->mark == ReportLine::Mark::kProblem);
+}
+
+}  // namespace
+}  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE("Failover history from a running exporter's status JSON",
+          "[app][report]") {
+  const auto status = nlohmann::json::parse(R"({"clusters": [{
+      "name": "rp", "failovers": [
+        {"lost_at": "2026-12-01T10:00:00Z", "lost_jobmanager": "jm-1",
+         "cause": "refused", "new_jobmanager": "jm-2",
+         "leaderless_seconds": 6.04, "leaderless_upper_bound_seconds": 6.9,
+         "job_running_seconds": 8.5, "restored_checkpoint_id": 41,
+         "restored_checkpoint_age_seconds": 2.25, "checkpoint_seconds": null,
+         "output_seconds": 12.0},
+        {"lost_at": "2026-12-01T11:00:00Z", "lost_jobmanager": "jm-2",
+         "cause": "timed_out", "new_jobmanager": "jm-1",
+         "leaderless_seconds": 7.0, "restored_checkpoint_id": null}]}]})");
+  const auto lines = FailoverHistory(status);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].rfind("rp: 2026-12-01T11:00:00Z jm-2 lost (timed_out) -> "
+                       "jm-1, without leader 7.0 s",
+                       0) == 0);
+  CHECK(lines[1] ==
+        "rp: 2026-12-01T10:00:00Z jm-1 lost (refused) -> jm-2, without "
+        "leader 6.0 s (at most 6.9 s), job running 8.5 s, restored "
+        "checkpoint 41 (2.2 s old), first checkpoint pending, first output "
+        "file 12.0 s");
+  CHECK(FailoverHistory(status, 1).size() == 1);
+  // Anything but the expected shape gives nothing, never a crash.
+  for (const char* bad : {"[]", "{\"clusters\": 3}", "{\"clusters\": [1]}",
+                          "{\"clusters\": [{\"failovers\": [7]}]}"}) {
+    INFO(bad);
+    CHECK(FailoverHistory(nlohmann::json::parse(bad)).empty());
+  }
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 namespace flinkha {
 namespace {
 
+using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 const TimePoint kT = TimePoint{} + seconds(1'764'061'200);
@@ -100,10 +101,8 @@ Snapshot FullSnapshot() {
                           3, kT - seconds(600)};
   ha->contenders["shared"] = 1;
   ha->failovers_total = 2;
-  ha->last_failover_duration_seconds = 6.5;
-  ha->leaderless_seconds_total = 9.25;
-  ha->events.push_back(
-      HaEvent{kT - seconds(600), "failover", "", "jm-2", "jm-1", 6.5, ""});
+  ha->events.push_back(HaEvent{kT - seconds(600), "leaders_replaced", "",
+                               "jm-2", "jm-1", 0.5, ""});
   c.ha = ha;
   RecordSourceAttempt(c, "zookeeper", kT, "");
 
@@ -137,14 +136,26 @@ Snapshot FullSnapshot() {
   c.outputs["./output"] = out;
   RecordSourceAttempt(c, "output/./output", kT, "");
 
-  RecoveryTimeline r;
-  r.failover_at = kT - seconds(610);
+  auto f = std::make_shared<FailoverState>();
+  f->failovers_total = 2;
+  f->leaderless_seconds_total = 9.25;
+  FailoverReport r;
+  r.seen_by = "rest";
+  r.lost_jobmanager = "jm-2";
+  r.cause = LossCause::kRefused;
+  r.lost_at = kT - milliseconds(606500);
+  r.last_good = kT - seconds(611);
+  r.zookeeper_lost_at = kT - milliseconds(600500);
   r.leader_at = kT - seconds(600);
-  r.trigger = "zookeeper";
-  r.job_running_seconds = 14.5;
-  r.checkpoint_seconds = 195.0;
-  r.output_seconds = 196.5;
-  c.recoveries.push_back(r);
+  r.new_jobmanager = "jm-1";
+  r.job_running_at = kT - seconds(592);
+  r.restored_checkpoint_id = 41;
+  r.restored_checkpoint_age_seconds = 118.5;
+  r.checkpoint_at = kT - milliseconds(411500);
+  r.checkpoint_id = 1;
+  r.output_at = kT - seconds(410);
+  f->reports.push_back(r);
+  c.failover = f;
   return s;
 }
 

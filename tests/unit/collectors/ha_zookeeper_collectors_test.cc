@@ -39,9 +39,17 @@ Snapshot HaSnapshot() {
   ha->components["dispatcher"] = ComponentLeadership();
   ha->contenders = {{"shared", 1}};
   ha->failovers_total = 3;
-  ha->last_failover_duration_seconds = 1.5;
-  ha->leaderless_seconds_total = 4.25;
   c.ha = ha;
+  // Failovers as the failover state tells them (model/failover.h).
+  auto f = std::make_shared<FailoverState>();
+  f->failovers_total = 3;
+  f->leaderless_seconds_total = 4.25;
+  FailoverReport r;
+  r.lost_at = TimePoint(std::chrono::seconds(1700000000));
+  r.last_good = r.lost_at - std::chrono::milliseconds(800);
+  r.leader_at = r.lost_at + std::chrono::milliseconds(1500);
+  f->reports.push_back(r);
+  c.failover = f;
   auto zk = std::make_shared<ZkObservation>();
   zk->connected = true;
   zk->session_expirations_total = 1;
@@ -81,6 +89,10 @@ TEST_CASE("HaCollector exports leaders, contenders and failovers",
       R"(flinkha_last_failover_duration_seconds{flink_cluster="prod"} 1.5)"));
   CHECK(
       Has(t, R"(flinkha_leaderless_seconds_total{flink_cluster="prod"} 4.25)"));
+  CHECK(Has(
+      t,
+      R"(flinkha_last_failover_duration_upper_bound_seconds{flink_cluster="prod"} 2.3)"));
+  CHECK(Has(t, R"(flinkha_failover_in_progress{flink_cluster="prod"} 0)"));
   CHECK(Has(t, R"(flinkha_split_brain{flink_cluster="prod"} 0)"));
   CHECK(Has(
       t,

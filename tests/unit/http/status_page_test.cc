@@ -1,5 +1,5 @@
 // The status page: the report's checks with their marks, recent HA events
-// newest first, failover recoveries, and every value from Flink escaped.
+// newest first, failover reports, and every value from Flink escaped.
 #include "http/status_page.h"
 
 #include <catch2/catch.hpp>
@@ -31,19 +31,33 @@ Snapshot WithEvents() {
   older.kind = "leader_lost";
   older.component = "rest_server";
   older.from = "jm-2";
+  ha->events = {older};
+  c.ha = ha;
+  // The failover's events come from the failover state, ordered with
+  // ZooKeeper's.
+  auto f = std::make_shared<FailoverState>();
+  HaEvent unreachable;
+  unreachable.at = TimePoint(std::chrono::seconds(1699999999));
+  unreachable.kind = "leader_unreachable";
+  unreachable.from = "jm-2";
   HaEvent newer;
   newer.at = TimePoint(std::chrono::seconds(1700000006));
   newer.kind = "failover";
   newer.from = "jm-2";
   newer.to = "jm-1";
   newer.duration_seconds = 6.4;
-  ha->events = {older, newer};
-  c.ha = ha;
-  RecoveryTimeline rec;
-  rec.failover_at = older.at;
-  rec.trigger = "zookeeper";
-  rec.job_running_seconds = 3.5;
-  c.recoveries.push_back(rec);
+  f->events = {unreachable, newer};
+  FailoverReport rec;
+  rec.seen_by = "rest";
+  rec.lost_jobmanager = "jm-2";
+  rec.cause = LossCause::kRefused;
+  rec.lost_at = unreachable.at;
+  rec.leader_at = rec.lost_at + std::chrono::milliseconds(6400);
+  rec.new_jobmanager = "jm-1";
+  rec.job_running_at = rec.lost_at + std::chrono::milliseconds(9500);
+  rec.restored_checkpoint_id = 7;
+  f->reports.push_back(rec);
+  c.failover = f;
   return s;
 }
 
@@ -65,20 +79,26 @@ TEST_CASE("Status page shows the report's checks, marked and escaped",
   CHECK(page.find("<a href=\"/metrics\">Metrics</a>") != std::string::npos);
 }
 
-TEST_CASE("Status page lists HA events newest first and recoveries",
+TEST_CASE("Status page lists HA events newest first and failover reports",
           "[http][status_page]") {
   const std::string page = StatusPage(WithEvents(), "/metrics");
   const size_t failover =
       page.find("<td>2023-11-14T22:13:26Z</td><td>failover");
   const size_t lost = page.find("<td>2023-11-14T22:13:20Z</td><td>leader_lost");
+  const size_t unreachable =
+      page.find("<td>2023-11-14T22:13:19Z</td><td>leader_unreachable");
   REQUIRE(failover != std::string::npos);
   REQUIRE(lost != std::string::npos);
+  REQUIRE(unreachable != std::string::npos);
   CHECK(failover < lost);
+  CHECK(lost < unreachable);
   CHECK(page.find("<td>jm-2</td><td>jm-1</td><td>6.4 s</td>") !=
         std::string::npos);
-  CHECK(page.find("<td>2023-11-14T22:13:20Z</td><td>zookeeper</td><td>3.5 s"
-                  "</td><td>pending</td><td>pending</td>") !=
-        std::string::npos);
+  CHECK(page.find("<h3>Failovers</h3>") != std::string::npos);
+  CHECK(page.find("<td>2023-11-14T22:13:19Z</td><td>jm-2</td><td>refused</td>"
+                  "<td>jm-1</td><td>6.4 s</td><td>6.4 s</td><td>9.5 s</td>"
+                  "<td>7</td><td>pending</td><td>pending</td>"
+                  "<td>pending</td></tr>") != std::string::npos);
 }
 
 TEST_CASE("Status page of a healthy cluster says OK and has no event table",
@@ -93,7 +113,7 @@ TEST_CASE("Status page of a healthy cluster says OK and has no event table",
   rest.leader.address = "http://jobmanager:8081";
   ha->components["rest_server"] = rest;
   c.ha = ha;
-  c.recoveries.clear();
+  c.failover.reset();
   auto o = std::make_shared<JobManagerObservation>(*c.jobmanagers["jm-1"]);
   (*o->jobs)[0].state = "RUNNING";
   c.jobmanagers["jm-1"] = o;
@@ -101,7 +121,7 @@ TEST_CASE("Status page of a healthy cluster says OK and has no event table",
   CHECK(page.find("Overall: <span class=\"ok\">OK</span>") !=
         std::string::npos);
   CHECK(page.find("Recent HA events") == std::string::npos);
-  CHECK(page.find("Failover recoveries") == std::string::npos);
+  CHECK(page.find("<h3>Failovers</h3>") == std::string::npos);
 }
 
 }  // namespace

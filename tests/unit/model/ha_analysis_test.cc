@@ -114,9 +114,9 @@ TEST_CASE(
   CHECK(r.Count("leader_lost") == 3);
   CHECK(r.Count("leader_elected") == 0);
   CHECK(r.Count("leader_changed") == 3);
-  REQUIRE(r.Count("failover") == 1);
+  REQUIRE(r.Count("leaders_replaced") == 1);
   const HaEvent& f = r.events.back();
-  CHECK(f.kind == "failover");
+  CHECK(f.kind == "leaders_replaced");
   CHECK(f.from == "jm-1");
   CHECK(f.to == "jm-2");
   CHECK(f.duration_seconds == Approx(2.5));
@@ -205,7 +205,7 @@ TEST_CASE(
   CHECK(r.state.failovers_total == 1);
   CHECK_FALSE(r.state.last_failover_duration_seconds.has_value());
   CHECK(r.state.components.at("rest_server").changes_total == 1);
-  REQUIRE(r.Count("failover") == 1);
+  REQUIRE(r.Count("leaders_replaced") == 1);
   CHECK_THAT(r.events.back().detail, Catch::Contains("duration unknown"));
 }
 
@@ -324,14 +324,15 @@ TEST_CASE(
     "HA: JobManagers sharing a host, one leader session, are no split brain",
     "[model][ha_analysis]") {
   // The demo's shape: both JobManagers on 127.0.0.1 with different REST ports,
-  // so the REST leader matches jm-1 and the RPC leaders match nobody.
+  // so the REST leader matches jm-1 and the RPC leaders are named through its
+  // session.
   Run r;
   r.config.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
                           {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
   ZkObservation o = Obs("127.0.0.1");  // one session for every component
   r.At(kT0, o).At(kT0 + seconds(30), o);
   CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");
-  CHECK(r.state.components.at("dispatcher").jobmanager.empty());
+  CHECK(r.state.components.at("dispatcher").jobmanager == "jm-1");
   CHECK_FALSE(r.state.split_brain);
 
   // Two leader sessions under the shared latch: a real split.
@@ -352,6 +353,44 @@ TEST_CASE("HA: per-component latches compare hosts when a leader is unmatched",
   r.At(kT0, o).At(kT0 + seconds(30), o);
   CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");
   CHECK_FALSE(r.state.split_brain);
+}
+
+}  // namespace
+}  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+// Real Flink on one host: both JobManagers advertise 127.0.0.1 with their REST
+// ports, and the RPC addresses carry random RPC ports no config names.
+TEST_CASE("HA: components share the REST leader's session and so its name",
+          "[model][ha_analysis]") {
+  Run r;
+  r.config.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
+                          {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
+  auto obs = [](int rest_port, char session, char rm_session) {
+    ZkObservation o = Obs("127.0.0.1", session);
+    const std::string id =
+        std::string(8, session) + "-0000-0000-0000-000000000000";
+    o.components["rest_server"] =
+        LeaderInfo{"http://127.0.0.1:" + std::to_string(rest_port), id};
+    o.components["dispatcher"] = LeaderInfo{
+        "pekko.tcp://flink@127.0.0.1:40123/user/rpc/dispatcher_1", id};
+    o.components["resource_manager"] = LeaderInfo{
+        "pekko.tcp://flink@127.0.0.1:40123/user/rpc/resourcemanager_0",
+        std::string(8, rm_session) + "-0000-0000-0000-000000000000"};
+    return o;
+  };
+  r.At(kT0, obs(8081, 'a', 'a'));
+  CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");
+  CHECK(r.state.components.at("dispatcher").jobmanager == "jm-1");
+  CHECK(r.state.components.at("resource_manager").jobmanager == "jm-1");
+  r.At(kT0 + seconds(5), obs(8082, 'b', 'b'));
+  CHECK(r.state.components.at("dispatcher").jobmanager == "jm-2");
+  CHECK(r.events.back().to == "jm-2");
+  // Another session than the REST leader's: not named after it.
+  r.At(kT0 + seconds(6), obs(8082, 'b', 'c'));
+  CHECK(r.state.components.at("resource_manager").jobmanager.empty());
 }
 
 }  // namespace

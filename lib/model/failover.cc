@@ -1,0 +1,357 @@
+// Failover reports: the loss of the serving leader from its earliest evidence,
+// the new leader, and the job's recovery phases.
+#include "model/failover.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "model/state.h"
+
+namespace flinkha {
+namespace {
+
+constexpr size_t kMaxFailoverEvents = 100;
+
+double Seconds(TimePoint from, TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+TimePoint FromMillis(int64_t ms) {
+  return TimePoint{} + std::chrono::milliseconds(ms);
+}
+
+TimePoint FromSeconds(double s) {
+  return TimePoint{} + std::chrono::duration_cast<TimePoint::duration>(
+                           std::chrono::duration<double>(s));
+}
+
+class Advancer {
+ public:
+  Advancer(FailoverState& s, const ClusterState& c, TimePoint now,
+           std::vector<HaEvent>* new_events)
+      : s_(s), c_(c), now_(now), new_events_(new_events) {}
+
+  void Run() {
+    if (c_.config && c_.config->zookeeper) {
+      FromZooKeeper();
+      FromRest();
+      RefineCause();
+    } else {
+      RestOnly();
+    }
+    Progress();
+    double open_part = 0;
+    if (s_.in_progress()) {
+      open_part = std::max(0.0, Seconds(s_.reports.back().lost_at, now_));
+    }
+    // Never backwards: updates from different sources carry their own clocks.
+    s_.leaderless_seconds_total = std::max(
+        s_.leaderless_seconds_total, s_.leaderless_closed_seconds + open_part);
+  }
+
+ private:
+  FailoverReport* Open() {
+    return s_.in_progress() ? &s_.reports.back() : nullptr;
+  }
+
+  std::string Who(const LeaderInfo& l) const {
+    std::string jm = c_.config ? MatchJobManager(*c_.config, l.address) : "";
+    return jm.empty() ? l.address : jm;
+  }
+
+  // The configured JobManager ZooKeeper names as REST leader, "" if none.
+  std::string NamedLeader() const {
+    if (!c_.ha) return "";
+    auto it = c_.ha->components.find("rest_server");
+    if (it == c_.ha->components.end() || !it->second.known) return "";
+    return it->second.jobmanager;
+  }
+
+  const JobManagerObservation* Poll(const std::string& jm) const {
+    auto it = c_.jobmanagers.find(jm);
+    return it == c_.jobmanagers.end() ? nullptr : it->second.get();
+  }
+
+  std::optional<TimePoint> LastSuccess(const std::string& jm) const {
+    auto it = c_.sources.find("rest/" + jm);
+    if (it == c_.sources.end()) return std::nullopt;
+    return it->second.last_success;
+  }
+
+  void Emit(HaEvent e) {
+    s_.events.push_back(e);
+    while (s_.events.size() > kMaxFailoverEvents) s_.events.pop_front();
+    if (new_events_) new_events_->push_back(std::move(e));
+  }
+
+  FailoverReport& Begin(const char* seen_by, const std::string& lost,
+                        TimePoint lost_at) {
+    FailoverReport r;
+    r.seen_by = seen_by;
+    r.lost_jobmanager = lost;
+    r.lost_at = lost_at;
+    for (const auto& [job, ck] : c_.checkpoints) {
+      if (ck && ck->last_completed_ever) {
+        r.checkpoints_before[job] = *ck->last_completed_ever;
+      }
+    }
+    s_.reports.push_back(std::move(r));
+    while (s_.reports.size() > kMaxFailoverReports) s_.reports.pop_front();
+    return s_.reports.back();
+  }
+
+  void Close(FailoverReport& r, TimePoint at, const std::string& to,
+             bool failover) {
+    r.leader_at = std::max(at, r.lost_at);
+    r.new_jobmanager = to;
+    HaEvent e;
+    e.at = *r.leader_at;
+    e.from = r.lost_jobmanager;
+    e.to = to;
+    e.duration_seconds = *r.leaderless_seconds();
+    // Unserved time either way: the evidence said nobody served.
+    s_.leaderless_closed_seconds += e.duration_seconds;
+    if (failover) {
+      ++s_.failovers_total;
+      e.kind = "failover";
+      e.detail = std::string("lost: ") + LossCauseName(r.cause);
+    } else {
+      e.kind = "leader_recovered";
+      e.detail = "the same leader serves again; not a failover";
+      s_.reports.pop_back();  // a blip is an event, not a report
+    }
+    Emit(std::move(e));
+  }
+
+  void FromZooKeeper() {
+    const HaState* ha = c_.ha.get();
+    if (!ha) return;
+    if (ha->failovers_total > s_.ha_failovers_seen) {
+      s_.ha_failovers_seen = ha->failovers_total;
+      const HaEvent* replaced = nullptr;
+      for (auto it = ha->events.rbegin(); it != ha->events.rend(); ++it) {
+        if (it->kind == "leaders_replaced") {
+          replaced = &*it;
+          break;
+        }
+      }
+      if (!replaced) return;
+      const TimePoint zk_lost =
+          replaced->at -
+          std::chrono::duration_cast<TimePoint::duration>(
+              std::chrono::duration<double>(replaced->duration_seconds));
+      FailoverReport* r = Open();
+      if (!r) r = &Begin("zookeeper", replaced->from, zk_lost);
+      if (!r->zookeeper_lost_at) r->zookeeper_lost_at = zk_lost;
+      if (r->lost_jobmanager.empty()) r->lost_jobmanager = replaced->from;
+      Close(*r, replaced->at, replaced->to, true);
+      return;
+    }
+    FailoverReport* r = Open();
+    if (ha->failover_started) {
+      std::string from;
+      if (auto it = ha->failover_from.find("rest_server");
+          it != ha->failover_from.end()) {
+        from = Who(it->second);
+      }
+      if (!r) {
+        r = &Begin("zookeeper", from, *ha->failover_started);
+        HaEvent e;
+        e.at = *ha->failover_started;
+        e.kind = "leader_unreachable";
+        e.from = from;
+        e.detail = "zookeeper dropped or replaced its leader data";
+        Emit(std::move(e));
+      }
+      if (!r->zookeeper_lost_at) r->zookeeper_lost_at = *ha->failover_started;
+    } else if (r && r->zookeeper_lost_at) {
+      // ZooKeeper's episode ended without a new leader: the same one is back.
+      Close(*r, now_, NamedLeader(), false);
+    }
+  }
+
+  void FromRest() {
+    const std::string leader = NamedLeader();
+    if (leader.empty()) return;
+    const JobManagerObservation* o = Poll(leader);
+    if (!o) return;
+    const auto last_ok = LastSuccess(leader);
+    const bool fresh = !last_ok || o->at > *last_ok;
+    const bool lost = !o->up && (o->fault == RestFault::kConnect ||
+                                 o->fault == RestFault::kTimeout);
+    FailoverReport* r = Open();
+    if (!r && lost && fresh) {
+      FailoverReport& n = Begin("rest", leader, o->at);
+      n.last_good = last_ok;
+      n.cause = o->fault == RestFault::kConnect ? LossCause::kRefused
+                                                : LossCause::kTimedOut;
+      HaEvent e;
+      e.at = o->at;
+      e.kind = "leader_unreachable";
+      e.from = leader;
+      e.detail =
+          std::string("rest ") + LossCauseName(n.cause) + ": " + o->error;
+      Emit(std::move(e));
+      return;
+    }
+    // Unreachable for a moment while ZooKeeper kept naming it: a blip.
+    if (r && r->seen_by == "rest" && !r->zookeeper_lost_at &&
+        r->lost_jobmanager == leader && o->up && o->at > r->lost_at &&
+        o->fault == RestFault::kNone) {
+      Close(*r, o->at, leader, false);
+    }
+  }
+
+  // A loss ZooKeeper saw first: the lost JobManager's next REST answer tells a
+  // graceful stop (it stops answering) from a lost session (it still answers).
+  void RefineCause() {
+    if (s_.reports.empty()) return;
+    FailoverReport& r = s_.reports.back();
+    if (r.cause != LossCause::kUnknown || r.lost_jobmanager.empty()) return;
+    const JobManagerObservation* o = Poll(r.lost_jobmanager);
+    if (!o || o->at <= r.lost_at) return;
+    if (o->up) {
+      r.cause = LossCause::kSessionExpired;
+    } else if (o->fault == RestFault::kConnect ||
+               o->fault == RestFault::kTimeout) {
+      r.cause = LossCause::kLeft;
+    }
+  }
+
+  // Without ZooKeeper the only signal is REST: a cluster that answered with
+  // data, then answered "leader election" or not at all from every JobManager,
+  // then answered with data again.
+  void RestOnly() {
+    bool election = false;
+    for (const auto& [name, o] : c_.jobmanagers) {
+      if (o && o->fault == RestFault::kLeaderElection) election = true;
+    }
+    std::string name;
+    const JobManagerObservation* jm = PreferredJobManager(c_, &name);
+    const bool serving = jm != nullptr && !election;
+    if (serving) {
+      if (FailoverReport* r = Open()) {
+        // Back as of the poll that saw it, so that poll's job states count.
+        r->leader_at = std::max(r->lost_at, jm->at);
+        r->new_jobmanager = name;
+        s_.leaderless_closed_seconds += *r->leaderless_seconds();
+        HaEvent e;
+        e.at = *r->leader_at;
+        e.kind = "rest_outage_ended";
+        e.to = name;
+        e.duration_seconds = *r->leaderless_seconds();
+        Emit(std::move(e));
+      }
+      s_.rest_had_leader = true;
+    } else if (s_.rest_had_leader && !Open()) {
+      Begin("rest", "", now_);
+    }
+  }
+
+  void Progress() {
+    if (s_.reports.empty()) return;
+    FailoverReport& r = s_.reports.back();
+    if (!r.leader_at) return;
+    const TimePoint lost = r.lost_at;
+    if (!r.job_running_at) {
+      const JobManagerObservation* jm = PreferredJobManager(c_);
+      if (jm && jm->jobs && jm->at >= *r.leader_at) {
+        for (const auto& j : *jm->jobs) {
+          if (j.state != "RUNNING") continue;
+          // Flink's own time of the switch to RUNNING when it is after the
+          // loss; else the poll that saw it.
+          const TimePoint modified = FromMillis(j.last_modification_ms);
+          r.job_running_at = modified > lost && modified <= jm->at
+                                 ? std::max(modified, *r.leader_at)
+                                 : jm->at;
+          break;
+        }
+      }
+    }
+    for (const auto& [job, ck] : c_.checkpoints) {
+      if (!ck) continue;
+      if (!r.restored_checkpoint_id && ck->stats &&
+          ck->stats->latest_restored &&
+          FromMillis(ck->stats->latest_restored->restore_timestamp_ms) > lost) {
+        r.restored_checkpoint_id = ck->stats->latest_restored->id;
+        auto before = r.checkpoints_before.find(job);
+        if (before != r.checkpoints_before.end() &&
+            before->second.id == *r.restored_checkpoint_id) {
+          r.restored_checkpoint_age_seconds =
+              Seconds(FromMillis(before->second.latest_ack_timestamp_ms), lost);
+        }
+      }
+      if (!r.checkpoint_at && ck->last_completed_ever) {
+        const TimePoint ack =
+            FromMillis(ck->last_completed_ever->latest_ack_timestamp_ms);
+        if (ack > lost) {
+          r.checkpoint_at = ack;
+          r.checkpoint_id = ck->last_completed_ever->id;
+        }
+      }
+    }
+    if (!r.output_at) {
+      for (const auto& [path, o] : c_.outputs) {
+        if (!o || !o->last_file_timestamp_seconds) continue;
+        const TimePoint newest = FromSeconds(*o->last_file_timestamp_seconds);
+        if (newest > lost) {
+          r.output_at = newest;
+          break;
+        }
+      }
+    }
+  }
+
+  FailoverState& s_;
+  const ClusterState& c_;
+  TimePoint now_;
+  std::vector<HaEvent>* new_events_;
+};
+
+}  // namespace
+
+const char* LossCauseName(LossCause cause) {
+  switch (cause) {
+    case LossCause::kUnknown:
+      return "unknown";
+    case LossCause::kRefused:
+      return "refused";
+    case LossCause::kTimedOut:
+      return "timed_out";
+    case LossCause::kSessionExpired:
+      return "session_expired";
+    case LossCause::kLeft:
+      return "left";
+  }
+  return "unknown";
+}
+
+std::optional<double> FailoverReport::SecondsTo(
+    const std::optional<TimePoint>& t) const {
+  if (!t) return std::nullopt;
+  return std::max(0.0, Seconds(lost_at, *t));
+}
+
+std::optional<double> FailoverReport::leaderless_seconds() const {
+  return SecondsTo(leader_at);
+}
+
+std::optional<double> FailoverReport::leaderless_upper_bound_seconds() const {
+  if (!leader_at || !last_good) return leaderless_seconds();
+  return std::max(0.0, Seconds(*last_good, *leader_at));
+}
+
+const FailoverReport* FailoverState::last_closed() const {
+  for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
+    if (!it->open()) return &*it;
+  }
+  return nullptr;
+}
+
+FailoverState AdvanceFailover(FailoverState state, const ClusterState& cluster,
+                              TimePoint now, std::vector<HaEvent>* new_events) {
+  Advancer(state, cluster, now, new_events).Run();
+  return state;
+}
+
+}  // namespace flinkha

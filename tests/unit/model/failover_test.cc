@@ -1,0 +1,295 @@
+// Failover reports: start at the first evidence (REST or ZooKeeper), end at
+// the new leader, cause, bounds, recovery phases; REST-only outages.
+#include "model/failover.h"
+
+#include <catch2/catch.hpp>
+
+#include "model/state.h"
+#include "model/store.h"
+
+namespace flinkha {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+const TimePoint t0 = TimePoint{} + seconds(1'700'000'000);
+
+int64_t Ms(TimePoint t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+// A cluster of jm-1 and jm-2 on one host, as real Flink runs in the tests.
+struct Fixture {
+  ClusterState c;
+  FailoverState f;
+  std::vector<HaEvent> events;
+
+  explicit Fixture(bool zookeeper = true) {
+    ClusterConfig cfg;
+    cfg.name = "c";
+    cfg.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
+                       {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
+    if (zookeeper) cfg.zookeeper = ZooKeeperConfig{};
+    c.config = std::make_shared<const ClusterConfig>(cfg);
+  }
+
+  // ZooKeeper names `jm` REST leader (empty: none); `started` marks an open
+  // episode of the HA analysis; `replaced_at` closes it with a new leader.
+  void Zk(const std::string& jm, std::optional<TimePoint> started = {},
+          std::optional<TimePoint> replaced_at = {},
+          const std::string& from = "jm-1") {
+    auto ha = std::make_shared<HaState>(c.ha ? *c.ha : HaState());
+    ComponentLeadership rest;
+    rest.known = !jm.empty();
+    rest.jobmanager = jm;
+    if (!jm.empty()) {
+      rest.leader.address =
+          jm == "jm-1" ? "http://127.0.0.1:8081" : "http://127.0.0.1:8082";
+    }
+    ha->components["rest_server"] = rest;
+    ha->failover_started = started;
+    if (started) {
+      ha->failover_from["rest_server"] = LeaderInfo{
+          from == "jm-1" ? "http://127.0.0.1:8081" : "http://127.0.0.1:8082",
+          "s"};
+    } else {
+      ha->failover_from.clear();
+    }
+    if (replaced_at) {
+      ++ha->failovers_total;
+      HaEvent e;
+      e.at = *replaced_at;
+      e.kind = "leaders_replaced";
+      e.from = from;
+      e.to = jm;
+      e.duration_seconds =
+          std::chrono::duration<double>(*replaced_at - *started).count();
+      ha->events.push_back(e);
+      ha->failover_started.reset();
+    }
+    c.ha = ha;
+  }
+
+  // One poll of jm at `at`: up, or refused / timed out.
+  void Poll(const std::string& jm, TimePoint at, RestFault fault,
+            const std::string& job_state = "RUNNING",
+            int64_t last_modification_ms = 0) {
+    auto o = std::make_shared<JobManagerObservation>();
+    o->at = at;
+    o->fault = fault;
+    o->up = fault == RestFault::kNone;
+    if (o->up) {
+      o->overview = ClusterOverview{};
+      o->jobs = std::vector<JobSummary>{
+          {"j", "job", job_state, 1, -1, 0, last_modification_ms, 1, 1}};
+    } else {
+      o->error = "connection refused";
+    }
+    c.jobmanagers[jm] = o;
+    RecordSourceAttempt(c, "rest/" + jm, at, o->up ? "" : o->error);
+  }
+
+  void Checkpoint(int64_t id, TimePoint ack,
+                  std::optional<int64_t> restored_id = {},
+                  TimePoint restored_at = {}) {
+    auto ck = std::make_shared<JobCheckpointObservation>();
+    ck->stats = CheckpointStats{};
+    if (restored_id) {
+      ck->stats->latest_restored =
+          RestoredCheckpoint{*restored_id, Ms(restored_at), false, ""};
+    }
+    ck->last_completed_ever = CompletedCheckpoint{};
+    ck->last_completed_ever->id = id;
+    ck->last_completed_ever->latest_ack_timestamp_ms = Ms(ack);
+    c.checkpoints["j"] = ck;
+  }
+
+  Fixture& At(TimePoint now) {
+    f = AdvanceFailover(f, c, now, &events);
+    return *this;
+  }
+  size_t Count(const std::string& kind) const {
+    size_t n = 0;
+    for (const auto& e : events) n += e.kind == kind;
+    return n;
+  }
+};
+
+TEST_CASE("Failover: a killed leader is lost at its first refused poll",
+          "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.Checkpoint(41, t0 - seconds(3));
+  x.At(t0);
+  CHECK_FALSE(x.f.in_progress());
+
+  // Killed at about t0 + 0.5 s: the poll at t0 + 1 s is refused. ZooKeeper
+  // still names it until its session expires.
+  x.Poll("jm-1", t0 + seconds(1), RestFault::kConnect);
+  x.At(t0 + milliseconds(1002));
+  REQUIRE(x.f.in_progress());
+  const FailoverReport& open = x.f.reports.back();
+  CHECK(open.lost_jobmanager == "jm-1");
+  CHECK(open.cause == LossCause::kRefused);
+  CHECK(open.lost_at == t0 + seconds(1));
+  CHECK(open.last_good == t0);
+  CHECK(x.Count("leader_unreachable") == 1);
+  x.At(t0 + seconds(3));
+  CHECK(x.f.leaderless_seconds_total == Approx(2.0));
+
+  // Session expired at t0 + 6.5 s, jm-2 leads 20 ms later.
+  x.Zk("", t0 + milliseconds(6500));
+  x.At(t0 + milliseconds(6500));
+  CHECK(x.f.reports.back().zookeeper_lost_at == t0 + milliseconds(6500));
+  x.Zk("jm-2", t0 + milliseconds(6500), t0 + milliseconds(6520));
+  x.At(t0 + milliseconds(6521));
+  REQUIRE_FALSE(x.f.in_progress());
+  CHECK(x.f.failovers_total == 1);
+  const FailoverReport& r = x.f.reports.back();
+  CHECK(r.new_jobmanager == "jm-2");
+  CHECK(*r.leaderless_seconds() == Approx(5.52));
+  CHECK(*r.leaderless_upper_bound_seconds() == Approx(6.52));
+  CHECK(x.f.leaderless_seconds_total == Approx(5.52));
+  CHECK(x.Count("failover") == 1);
+  CHECK(x.events.back().duration_seconds == Approx(5.52));
+  // Each update makes a new state: read the report afresh after it.
+  auto last = [&]() -> const FailoverReport& { return x.f.reports.back(); };
+  CHECK(x.events.back().detail == "lost: refused");
+
+  // Recovery: the job runs (Flink's own transition time), restores 41,
+  // checkpoints and commits again.
+  x.Poll("jm-2", t0 + seconds(10), RestFault::kNone, "RUNNING",
+         Ms(t0 + milliseconds(8250)));
+  x.Checkpoint(41, t0 - seconds(3), 41, t0 + seconds(8));
+  x.At(t0 + seconds(10));
+  CHECK(*last().SecondsTo(last().job_running_at) == Approx(7.25));
+  REQUIRE(last().restored_checkpoint_id == 41);
+  CHECK(*last().restored_checkpoint_age_seconds == Approx(4.0));
+  CHECK_FALSE(last().checkpoint_at);
+  x.Checkpoint(42, t0 + seconds(14), 41, t0 + seconds(8));
+  auto out = std::make_shared<OutputObservation>();
+  out->last_file_timestamp_seconds = 1'700'000'014.5;
+  x.c.outputs["./out"] = out;
+  x.At(t0 + seconds(15));
+  CHECK(*last().SecondsTo(last().checkpoint_at) == Approx(13.0));
+  CHECK(last().checkpoint_id == 42);
+  CHECK(*last().SecondsTo(last().output_at) == Approx(13.5));
+  // Totals do not move after the failover ended.
+  x.At(t0 + seconds(20));
+  CHECK(x.f.leaderless_seconds_total == Approx(5.52));
+  CHECK(x.f.reports.size() == 1);
+}
+
+TEST_CASE("Failover: a hung leader is lost at its first timed-out poll",
+          "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.At(t0);
+  x.Poll("jm-1", t0 + seconds(1), RestFault::kTimeout);
+  x.At(t0 + seconds(2));
+  REQUIRE(x.f.in_progress());
+  CHECK(x.f.reports.back().cause == LossCause::kTimedOut);
+  CHECK(x.f.reports.back().lost_at == t0 + seconds(1));
+}
+
+TEST_CASE("Failover: ZooKeeper first, then the old leader's REST tells how",
+          "[model][failover]") {
+  auto run = [](RestFault after) {
+    Fixture x;
+    x.Zk("jm-1");
+    x.Poll("jm-1", t0, RestFault::kNone);
+    x.At(t0);
+    x.Zk("", t0 + milliseconds(300));
+    x.At(t0 + milliseconds(300));
+    REQUIRE(x.f.in_progress());
+    CHECK(x.f.reports.back().seen_by == "zookeeper");
+    CHECK(x.f.reports.back().lost_at == t0 + milliseconds(300));
+    x.Zk("jm-2", t0 + milliseconds(300), t0 + milliseconds(800));
+    x.At(t0 + milliseconds(800));
+    CHECK(x.f.failovers_total == 1);
+    CHECK(x.f.reports.back().cause == LossCause::kUnknown);
+    x.Poll("jm-1", t0 + seconds(1), after);
+    x.At(t0 + seconds(1));
+    CHECK(*x.f.reports.back().leaderless_seconds() == Approx(0.5));
+    return x.f.reports.back().cause;
+  };
+  CHECK(run(RestFault::kConnect) == LossCause::kLeft);
+  CHECK(run(RestFault::kNone) == LossCause::kSessionExpired);
+}
+
+TEST_CASE("Failover: a leader unreachable for a moment is not a failover",
+          "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.At(t0);
+  x.Poll("jm-1", t0 + seconds(1), RestFault::kTimeout);
+  x.At(t0 + seconds(2));
+  REQUIRE(x.f.in_progress());
+  x.Poll("jm-1", t0 + seconds(3), RestFault::kNone);
+  x.At(t0 + seconds(3));
+  CHECK_FALSE(x.f.in_progress());
+  CHECK(x.f.reports.empty());
+  CHECK(x.f.failovers_total == 0);
+  CHECK(x.Count("leader_recovered") == 1);
+  // The time nobody served still counts as leaderless.
+  x.At(t0 + seconds(4));
+  CHECK(x.f.leaderless_seconds_total == Approx(2.0));
+}
+
+TEST_CASE("Failover: stale polls of a leader do not open a report",
+          "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-2");
+  // jm-2 was down before it became leader; its last poll is older than its
+  // last success only if it failed before: here it succeeded after.
+  x.Poll("jm-2", t0, RestFault::kConnect);
+  x.Poll("jm-2", t0 + seconds(1), RestFault::kNone);
+  x.At(t0 + seconds(1));
+  CHECK_FALSE(x.f.in_progress());
+  CHECK(x.f.reports.empty());
+}
+
+TEST_CASE("Failover: without ZooKeeper a REST outage is a report, no count",
+          "[model][failover]") {
+  Fixture x(false);
+  x.Poll("jm-1", t0, RestFault::kNone, "RUNNING");
+  x.At(t0);
+  x.Poll("jm-1", t0 + seconds(5), RestFault::kConnect);
+  x.At(t0 + seconds(5));
+  REQUIRE(x.f.in_progress());
+  x.Poll("jm-2", t0 + seconds(10), RestFault::kNone, "RUNNING");
+  x.At(t0 + seconds(10));
+  REQUIRE_FALSE(x.f.in_progress());
+  CHECK(x.f.failovers_total == 0);
+  const FailoverReport& r = x.f.reports.back();
+  CHECK(r.new_jobmanager == "jm-2");
+  CHECK(*r.leaderless_seconds() == Approx(5.0));
+  CHECK(*r.SecondsTo(r.job_running_at) == Approx(5.0));
+  CHECK(x.f.leaderless_seconds_total == Approx(5.0));
+}
+
+TEST_CASE("Failover: reports are bounded", "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  TimePoint t = t0;
+  for (size_t i = 0; i < kMaxFailoverReports + 5; ++i) {
+    const std::string from = i % 2 ? "jm-2" : "jm-1";
+    const std::string to = i % 2 ? "jm-1" : "jm-2";
+    x.Zk("", t, std::nullopt, from);
+    x.At(t);
+    x.Zk(to, t, t + seconds(1), from);
+    x.At(t + seconds(1));
+    t += seconds(10);
+  }
+  CHECK(x.f.failovers_total == kMaxFailoverReports + 5);
+  CHECK(x.f.reports.size() == kMaxFailoverReports);
+  CHECK(x.f.leaderless_seconds_total ==
+        Approx(static_cast<double>(kMaxFailoverReports + 5)));
+}
+
+}  // namespace
+}  // namespace flinkha
