@@ -1,0 +1,695 @@
+// The reference deployment's drills on genuine Apache Flink (one pinned
+// version per run, FLINKHA_FLINK_VERSION): steady state, a TaskManager
+// SIGKILL, the leader's SIGKILL, SIGSTOP until its session expires, SIGTERM,
+// and ZooKeeper stopped and restarted. Each compares what the exporter reports
+// with the truth read from Flink itself (its REST API, logs and znodes) and
+// prints both, with a real Prometheus and Alertmanager evaluating the shipped
+// rules.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "support/alert_drill.h"
+#include "support/exporter_process.h"
+#include "support/flink_cluster.h"
+#include "support/prom_servers.h"
+#include "support/sim_cluster.h"
+
+namespace flinkha::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using Clock = std::chrono::steady_clock;
+using Wall = std::chrono::system_clock;
+using MLabels = std::map<std::string, std::string>;
+
+constexpr char kCluster[] = "realtime-pipeline";
+// The exporter's poll interval in these drills; the truth bounds use it.
+constexpr double kPollSeconds = 1.0;
+
+double Now() {
+  return std::chrono::duration<double>(Wall::now().time_since_epoch()).count();
+}
+
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Truth against the exporter's figure, printed as one table at the end.
+struct Report {
+  std::string version;
+  std::vector<std::string> lines;
+  void Add(const std::string& what, const std::string& truth,
+           const std::string& exporter) {
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%-52s truth %-22s exporter %s",
+                  what.c_str(), truth.c_str(), exporter.c_str());
+    lines.push_back(buf);
+  }
+  void Add(const std::string& what, double truth, double exporter) {
+    char t[32], e[32];
+    std::snprintf(t, sizeof t, "%.3f", truth);
+    std::snprintf(e, sizeof e, "%.3f", exporter);
+    Add(what, t, e);
+  }
+  ~Report() {
+    std::string out = "=== real Flink " + version + " drills\n";
+    for (const auto& l : lines) out += "flink " + version + ": " + l + "\n";
+    std::fputs(out.c_str(), stdout);
+    if (const char* dir = std::getenv("FLINKHA_DRILL_REPORT_DIR")) {
+      std::ofstream(std::string(dir) + "/drills-" + version + ".txt") << out;
+    }
+  }
+};
+
+class Drill {
+ public:
+  Drill(FlinkCluster& flink, ExporterProcess& exporter)
+      : flink_(flink), exporter_(exporter) {}
+
+  std::string Metrics() const { return exporter_.Metrics(); }
+  double Metric(const std::string& name, MLabels labels = {}) const {
+    labels["flink_cluster"] = kCluster;
+    return MetricValue(Metrics(), name, labels);
+  }
+  bool WaitMetric(const std::string& name, MLabels labels,
+                  const std::function<bool(double)>& pred,
+                  std::chrono::seconds timeout) const {
+    return Eventually([&] { return pred(Metric(name, labels)); }, timeout);
+  }
+
+  // Flink's own view of the job: state and latest checkpoints.
+  std::string JobState(size_t jm) const {
+    auto j = flink_.RestJson(jm, "/jobs/overview");
+    if (!j) return "";
+    for (const auto& job : (*j)["jobs"]) {
+      if (job.value("jid", "") == flink_.job_id())
+        return job.value("state", "");
+    }
+    return "";
+  }
+  std::optional<nlohmann::json> Checkpoints(size_t jm) const {
+    return flink_.RestJson(jm, "/jobs/" + flink_.job_id() + "/checkpoints");
+  }
+  int64_t LatestCompletedId(size_t jm) const {
+    auto c = Checkpoints(jm);
+    if (!c || !(*c)["latest"]["completed"].is_object()) return -1;
+    return (*c)["latest"]["completed"].value("id", int64_t{-1});
+  }
+  int64_t Restarts(size_t jm) const {
+    auto m = flink_.RestJson(
+        jm, "/jobs/" + flink_.job_id() + "/metrics?get=numRestarts");
+    if (!m || !m->is_array() || m->empty()) return -1;
+    return std::stoll((*m)[0].value("value", "-1"));
+  }
+  // The newest checkpoint pointer in ZooKeeper, read with the C client.
+  int64_t ZkLatestCheckpoint() const {
+    ZkPeek zk(flink_.zk_quorum());
+    int64_t newest = -1;
+    for (const auto& c : zk.Children(flink_.ha_base() + "/jobs/" +
+                                     flink_.job_id() + "/checkpoints")) {
+      if (c.size() == 19) newest = std::max<int64_t>(newest, std::stoll(c));
+    }
+    return newest;
+  }
+  int LatchContenders() const {
+    ZkPeek zk(flink_.zk_quorum());
+    int n = 0;
+    for (const auto& c : zk.Children(flink_.ha_base() + "/leader/latch"))
+      n += c.find("latch-") != std::string::npos;
+    return n;
+  }
+  // Which JobManager Flink's logs say was granted REST leadership last.
+  int GrantCount(size_t jm) const {
+    return flink_.CountLog(
+        "jm-" + std::to_string(jm + 1),
+        "http://127.0.0.1:" + std::to_string(flink_.rest_port(jm)) +
+            " was granted leadership");
+  }
+  // Seconds until jm's REST answers /overview with 200, polled every 50 ms.
+  std::optional<double> WaitServing(size_t jm, Clock::time_point since,
+                                    std::chrono::seconds timeout) const {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (flink_.Rest(jm, "/overview", milliseconds(500)).status == 200)
+        return Since(since);
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  std::optional<double> WaitJobRunning(size_t jm, Clock::time_point since,
+                                       std::chrono::seconds timeout) const {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (JobState(jm) == "RUNNING") return Since(since);
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+    return std::nullopt;
+  }
+
+ private:
+  FlinkCluster& flink_;
+  ExporterProcess& exporter_;
+};
+
+// Newest committed part file's mtime (epoch seconds), 0 without one.
+double NewestCommit(const std::string& dir) {
+  double newest = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("part-", 0) != 0) continue;
+    struct stat st {};
+    if (stat(it->path().c_str(), &st) == 0) {
+      newest = std::max(newest, static_cast<double>(st.st_mtim.tv_sec) +
+                                    st.st_mtim.tv_nsec / 1e9);
+    }
+  }
+  return newest;
+}
+
+// What Flink's own PrometheusReporter serves on one process: metric name ->
+// value of its first sample (empty when the endpoint does not answer).
+std::map<std::string, double> Reporter(int port) {
+  std::map<std::string, double> out;
+  const HttpResult r = HttpGet("127.0.0.1", port, "/metrics", seconds(2));
+  if (r.status != 200) return out;
+  std::istringstream in(r.body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t name_end = line.find_first_of("{ ");
+    const size_t value_at = line.rfind(' ');
+    if (name_end == std::string::npos || value_at == std::string::npos)
+      continue;
+    const std::string name = line.substr(0, name_end);
+    if (!out.count(name)) {
+      try {
+        out[name] = std::stod(line.substr(value_at + 1));
+      } catch (...) {
+        out[name] = std::nan("");
+      }
+    }
+  }
+  return out;
+}
+
+std::string Describe(const std::map<std::string, double>& series,
+                     const std::vector<std::string>& keys) {
+  std::string out = std::to_string(series.size()) + " series";
+  for (const auto& k : keys) {
+    auto it = series.find(k);
+    char buf[160];
+    std::snprintf(
+        buf, sizeof buf, "; %s=%s", k.c_str(),
+        it == series.end() ? "absent" : std::to_string(it->second).c_str());
+    out += buf;
+  }
+  return out;
+}
+
+TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
+          "[flink]") {
+  FlinkClusterOptions fo;
+  fo.version = FlinkVersionUnderTest();
+  FlinkCluster flink(fo);
+  Report report;
+  report.version = fo.version;
+
+  // The exporter starts first, as in production: it must cope with a cluster
+  // that is not there yet (and an output directory that does not exist).
+  TempDir dir;
+  const std::string yaml = flink.ExporterConfigYaml(kCluster, "1s", "500ms");
+  ExporterProcess exporter(dir.path(), yaml);
+  INFO(yaml);
+  const bool started = flink.Start();
+  INFO("flink-cluster.py: " + flink.error());
+  REQUIRE(started);
+  report.Add("start-up to a RUNNING job with a committed file (s)", "-",
+             std::to_string(flink.startup_seconds()));
+  REQUIRE(exporter.WaitReady(seconds(60)));
+  Drill d(flink, exporter);
+  const std::string jid = flink.job_id();
+  REQUIRE(jid.size() == 32);
+
+  Webhook hook;
+  AlertmanagerServer am(WebhookAlertmanagerConfig(hook.port()));
+  REQUIRE(am.Start());
+  PrometheusServer prom(DrillPrometheusConfig(am.port(), exporter.port()),
+                        DrillRules(dir.path()));
+  REQUIRE(prom.Start());
+
+  // ---- steady state ----
+  SECTION("steady state, then every drill in turn") {
+    REQUIRE(d.GrantCount(0) == 1);  // Flink's log: jm-1 leads
+    CHECK(d.GrantCount(1) == 0);
+    for (const char* c : {"rest_server", "dispatcher", "resource_manager"}) {
+      INFO(c);
+      CHECK(d.WaitMetric(
+          "flinkha_jobmanager_leader",
+          {{"jobmanager", "jm-1"}, {"component", c}},
+          [](double v) { return v == 1; }, seconds(20)));
+    }
+    REQUIRE(d.LatchContenders() == 2);
+    CHECK(d.WaitMetric(
+        "flinkha_contenders", {{"latch", "shared"}},
+        [](double v) { return v == 2; }, seconds(10)));
+    CHECK(d.Metric("flinkha_standby_available") == 1);
+    auto ov = flink.RestJson(0, "/overview");
+    REQUIRE(ov);
+    CHECK((*ov)["taskmanagers"] == 3);
+    CHECK((*ov)["slots-total"] == 12);
+    CHECK(d.WaitMetric(
+        "flinkha_taskmanagers", {}, [](double v) { return v == 3; },
+        seconds(10)));
+    CHECK(d.Metric("flinkha_task_slots") == 12);
+    report.Add(
+        "TaskManagers / slots", "3 / 12",
+        std::to_string(static_cast<int>(d.Metric("flinkha_taskmanagers"))) +
+            " / " +
+            std::to_string(static_cast<int>(d.Metric("flinkha_task_slots"))));
+    REQUIRE(d.JobState(0) == "RUNNING");
+    CHECK(d.WaitMetric(
+        "flinkha_job_state", {{"job_id", jid}, {"state", "RUNNING"}},
+        [](double v) { return v == 1; }, seconds(10)));
+    // Checkpoints at the configured interval (3 s): two in a row, 3 s apart.
+    auto cfg = flink.RestJson(0, "/jobs/" + jid + "/checkpoints/config");
+    REQUIRE(cfg);
+    CHECK((*cfg)["interval"] == 3000);
+    CHECK(d.Metric("flinkha_checkpoint_interval_seconds", {{"job_id", jid}}) ==
+          3);
+    const int64_t first = d.LatestCompletedId(0);
+    REQUIRE(Eventually([&] { return d.LatestCompletedId(0) >= first + 2; },
+                       seconds(20)));
+    auto ck = d.Checkpoints(0);
+    REQUIRE(ck);
+    const auto& history = (*ck)["history"];
+    if (history.is_array() && history.size() >= 2) {
+      const double gap = (history[0].value("trigger_timestamp", int64_t{0}) -
+                          history[1].value("trigger_timestamp", int64_t{0})) /
+                         1000.0;
+      report.Add("checkpoint trigger gap (s)", 3.0, gap);
+      CHECK(gap == Approx(3.0).margin(1.0));
+    }
+    // The checkpoint pointer in ZooKeeper, as Flink (REST) and ZooKeeper say.
+    int64_t zk_truth = -1, rest_truth = -1;
+    double exported = -1;
+    CHECK(Eventually(
+        [&] {
+          zk_truth = d.ZkLatestCheckpoint();
+          rest_truth = d.LatestCompletedId(0);
+          exported = d.Metric("flinkha_zookeeper_latest_checkpoint_id",
+                              {{"job_id", jid}});
+          return exported == static_cast<double>(zk_truth) &&
+                 zk_truth == rest_truth;
+        },
+        seconds(20)));
+    report.Add("latest checkpoint id (ZooKeeper / REST)",
+               std::to_string(zk_truth) + " / " + std::to_string(rest_truth),
+               std::to_string(static_cast<int64_t>(exported)));
+    CHECK(d.Metric("flinkha_checkpoint_last_completed_id", {{"job_id", jid}}) >=
+          static_cast<double>(first + 2));
+    // Committed files and rows: the files themselves against the exporter.
+    CommittedOutput truth;
+    double files = -1, rows = -1;
+    CHECK(Eventually(
+        [&] {
+          truth = ReadCommittedOutput(flink.output_dir());
+          files = d.Metric("flinkha_output_files", {{"state", "finished"}});
+          rows = d.Metric("flinkha_output_rows_total");
+          return truth.files > 0 && files == static_cast<double>(truth.files) &&
+                 rows == static_cast<double>(truth.rows);
+        },
+        seconds(20)));
+    report.Add("committed files / rows",
+               std::to_string(truth.files) + " / " + std::to_string(truth.rows),
+               std::to_string(static_cast<int64_t>(files)) + " / " +
+                   std::to_string(static_cast<int64_t>(rows)));
+    std::this_thread::sleep_for(seconds(4));  // a few healthy evaluations
+    for (const char* a :
+         {"FlinkNoStandby", "FlinkJobManagerDown", "FlinkNoLeader",
+          "FlinkTaskManagerLost", "FlinkFailoverHappened"}) {
+      INFO(a);
+      CHECK_FALSE(Active(am, kCluster, a));
+    }
+
+    // ---- a TaskManager SIGKILL (the reference's scenario 2) ----
+    {
+      const int64_t restarts_before = d.Restarts(0);
+      const auto killed = Clock::now();
+      REQUIRE(flink.Signal("tm-2", SIGKILL));
+      // Flink notices by heartbeat timeout (10 s in these clusters).
+      std::optional<double> tm_gone;
+      const auto deadline = Clock::now() + seconds(40);
+      while (!tm_gone && Clock::now() < deadline) {
+        auto o = flink.RestJson(0, "/overview");
+        if (o && (*o)["taskmanagers"] == 2) tm_gone = Since(killed);
+        std::this_thread::sleep_for(milliseconds(100));
+      }
+      REQUIRE(tm_gone);
+      CHECK(d.WaitMetric(
+          "flinkha_taskmanagers", {}, [](double v) { return v == 2; },
+          seconds(5)));
+      const double seen = Since(killed);
+      CHECK(d.Metric("flinkha_task_slots") == 8);
+      report.Add("TaskManager lost: REST 3 -> 2 (s after kill)", *tm_gone,
+                 seen);
+      auto running = d.WaitJobRunning(0, killed, seconds(60));
+      REQUIRE(running);
+      CHECK(Eventually([&] { return d.Restarts(0) == restarts_before + 1; },
+                       seconds(30)));
+      CHECK(d.WaitMetric(
+          "flinkha_job_restarts", {{"job_id", jid}},
+          [&](double v) {
+            return v == static_cast<double>(restarts_before + 1);
+          },
+          seconds(10)));
+      report.Add("job restarts after the TaskManager loss",
+                 std::to_string(d.Restarts(0)),
+                 std::to_string(static_cast<int64_t>(
+                     d.Metric("flinkha_job_restarts", {{"job_id", jid}}))));
+      CHECK(d.WaitMetric(
+          "flinkha_taskmanagers_lost_total", {},
+          [](double v) { return v == 1; }, seconds(10)));
+      auto fired = WaitAlerts(am, hook, kCluster, {"FlinkTaskManagerLost"},
+                              true, killed, seconds(60));
+      CHECK(fired.count("FlinkTaskManagerLost"));
+      report.Add("FlinkTaskManagerLost fired (s after kill)", "-",
+                 std::to_string(fired["FlinkTaskManagerLost"]));
+      REQUIRE(flink.Restart("tm-2"));
+      const auto back = Clock::now();
+      REQUIRE(Eventually(
+          [&] {
+            auto o = flink.RestJson(0, "/overview");
+            return o && (*o)["taskmanagers"] == 3;
+          },
+          seconds(60)));
+      CHECK(d.WaitMetric(
+          "flinkha_taskmanagers", {}, [](double v) { return v == 3; },
+          seconds(10)));
+      auto resolved = WaitAlerts(am, hook, kCluster, {"FlinkTaskManagerLost"},
+                                 false, back, seconds(120));
+      report.Add("FlinkTaskManagerLost resolved (s after restart)", "-",
+                 resolved.count("FlinkTaskManagerLost")
+                     ? std::to_string(resolved["FlinkTaskManagerLost"])
+                     : "not within 120 s");
+    }
+
+    // ---- the leader's SIGKILL ----
+    {
+      REQUIRE(d.JobState(0) == "RUNNING");
+      const int64_t zk_before = d.ZkLatestCheckpoint();
+      const int grants = d.GrantCount(1);
+      // Flink's own reporter, side by side with the exporter (docs/
+      // flink-reporter.md): which series exist where, what vanishes during the
+      // election, what restarts from zero.
+      const std::vector<std::string> jm_keys = {
+          "flink_jobmanager_numRegisteredTaskManagers",
+          "flink_jobmanager_numRunningJobs",
+          "flink_jobmanager_job_numRestarts",
+          "flink_jobmanager_job_numberOfCompletedCheckpoints",
+          "flink_jobmanager_job_lastCheckpointCompletedTimestamp",
+          "flink_jobmanager_job_uptime"};
+      for (const char* p : {"jm-1", "jm-2", "tm-1"}) {
+        report.Add(std::string("reporter before the kill: ") + p, "-",
+                   Describe(Reporter(flink.prom_port(p)), jm_keys));
+      }
+      const auto killed = Clock::now();
+      const double killed_wall = Now();
+      REQUIRE(flink.Signal("jm-1", SIGKILL));
+      std::this_thread::sleep_for(milliseconds(1500));
+      report.Add("reporter during the election: jm-2", "-",
+                 Describe(Reporter(flink.prom_port("jm-2")), jm_keys));
+      report.Add("exporter during the election", "-",
+                 "failover_in_progress=" +
+                     std::to_string(d.Metric("flinkha_failover_in_progress")) +
+                     " leader(jm-1)=" +
+                     std::to_string(d.Metric("flinkha_jobmanager_leader",
+                                             {{"jobmanager", "jm-1"},
+                                              {"component", "rest_server"}})));
+      // The exporter sees the loss at its next poll.
+      std::optional<double> detected;
+      std::optional<double> serving;
+      const auto deadline = Clock::now() + seconds(60);
+      while ((!detected || !serving) && Clock::now() < deadline) {
+        if (!detected && d.Metric("flinkha_failover_in_progress") == 1)
+          detected = Since(killed);
+        if (!serving &&
+            flink.Rest(1, "/overview", milliseconds(300)).status == 200)
+          serving = Since(killed);
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+      REQUIRE(serving);
+      REQUIRE(detected);
+      CHECK(d.GrantCount(1) == grants + 1);  // Flink's log: jm-2 took over
+      CHECK(*detected <= kPollSeconds + 1.0);
+      report.Add("leader SIGKILL: loss detected (s after kill)", 0.0,
+                 *detected);
+      REQUIRE(d.WaitMetric(
+          "flinkha_failovers_total", {}, [](double v) { return v == 1; },
+          seconds(20)));
+      const double duration =
+          d.Metric("flinkha_last_failover_duration_seconds");
+      const double upper =
+          d.Metric("flinkha_last_failover_duration_upper_bound_seconds");
+      report.Add("leader SIGKILL: failover duration (s)", *serving, duration);
+      report.Add("leader SIGKILL: failover duration upper bound (s)", *serving,
+                 upper);
+      CHECK(std::abs(duration - *serving) <= kPollSeconds + 1.0);
+      CHECK(upper >= duration);
+      CHECK(d.Metric("flinkha_leaderless_seconds_total") ==
+            Approx(duration).margin(0.01));
+      CHECK(d.Metric("flinkha_last_failover_info",
+                     {{"lost_jobmanager", "jm-1"},
+                      {"cause", "refused"},
+                      {"new_jobmanager", "jm-2"}}) == 1);
+      CHECK(d.WaitMetric(
+          "flinkha_jobmanager_leader",
+          {{"jobmanager", "jm-2"}, {"component", "dispatcher"}},
+          [](double v) { return v == 1; }, seconds(10)));
+      // The job runs again, from the last checkpoint completed before the
+      // kill.
+      auto running = d.WaitJobRunning(1, killed, seconds(60));
+      REQUIRE(running);
+      std::optional<nlohmann::json> after;
+      REQUIRE(Eventually(
+          [&] {
+            after = d.Checkpoints(1);
+            return after && (*after)["latest"]["restored"].is_object();
+          },
+          seconds(30)));
+      const int64_t restored = (*after)["latest"]["restored"].value("id", -1);
+      CHECK(restored == zk_before);
+      CHECK(d.WaitMetric(
+          "flinkha_checkpoint_last_restored_id", {{"job_id", jid}},
+          [&](double v) { return v == restored; }, seconds(10)));
+      CHECK(d.WaitMetric(
+          "flinkha_failover_restored_checkpoint_id", {},
+          [&](double v) { return v == restored; }, seconds(10)));
+      report.Add("leader SIGKILL: restored checkpoint id",
+                 std::to_string(restored) +
+                     " (ZooKeeper before: " + std::to_string(zk_before) + ")",
+                 std::to_string(static_cast<int64_t>(
+                     d.Metric("flinkha_failover_restored_checkpoint_id"))));
+      CHECK(d.WaitMetric(
+          "flinkha_failover_recovery_seconds", {{"phase", "job_running"}},
+          [](double v) { return !std::isnan(v); }, seconds(10)));
+      const double exp_running = d.Metric("flinkha_failover_recovery_seconds",
+                                          {{"phase", "job_running"}});
+      report.Add("leader SIGKILL: job RUNNING again (s)", *running,
+                 exp_running);
+      CHECK(std::abs(exp_running - *running) <= kPollSeconds + 1.0);
+      // First new checkpoint and committed file after the kill.
+      REQUIRE(Eventually([&] { return d.LatestCompletedId(1) > restored; },
+                         seconds(30)));
+      after = d.Checkpoints(1);
+      const double new_ck = (*after)["latest"]["completed"].value(
+                                "latest_ack_timestamp", int64_t{0}) /
+                                1000.0 -
+                            killed_wall;
+      REQUIRE(Eventually(
+          [&] { return NewestCommit(flink.output_dir()) > killed_wall; },
+          seconds(30)));
+      CHECK(d.WaitMetric(
+          "flinkha_failover_recovery_seconds", {{"phase", "output"}},
+          [](double v) { return !std::isnan(v); }, seconds(10)));
+      const double exp_ck = d.Metric("flinkha_failover_recovery_seconds",
+                                     {{"phase", "checkpoint"}});
+      const double exp_out =
+          d.Metric("flinkha_failover_recovery_seconds", {{"phase", "output"}});
+      report.Add("leader SIGKILL: first new checkpoint (s)", new_ck, exp_ck);
+      CHECK(std::abs(exp_ck - new_ck) <= kPollSeconds + 1.0);
+      report.Add("reporter after recovery: jm-2", "-",
+                 Describe(Reporter(flink.prom_port("jm-2")), jm_keys));
+      report.Add("leader SIGKILL: first new committed file (s)", "after kill",
+                 std::to_string(exp_out));
+      auto fired = WaitAlerts(am, hook, kCluster,
+                              {"FlinkFailoverHappened", "FlinkJobManagerDown"},
+                              true, killed, seconds(60));
+      for (const auto& [a, t] : fired)
+        report.Add(a + " fired (s after kill)", "-", std::to_string(t));
+      CHECK(fired.size() == 2);
+      // The old leader comes back as standby.
+      REQUIRE(flink.Restart("jm-1"));
+      const auto back = Clock::now();
+      REQUIRE(
+          Eventually([&] { return d.LatchContenders() == 2; }, seconds(60)));
+      CHECK(d.WaitMetric(
+          "flinkha_contenders", {{"latch", "shared"}},
+          [](double v) { return v == 2; }, seconds(10)));
+      auto resolved = WaitAlerts(am, hook, kCluster, {"FlinkJobManagerDown"},
+                                 false, back, seconds(60));
+      report.Add("FlinkJobManagerDown resolved (s after restart)", "-",
+                 resolved.count("FlinkJobManagerDown")
+                     ? std::to_string(resolved["FlinkJobManagerDown"])
+                     : "not within 60 s");
+      CHECK(resolved.count("FlinkJobManagerDown"));
+    }
+
+    // ---- the leader (jm-2) SIGSTOPped until ZooKeeper expires its session
+    {
+      REQUIRE(
+          Eventually([&] { return d.JobState(1) == "RUNNING"; }, seconds(30)));
+      const int grants = d.GrantCount(0);
+      const auto stopped = Clock::now();
+      REQUIRE(flink.Signal("jm-2", SIGSTOP));
+      std::optional<double> serving;
+      double slowest_scrape = 0;
+      bool split = false;
+      const auto deadline = Clock::now() + seconds(60);
+      while (!serving && Clock::now() < deadline) {
+        const auto t = Clock::now();
+        const std::string m = exporter.Metrics();
+        slowest_scrape = std::max(slowest_scrape, Since(t));
+        split |= MetricValue(m, "flinkha_split_brain", {}) == 1;
+        if (d.GrantCount(0) > grants &&
+            flink.Rest(0, "/overview", milliseconds(300)).status == 200)
+          serving = Since(stopped);
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+      REQUIRE(serving);
+      report.Add("leader SIGSTOP: slowest /metrics while hung (s)", "-",
+                 std::to_string(slowest_scrape));
+      CHECK(slowest_scrape < 0.5);
+      CHECK(d.Metric("flinkha_jobmanager_up", {{"jobmanager", "jm-2"}}) == 0);
+      REQUIRE(d.WaitMetric(
+          "flinkha_failovers_total", {}, [](double v) { return v == 2; },
+          seconds(20)));
+      const double duration =
+          d.Metric("flinkha_last_failover_duration_seconds");
+      report.Add("leader SIGSTOP: failover duration (s)", *serving, duration);
+      CHECK(std::abs(duration - *serving) <= kPollSeconds + 1.0);
+      CHECK(d.Metric("flinkha_last_failover_info",
+                     {{"lost_jobmanager", "jm-2"},
+                      {"cause", "timed_out"},
+                      {"new_jobmanager", "jm-1"}}) == 1);
+      REQUIRE(flink.Signal("jm-2", SIGCONT));
+      const auto cont = Clock::now();
+      // It finds its session expired, and rejoins as standby.
+      const bool rejoined =
+          Eventually([&] { return d.LatchContenders() == 2; }, seconds(60));
+      report.Add("leader SIGSTOP: old leader back as standby (s after CONT)",
+                 rejoined ? std::to_string(Since(cont)) : "no",
+                 std::to_string(
+                     d.Metric("flinkha_contenders", {{"latch", "shared"}})));
+      CHECK(rejoined);
+      // No split brain beyond the grace period at any point.
+      for (int i = 0; i < 30; ++i) {
+        split |= d.Metric("flinkha_split_brain") == 1;
+        std::this_thread::sleep_for(milliseconds(200));
+      }
+      CHECK_FALSE(split);
+      CHECK(
+          Eventually([&] { return d.JobState(0) == "RUNNING"; }, seconds(60)));
+    }
+
+    // ---- the leader (jm-1) stopped gracefully (SIGTERM) ----
+    {
+      const int grants = d.GrantCount(1);
+      const auto stopped = Clock::now();
+      REQUIRE(flink.Signal("jm-1", SIGTERM));
+      std::optional<double> serving;
+      const auto deadline = Clock::now() + seconds(60);
+      while (!serving && Clock::now() < deadline) {
+        if (d.GrantCount(1) > grants &&
+            flink.Rest(1, "/overview", milliseconds(300)).status == 200)
+          serving = Since(stopped);
+        std::this_thread::sleep_for(milliseconds(50));
+      }
+      REQUIRE(serving);
+      REQUIRE(d.WaitMetric(
+          "flinkha_failovers_total", {}, [](double v) { return v == 3; },
+          seconds(20)));
+      const double duration =
+          d.Metric("flinkha_last_failover_duration_seconds");
+      report.Add("leader SIGTERM: failover duration (s)", *serving, duration);
+      CHECK(std::abs(duration - *serving) <= kPollSeconds + 1.0);
+      std::string cause = "?";
+      for (const char* c :
+           {"left", "refused", "session_expired", "unknown", "timed_out"}) {
+        if (d.Metric("flinkha_last_failover_info", {{"cause", c}}) == 1)
+          cause = c;
+      }
+      report.Add("leader SIGTERM: cause", "graceful stop", cause);
+      CHECK((cause == "left" || cause == "refused"));
+      CHECK(
+          Eventually([&] { return d.JobState(1) == "RUNNING"; }, seconds(60)));
+      REQUIRE(flink.Restart("jm-1"));
+      REQUIRE(
+          Eventually([&] { return d.LatchContenders() == 2; }, seconds(60)));
+    }
+
+    // ---- ZooKeeper stopped and restarted ----
+    {
+      REQUIRE(flink.Signal("zookeeper", SIGKILL));
+      const auto down = Clock::now();
+      CHECK(d.WaitMetric(
+          "flinkha_zookeeper_session_connected", {},
+          [](double v) { return v == 0; }, seconds(30)));
+      report.Add("ZooKeeper down: session loss reported (s)", "-",
+                 std::to_string(Since(down)));
+      std::this_thread::sleep_for(seconds(3));
+      const std::string during_1 = d.JobState(0), during_2 = d.JobState(1);
+      REQUIRE(flink.Restart("zookeeper"));
+      const auto up = Clock::now();
+      CHECK(d.WaitMetric(
+          "flinkha_zookeeper_session_connected", {},
+          [](double v) { return v == 1; }, seconds(60)));
+      report.Add("ZooKeeper back: exporter session again (s)", "-",
+                 std::to_string(Since(up)));
+      // What Flink did meanwhile, from its own logs and REST.
+      const bool recovered = Eventually(
+          [&] {
+            return d.JobState(0) == "RUNNING" || d.JobState(1) == "RUNNING";
+          },
+          seconds(120));
+      report.Add("ZooKeeper outage: job state during (jm-1 / jm-2 REST)",
+                 (during_1.empty() ? "-" : during_1) + " / " +
+                     (during_2.empty() ? "-" : during_2),
+                 "");
+      report.Add("ZooKeeper outage: job RUNNING again after",
+                 recovered ? "yes" : "no", std::to_string(Since(up)) + " s");
+      report.Add("ZooKeeper outage: Flink log 'suspended' lines (jm-1 / jm-2)",
+                 std::to_string(flink.CountLog("jm-1", "SUSPENDED")) + " / " +
+                     std::to_string(flink.CountLog("jm-2", "SUSPENDED")),
+                 "");
+      CHECK(d.WaitMetric(
+          "flinkha_leader_known", {{"component", "rest_server"}},
+          [](double v) { return v == 1; }, seconds(60)));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace flinkha::testing
