@@ -86,8 +86,10 @@ void HaCollector::Collect(const Snapshot& snapshot,
   auto checkpoint =
       Gauge("flinkha_zookeeper_latest_checkpoint_id",
             "Newest checkpoint id among the job's HA checkpoint pointers "
-            "(<root>/<cluster_id>/checkpoints/<job_id>/<id>); survives a "
-            "JobManager failover. Updated on ZooKeeper watch events.");
+            "(<root>/<cluster_id>/jobs/<job_id>/checkpoints/<id> from Flink "
+            "1.14, <root>/<cluster_id>/checkpoints/<job_id>/<id> up to "
+            "1.13); survives a JobManager failover. Updated on ZooKeeper "
+            "watch events.");
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.ha) {
       const HaState& ha = *cluster.ha;

@@ -36,7 +36,8 @@ struct ZkObservation {
   std::map<std::string, int> contenders;
   // job id -> JobMaster leader.
   std::map<std::string, std::optional<LeaderInfo>> job_leaders;
-  // job id -> newest checkpoint id found under checkpoints/<job id>.
+  // job id -> newest checkpoint id among its HA checkpoint pointers
+  // (jobs/<job id>/checkpoints from 1.14, checkpoints/<job id> up to 1.13).
   std::map<std::string, int64_t> latest_checkpoint_ids;
   std::string error;  // empty when the last read succeeded
   uint64_t session_expirations_total =

@@ -158,12 +158,15 @@ std::string JobLeaderPath(ZkLayout layout, std::string_view base,
   return JobLeaderPathForChild(layout, base, job_id);
 }
 
-std::string CheckpointsPath(std::string_view base) {
-  return JoinPath(base, "checkpoints");
+std::string CheckpointJobsParentPath(ZkLayout layout, std::string_view base) {
+  return JoinPath(base, layout == ZkLayout::k1_13 ? "checkpoints" : "jobs");
 }
 
-std::string JobCheckpointsPath(std::string_view base, std::string_view job_id) {
-  return JoinPath(CheckpointsPath(base), job_id);
+std::string JobCheckpointsPath(ZkLayout layout, std::string_view base,
+                               std::string_view job_id) {
+  const std::string dir =
+      JoinPath(CheckpointJobsParentPath(layout, base), job_id);
+  return layout == ZkLayout::k1_13 ? dir : JoinPath(dir, "checkpoints");
 }
 
 std::optional<int64_t> ParseCheckpointNodeName(std::string_view name) {
@@ -242,13 +245,16 @@ std::set<WatchSpec> DesiredWatches(std::optional<ZkLayout> configured,
         }
       }
     }
-  }
-  const std::string checkpoints = CheckpointsPath(base);
-  out.insert({WatchKind::kChildren, checkpoints});
-  if (const auto* jobs = Children(cache, checkpoints)) {
-    for (const auto& jid : *jobs) {
-      if (IsJobId(jid))
-        out.insert({WatchKind::kChildren, JobCheckpointsPath(base, jid)});
+    // In 1.14 this is jobs_parent again: one watch serves both.
+    const std::string checkpoints = CheckpointJobsParentPath(*layout, base);
+    out.insert({WatchKind::kChildren, checkpoints});
+    if (const auto* jobs = Children(cache, checkpoints)) {
+      for (const auto& jid : *jobs) {
+        if (IsJobId(jid)) {
+          out.insert(
+              {WatchKind::kChildren, JobCheckpointsPath(*layout, base, jid)});
+        }
+      }
     }
   }
   return out;
@@ -300,18 +306,21 @@ void FillObservation(std::optional<ZkLayout> configured,
           slot = leader;  // both forms present: the one with data wins
       }
     }
-  }
-  if (const auto* jobs = Children(cache, CheckpointsPath(base))) {
-    for (const auto& jid : *jobs) {
-      if (!IsJobId(jid)) continue;
-      const auto* ids = Children(cache, JobCheckpointsPath(base, jid));
-      if (!ids) continue;
-      std::optional<int64_t> newest;
-      for (const auto& name : *ids) {
-        auto id = ParseCheckpointNodeName(name);
-        if (id && (!newest || *id > *newest)) newest = id;
+    if (const auto* jobs =
+            Children(cache, CheckpointJobsParentPath(*layout, base))) {
+      for (const auto& jid : *jobs) {
+        if (!IsJobId(jid)) continue;
+        const auto* ids =
+            Children(cache, JobCheckpointsPath(*layout, base, jid));
+        if (!ids) continue;
+        // Only 19-digit names are checkpoints (not `locks` or other nodes).
+        std::optional<int64_t> newest;
+        for (const auto& name : *ids) {
+          auto id = ParseCheckpointNodeName(name);
+          if (id && (!newest || *id > *newest)) newest = id;
+        }
+        if (newest) out->latest_checkpoint_ids[jid] = *newest;
       }
-      if (newest) out->latest_checkpoint_ids[jid] = *newest;
     }
   }
   std::string joined;

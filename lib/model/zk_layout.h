@@ -59,8 +59,14 @@ std::string JobLeaderPathForChild(ZkLayout layout, std::string_view base,
 // Canonical path of a job's leader data node for this layout.
 std::string JobLeaderPath(ZkLayout layout, std::string_view base,
                           std::string_view job_id);
-std::string CheckpointsPath(std::string_view base);
-std::string JobCheckpointsPath(std::string_view base, std::string_view job_id);
+// The znode whose children name the jobs that have HA checkpoint pointers:
+// `checkpoints` up to 1.13, `jobs` from 1.14 (in 1.14 that is also
+// JobsParentPath). Children that are not job ids are to be ignored.
+std::string CheckpointJobsParentPath(ZkLayout layout, std::string_view base);
+// The znode whose children are the job's completed checkpoints (<%019d id>):
+// `checkpoints/<jid>` up to 1.13, `jobs/<jid>/checkpoints` from 1.14.
+std::string JobCheckpointsPath(ZkLayout layout, std::string_view base,
+                               std::string_view job_id);
 // "0000000000000000042" -> 42; nullopt unless exactly 19 decimal digits.
 std::optional<int64_t> ParseCheckpointNodeName(std::string_view name);
 bool IsJobId(std::string_view s);  // 32 lower-case hex digits (Flink's JobID)
@@ -88,9 +94,10 @@ std::optional<ZkLayout> DetectLayout(const ZnodeCache& cache,
                                      std::string_view base);
 
 // Every znode to read and watch now: the layout-detection nodes when the layout
-// is not configured, the latches, component leaders, the job parent and each
-// job's leader node, and the checkpoint pointers of each job. Grows as reads
-// reveal jobs.
+// is not configured; once the layout is known (configured or detected), the
+// latches, component leaders, the job parent and each job's leader node, the
+// checkpoint parent and each job's checkpoint pointers. Grows as reads reveal
+// the layout and jobs.
 std::set<WatchSpec> DesiredWatches(std::optional<ZkLayout> configured,
                                    const ZnodeCache& cache,
                                    std::string_view base);
@@ -98,7 +105,7 @@ std::set<WatchSpec> DesiredWatches(std::optional<ZkLayout> configured,
 // Fills layout, components, contenders, job_leaders and latest_checkpoint_ids
 // of out from the cache; connection_info that does not parse leaves that leader
 // unknown and is reported in out->error. Without a layout, components are all
-// unknown and there are no contenders.
+// unknown and there are no contenders, job leaders or checkpoint ids.
 void FillObservation(std::optional<ZkLayout> configured,
                      const ZnodeCache& cache, std::string_view base,
                      ZkObservation* out);

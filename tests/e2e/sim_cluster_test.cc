@@ -9,6 +9,8 @@
 #include <regex>
 #include <set>
 
+#include "support/exporter_process.h"
+
 namespace flinkha::testing {
 namespace {
 
@@ -58,8 +60,14 @@ int64_t LastCheckpointInLog(SimCluster& sim, size_t i) {
   return std::stoll(log.substr(at + 12));
 }
 
+// The job's completed-checkpoint znodes where Flink 1.14+ keeps them (the
+// simulation's default layout is 1.19); 1.13 used checkpoints/<jid>.
+std::string CheckpointsDir(SimCluster& sim) {
+  return sim.zk_base() + "/jobs/" + sim.job_id() + "/checkpoints";
+}
+
 std::vector<std::string> CheckpointPointers(ZkPeek& zk, SimCluster& sim) {
-  return zk.Children(sim.zk_base() + "/checkpoints/" + sim.job_id());
+  return zk.Children(CheckpointsDir(sim));
 }
 
 TEST_CASE(
@@ -185,6 +193,28 @@ TEST_CASE(
         5s));
     REQUIRE(pointers.size() == 1);
     CHECK(std::regex_match(pointers[0], std::regex(R"(\d{19})")));
+    // Locked by the leader, as Flink's state handle store does: an ephemeral
+    // locks/<uuid> (read again if a newer checkpoint replaced it meanwhile).
+    std::vector<std::string> locks;
+    ZkPeek::Node lock;
+    CHECK(Eventually(
+        [&] {
+          auto now = CheckpointPointers(zk, sim);
+          if (now.size() != 1) return false;
+          const std::string node = CheckpointsDir(sim) + "/" + now[0];
+          locks = zk.Children(node + "/locks");
+          if (locks.size() != 1) return false;
+          lock = zk.Get(node + "/locks/" + locks[0]);
+          return lock.exists;
+        },
+        5s));
+    REQUIRE(locks.size() == 1);
+    CHECK(std::regex_match(locks[0], std::regex(R"([0-9a-f-]{36})")));
+    CHECK(lock.ephemeral_owner == sim.zk_session(0));
+    CHECK(zk.Get(base + "/jobs/" + jid + "/checkpoint_id_counter").exists);
+    // Not at 1.13's place.
+    CHECK_FALSE(zk.Get(base + "/checkpoints").exists);
+    CHECK_FALSE(zk.Get(base + "/checkpoint-counter").exists);
     CHECK(cp["counts"]["completed"].get<int>() >= 3);
     CHECK(cp["counts"]["restored"] == 0);
     CHECK(cp["counts"]["failed"] == 0);
@@ -444,6 +474,12 @@ TEST_CASE(
             .data.find(sim.rest_address(0)) != std::string::npos);
   CHECK(zk.Get(base + "/leader/" + jid + "/job_manager_lock").exists);
   CHECK_FALSE(zk.Get(base + "/leader/latch").exists);
+  // 1.13 keeps checkpoint pointers and the id counter outside jobs/.
+  auto pointers = zk.Children(base + "/checkpoints/" + jid);
+  REQUIRE_FALSE(pointers.empty());
+  CHECK(std::regex_match(pointers.back(), std::regex(R"(\d{19})")));
+  CHECK(zk.Get(base + "/checkpoint-counter/" + jid).exists);
+  CHECK_FALSE(zk.Get(base + "/jobs").exists);
 
   json overview = GetJson(sim, 0, "/overview");
   CHECK_FALSE(
@@ -455,6 +491,44 @@ TEST_CASE(
   CHECK_FALSE(cp["latest"]["completed"].contains("className"));
   CHECK_FALSE(cp["latest"]["completed"].contains("checkpointed_size"));
   CHECK_FALSE(cp["summary"].contains("checkpointed_size"));
+}
+
+// The bug this guards against: the exporter looked at 1.13's place on every
+// layout, so the series never appeared on a 1.14+ cluster.
+TEST_CASE(
+    "The exporter reads the checkpoint id at each layout's ZooKeeper place",
+    "[sim]") {
+  for (const std::string layout : {"1.19", "1.14", "1.13"}) {
+    DYNAMIC_SECTION("layout " << layout) {
+      SimClusterOptions o;
+      o.jobmanagers = 1;
+      o.layout = layout;
+      o.checkpoint_interval_ms = 300;
+      SimCluster sim(o);
+      REQUIRE(sim.Start());
+      REQUIRE(sim.WaitForLog(0, "CHECKPOINT 2\n", 15s));
+      TempDir dir;
+      ExporterProcess exporter(dir.path(), sim.ExporterConfigYaml());
+      REQUIRE(exporter.WaitReady(30s));
+      const std::string series =
+          R"(flinkha_zookeeper_latest_checkpoint_id{flink_cluster="sim",job_id=")" +
+          sim.job_id() + R"("})";
+      double seen = -1;
+      CHECK(Eventually(
+          [&] {
+            seen = SampleValue(exporter.Metrics(), series);
+            return seen >= 2;
+          },
+          10s));
+      // A checkpoint the JobManager completed: it logs it just after writing
+      // the pointer.
+      CHECK(Eventually(
+          [&] {
+            return static_cast<double>(LastCheckpointInLog(sim, 0)) >= seen;
+          },
+          5s));
+    }
+  }
 }
 
 }  // namespace

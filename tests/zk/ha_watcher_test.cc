@@ -283,8 +283,8 @@ TEST_CASE("HaWatcher follows 1.19 jobs and 1.14 per-component latches",
 }
 
 // Plays Flink's part with plain znode writes: the 1.13 layout, chroot, digest
-// auth, undecodable leader data and checkpoint pointers, without starting JVM
-// contenders.
+// auth, undecodable leader data and checkpoint pointers at 1.13's place
+// (checkpoints/<jid>), without starting JVM contenders.
 TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
           "[zk][ha_watcher]") {
   ZkServer zk;
@@ -316,6 +316,12 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
               .Create(base + "/checkpoints/" + kJob + "/0000000000000000007",
                       "", false)
               .ok());
+  // The 1.14+ place is not 1.13's: a pointer there is not read.
+  REQUIRE(
+      writer
+          .Create(base + "/jobs/" + kJob + "/checkpoints/0000000000000000099",
+                  "", false)
+          .ok());
 
   ClusterConfig cfg = ZkCluster(zk, "/c113");
   cfg.zookeeper->chroot = "/tenant";
@@ -327,7 +333,14 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
   ClusterState c = Cluster(store);
   CHECK(c.zookeeper->layout == "1.13");
   CHECK(c.ha->contenders.at("rest_server") == 1);
-  CHECK(c.zookeeper->latest_checkpoint_ids.at(kJob) == 7);
+  // The checkpoint place is read once the layout is known: a read later.
+  REQUIRE(Eventually(
+      [&] {
+        auto ids = Cluster(store).zookeeper->latest_checkpoint_ids;
+        return ids.count(kJob) && ids.at(kJob) == 7;
+      },
+      seconds(5)));
+  CHECK(Cluster(store).zookeeper->latest_checkpoint_ids.size() == 1);
 
   // A new checkpoint pointer and a job leader appear: seen through the parent
   // watches.
@@ -358,6 +371,88 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
   CHECK_THAT(c.sources.at("zookeeper").last_error,
              Catch::Contains("stream magic"));
   CHECK(LeaderOf(store, "rest_server").empty());
+  watcher.Stop();
+}
+
+// Flink 1.14+ keeps completed checkpoints at jobs/<jid>/checkpoints/<%019d id>,
+// each with a locks/<uuid> child per JobManager holding it; 1.13's place
+// (checkpoints/<jid>) is not read for a newer layout.
+TEST_CASE("HaWatcher reads 1.19 checkpoint pointers under jobs/<jid>",
+          "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
+  REQUIRE(writer.Open().ok());
+  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  const std::string base = "/flink/c119";
+  const std::string info =
+      EncodeLeaderInfo("http://jm1:8081",
+                       "123e4567-e89b-12d3-a456-426614174000")
+          .value();
+  REQUIRE(writer.Create(base + "/leader/latch/_c_x-latch-0000000000", "", true)
+              .ok());
+  for (const char* c : {"resource_manager", "dispatcher", "rest_server"}) {
+    REQUIRE(writer
+                .Create(base + "/leader/" + std::string(c) + "/connection_info",
+                        info, true)
+                .ok());
+  }
+  REQUIRE(
+      writer
+          .Create(base + "/leader/job-" + kJob + "/connection_info", info, true)
+          .ok());
+  // A stale pointer at 1.13's place: must not be taken for 1.19's.
+  REQUIRE(writer
+              .Create(base + "/checkpoints/" + kJob + "/0000000000000000050",
+                      "", false)
+              .ok());
+
+  StateStore store(std::chrono::system_clock::now());
+  HaWatcher watcher(
+      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/c119")), &store);
+  watcher.Start();
+  REQUIRE(Eventually(
+      [&] {
+        ClusterState s = Cluster(store);
+        return s.zookeeper && s.zookeeper->layout == "1.19" &&
+               AllLedBy(store, "jm-1") && s.zookeeper->job_leaders.count(kJob);
+      },
+      seconds(10)));
+  // Nothing at the 1.19 place yet (jobs/ does not exist): no id, and the old
+  // place's 50 is not read.
+  std::this_thread::sleep_for(milliseconds(300));
+  CHECK(Cluster(store).zookeeper->latest_checkpoint_ids.empty());
+
+  // As Flink writes a checkpoint: the node, its lock, the id counter. The whole
+  // jobs/ subtree is new, so the watcher has to follow it down from exists.
+  const std::string dir = base + "/jobs/" + kJob + "/checkpoints";
+  auto add_checkpoint = [&](const std::string& name) {
+    REQUIRE(writer.Create(dir + "/" + name, "file:/chk", false).ok());
+    REQUIRE(writer
+                .Create(dir + "/" + name +
+                            "/locks/4f1d2c3b-aaaa-bbbb-cccc-1234567890ab",
+                        "", true)
+                .ok());
+  };
+  add_checkpoint("0000000000000000007");
+  REQUIRE(writer
+              .Create(base + "/jobs/" + kJob + "/checkpoint_id_counter",
+                      std::string("\x00\x00\x00\x08", 4), false)
+              .ok());
+  auto latest = [&]() -> int64_t {
+    auto ids = Cluster(store).zookeeper->latest_checkpoint_ids;
+    auto it = ids.find(kJob);
+    return it == ids.end() ? -1 : it->second;
+  };
+  REQUIRE(Eventually([&] { return latest() == 7; }, seconds(5)));
+  add_checkpoint("0000000000000000008");
+  CHECK(Eventually([&] { return latest() == 8; }, seconds(5)));
+  // Junk beside the pointers is ignored; the newest pointer still counts.
+  REQUIRE(writer.Create(dir + "/junk", "", false).ok());
+  std::this_thread::sleep_for(milliseconds(300));
+  CHECK(latest() == 8);
+  CHECK(Cluster(store).zookeeper->latest_checkpoint_ids.size() == 1);
+  CHECK(Cluster(store).sources.at("zookeeper").up);
   watcher.Stop();
 }
 

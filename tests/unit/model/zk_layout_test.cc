@@ -11,6 +11,7 @@ namespace {
 
 const std::string kBase = "/flink/realtime-pipeline";
 const std::string kJob = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
+const std::string kJob2 = "00000000000000000000000000000002";
 const std::string kUuid = "123e4567-e89b-12d3-a456-426614174000";
 
 std::string Info(const std::string& address) {
@@ -48,6 +49,8 @@ TEST_CASE("Paths per layout follow FLINK-FACTS", "[model][zk_layout]") {
     std::string rest_leader;
     std::string job_leader;
     std::string jobs_parent;
+    std::string checkpoint_jobs_parent;
+    std::string job_checkpoints;
   };
   const std::string b = kBase;
   const std::vector<Case> cases = {
@@ -57,24 +60,32 @@ TEST_CASE("Paths per layout follow FLINK-FACTS", "[model][zk_layout]") {
         {"rest_server", b + "/leaderlatch/rest_server_lock"}},
        b + "/leader/rest_server_lock",
        b + "/leader/" + kJob + "/job_manager_lock",
-       b + "/leader"},
+       b + "/leader",
+       b + "/checkpoints",
+       b + "/checkpoints/" + kJob},
       {ZkLayout::k1_14,
        {{"resource_manager", b + "/leader/resource_manager/latch"},
         {"dispatcher", b + "/leader/dispatcher/latch"},
         {"rest_server", b + "/leader/rest_server/latch"}},
        b + "/leader/rest_server/connection_info",
        b + "/jobs/" + kJob + "/leader/connection_info",
-       b + "/jobs"},
+       b + "/jobs",
+       b + "/jobs",
+       b + "/jobs/" + kJob + "/checkpoints"},
       {ZkLayout::k1_15,
        {{"shared", b + "/leader/latch"}},
        b + "/leader/rest_server/connection_info",
        b + "/leader/" + kJob + "/connection_info",
-       b + "/leader"},
+       b + "/leader",
+       b + "/jobs",
+       b + "/jobs/" + kJob + "/checkpoints"},
       {ZkLayout::k1_19,
        {{"shared", b + "/leader/latch"}},
        b + "/leader/rest_server/connection_info",
        b + "/leader/job-" + kJob + "/connection_info",
-       b + "/leader"},
+       b + "/leader",
+       b + "/jobs",
+       b + "/jobs/" + kJob + "/checkpoints"},
   };
   for (const auto& tc : cases) {
     INFO(LayoutName(tc.layout));
@@ -86,8 +97,10 @@ TEST_CASE("Paths per layout follow FLINK-FACTS", "[model][zk_layout]") {
           tc.rest_leader);
     CHECK(JobLeaderPath(tc.layout, kBase, kJob) == tc.job_leader);
     CHECK(JobsParentPath(tc.layout, kBase) == tc.jobs_parent);
+    CHECK(CheckpointJobsParentPath(tc.layout, kBase) ==
+          tc.checkpoint_jobs_parent);
+    CHECK(JobCheckpointsPath(tc.layout, kBase, kJob) == tc.job_checkpoints);
   }
-  CHECK(JobCheckpointsPath(kBase, kJob) == b + "/checkpoints/" + kJob);
 }
 
 TEST_CASE("Job ids and checkpoint node names are recognised strictly",
@@ -162,11 +175,12 @@ TEST_CASE("DesiredWatches grows as reads reveal the layout and jobs",
           "[model][zk_layout]") {
   ZnodeCache cache;
   auto w = DesiredWatches(std::nullopt, cache, kBase);
-  // Undetected: detection nodes and the checkpoint parent only, no leader data
-  // yet.
+  // Undetected: detection nodes only; no leader data and no checkpoint place
+  // (it depends on the layout) yet.
   CHECK(w.count({WatchKind::kChildren, kBase + "/leader"}));
   CHECK(w.count({WatchKind::kChildren, kBase + "/leaderlatch"}));
-  CHECK(w.count({WatchKind::kChildren, kBase + "/checkpoints"}));
+  CHECK_FALSE(w.count({WatchKind::kChildren, kBase + "/checkpoints"}));
+  CHECK_FALSE(w.count({WatchKind::kChildren, kBase + "/jobs"}));
   CHECK_FALSE(w.count(
       {WatchKind::kData, kBase + "/leader/rest_server/connection_info"}));
 
@@ -174,15 +188,20 @@ TEST_CASE("DesiredWatches grows as reads reveal the layout and jobs",
       std::vector<std::string>{"_c_x-latch-0000000000"};
   cache.children[kBase + "/leader"] =
       std::vector<std::string>{"latch", "job-" + kJob};
-  cache.children[kBase + "/checkpoints"] =
-      std::vector<std::string>{kJob, "junk"};
   w = DesiredWatches(std::nullopt, cache, kBase);
   CHECK(w.count(
       {WatchKind::kData, kBase + "/leader/rest_server/connection_info"}));
   CHECK(w.count(
       {WatchKind::kData, kBase + "/leader/job-" + kJob + "/connection_info"}));
-  CHECK(w.count({WatchKind::kChildren, kBase + "/checkpoints/" + kJob}));
-  CHECK_FALSE(w.count({WatchKind::kChildren, kBase + "/checkpoints/junk"}));
+  // Detected 1.19: the checkpoint parent is jobs, then each job's checkpoints.
+  CHECK(w.count({WatchKind::kChildren, kBase + "/jobs"}));
+  CHECK_FALSE(w.count({WatchKind::kChildren, kBase + "/checkpoints"}));
+  cache.children[kBase + "/jobs"] = std::vector<std::string>{kJob, "junk"};
+  w = DesiredWatches(std::nullopt, cache, kBase);
+  CHECK(w.count(
+      {WatchKind::kChildren, kBase + "/jobs/" + kJob + "/checkpoints"}));
+  CHECK_FALSE(
+      w.count({WatchKind::kChildren, kBase + "/jobs/junk/checkpoints"}));
 
   // A configured layout skips detection nodes.
   auto fixed = DesiredWatches(ZkLayout::k1_14, {}, kBase);
@@ -190,6 +209,144 @@ TEST_CASE("DesiredWatches grows as reads reveal the layout and jobs",
   CHECK(
       fixed.count({WatchKind::kChildren, kBase + "/leader/dispatcher/latch"}));
   CHECK(fixed.count({WatchKind::kChildren, kBase + "/jobs"}));
+}
+
+TEST_CASE("DesiredWatches watches the checkpoint place of the layout",
+          "[model][zk_layout]") {
+  struct Case {
+    ZkLayout layout;
+    std::string parent;     // children name the jobs
+    std::string watched;    // a job's checkpoint list
+    std::string not_there;  // the other layouts' place
+  };
+  const std::string b = kBase;
+  const std::vector<Case> cases = {
+      {ZkLayout::k1_13, b + "/checkpoints", b + "/checkpoints/" + kJob,
+       b + "/jobs/" + kJob + "/checkpoints"},
+      {ZkLayout::k1_14, b + "/jobs", b + "/jobs/" + kJob + "/checkpoints",
+       b + "/checkpoints/" + kJob},
+      {ZkLayout::k1_15, b + "/jobs", b + "/jobs/" + kJob + "/checkpoints",
+       b + "/checkpoints/" + kJob},
+      {ZkLayout::k1_19, b + "/jobs", b + "/jobs/" + kJob + "/checkpoints",
+       b + "/checkpoints/" + kJob},
+  };
+  for (const auto& tc : cases) {
+    INFO(LayoutName(tc.layout));
+    ZnodeCache cache;
+    // Both places list the job (and junk): only the layout's is followed.
+    for (const auto& p : {b + "/checkpoints", b + "/jobs"}) {
+      cache.children[p] = std::vector<std::string>{kJob, "junk", "locks"};
+    }
+    auto w = DesiredWatches(tc.layout, cache, kBase);
+    CHECK(w.count({WatchKind::kChildren, tc.parent}));
+    CHECK(w.count({WatchKind::kChildren, tc.watched}));
+    CHECK_FALSE(w.count({WatchKind::kChildren, tc.not_there}));
+    for (const auto& spec : w) {
+      INFO(spec.path);
+      CHECK(spec.path.find("junk") == std::string::npos);
+      CHECK(spec.path.find("locks") == std::string::npos);
+    }
+    if (tc.layout == ZkLayout::k1_13) {
+      CHECK_FALSE(w.count({WatchKind::kChildren, b + "/jobs"}));
+    } else {
+      CHECK_FALSE(w.count({WatchKind::kChildren, b + "/checkpoints"}));
+    }
+  }
+  // 1.14: jobs/<jid> holds both the job leader and the checkpoints.
+  ZnodeCache c14;
+  c14.children[b + "/jobs"] = std::vector<std::string>{kJob};
+  auto w14 = DesiredWatches(ZkLayout::k1_14, c14, kBase);
+  CHECK(w14.count(
+      {WatchKind::kData, b + "/jobs/" + kJob + "/leader/connection_info"}));
+  CHECK(
+      w14.count({WatchKind::kChildren, b + "/jobs/" + kJob + "/checkpoints"}));
+}
+
+TEST_CASE("FillObservation reads checkpoint ids at the layout's place only",
+          "[model][zk_layout]") {
+  const std::string b = kBase;
+  const std::string old_place = b + "/checkpoints";
+  const std::string jobs = b + "/jobs";
+  using Ids = std::vector<std::string>;
+  struct Case {
+    std::string name;
+    std::optional<ZkLayout> layout;
+    ZnodeCache cache;
+    std::map<std::string, int64_t> want;
+  };
+  const std::vector<Case> cases = {
+      {"1.19: jobs/<jid>/checkpoints; locks, junk and the old place ignored",
+       ZkLayout::k1_19,
+       {{{jobs, Ids{kJob, kJob2, "junk"}},
+         {jobs + "/" + kJob + "/checkpoints",
+          Ids{"0000000000000000007", "0000000000000000012", "locks", "junk",
+              "12", "00000000000000000013"}},
+         {jobs + "/" + kJob2 + "/checkpoints", std::nullopt},
+         {jobs + "/junk/checkpoints", Ids{"0000000000000000099"}},
+         {old_place, Ids{kJob}},
+         {old_place + "/" + kJob, Ids{"0000000000000000099"}}},
+        {}},
+       {{kJob, 12}}},
+      {"1.15: same place as 1.19",
+       ZkLayout::k1_15,
+       {{{jobs, Ids{kJob}},
+         {jobs + "/" + kJob + "/checkpoints", Ids{"0000000000000000003"}}},
+        {}},
+       {{kJob, 3}}},
+      {"1.15: a job without checkpoints yet has no id",
+       ZkLayout::k1_15,
+       {{{jobs, Ids{kJob}}, {jobs + "/" + kJob + "/checkpoints", Ids{}}}, {}},
+       {}},
+      {"1.14: jobs/<jid>/leader beside the checkpoints confuses nothing",
+       ZkLayout::k1_14,
+       {{{jobs, Ids{kJob, kJob2}},
+         {jobs + "/" + kJob,
+          Ids{"leader", "checkpoints", "checkpoint_id_counter"}},
+         {jobs + "/" + kJob + "/leader", Ids{"connection_info"}},
+         {jobs + "/" + kJob + "/checkpoints",
+          Ids{"0000000000000000009", "0000000000000000008"}},
+         {jobs + "/" + kJob2, Ids{"leader"}},
+         {jobs + "/" + kJob2 + "/leader", Ids{"connection_info"}}},
+        {}},
+       {{kJob, 9}}},
+      {"1.13: checkpoints/<jid>; the new place ignored",
+       ZkLayout::k1_13,
+       {{{old_place, Ids{kJob, "junk"}},
+         {old_place + "/" + kJob,
+          Ids{"0000000000000000007", "0000000000000000008", "locks"}},
+         {jobs, Ids{kJob}},
+         {jobs + "/" + kJob + "/checkpoints", Ids{"0000000000000000099"}}},
+        {}},
+       {{kJob, 8}}},
+      {"unknown layout: no place is trusted",
+       std::nullopt,
+       {{{old_place, Ids{kJob}},
+         {old_place + "/" + kJob, Ids{"0000000000000000007"}},
+         {jobs, Ids{kJob}},
+         {jobs + "/" + kJob + "/checkpoints", Ids{"0000000000000000008"}}},
+        {}},
+       {}},
+  };
+  for (const auto& tc : cases) {
+    INFO(tc.name);
+    ZkObservation o;
+    FillObservation(tc.layout, tc.cache, kBase, &o);
+    CHECK(o.latest_checkpoint_ids == tc.want);
+    CHECK(o.error.empty());
+  }
+
+  // 1.14: both jobs keep their leaders, read from the same jobs parent.
+  ZnodeCache c14 = cases[3].cache;
+  c14.data[jobs + "/" + kJob + "/leader/connection_info"] =
+      Info("pekko.tcp://flink@jobmanager:6123/a");
+  c14.data[jobs + "/" + kJob2 + "/leader/connection_info"] =
+      Info("pekko.tcp://flink@jobmanager:6123/b");
+  ZkObservation o14;
+  FillObservation(ZkLayout::k1_14, c14, kBase, &o14);
+  REQUIRE(o14.job_leaders.size() == 2);
+  CHECK(o14.job_leaders[kJob].has_value());
+  CHECK(o14.job_leaders[kJob2].has_value());
+  CHECK(o14.latest_checkpoint_ids == std::map<std::string, int64_t>{{kJob, 9}});
 }
 
 TEST_CASE("FillObservation builds leaders, contenders, jobs and checkpoints",
@@ -208,9 +365,10 @@ TEST_CASE("FillObservation builds leaders, contenders, jobs and checkpoints",
   cache.data[l + "/job-" + kJob + "/connection_info"] =
       Info("pekko.tcp://flink@jobmanager:6123/x");
   cache.data[l + "/" + kJob + "/connection_info"] = std::nullopt;
-  cache.children[kBase + "/checkpoints"] = std::vector<std::string>{kJob};
-  cache.children[kBase + "/checkpoints/" + kJob] = std::vector<std::string>{
-      "0000000000000000007", "0000000000000000012", "locks"};
+  cache.children[kBase + "/jobs"] = std::vector<std::string>{kJob};
+  cache.children[kBase + "/jobs/" + kJob + "/checkpoints"] =
+      std::vector<std::string>{"0000000000000000007", "0000000000000000012",
+                               "locks"};
 
   ZkObservation o;
   FillObservation(std::nullopt, cache, kBase, &o);

@@ -47,6 +47,8 @@ final class SimJob {
   private final BooleanSupplier leader; // still the leader? checked before writing to ZooKeeper
   private final IntSupplier slotsTotal;
   private final ScheduledExecutorService timer;
+  // This attempt's lock on the checkpoints it holds (Flink: one lock node per store instance).
+  private final String lockId = UUID.randomUUID().toString();
 
   // Guarded by this.
   private boolean stopped;
@@ -170,18 +172,16 @@ final class SimJob {
           // another JobManager stored it first
         }
       }
-      String dir = "/checkpoints/" + opt.jobId;
+      String dir = checkpointsDir();
       if (zk.checkExists().forPath(dir) != null) {
         for (String child : zk.getChildren().forPath(dir)) {
-          try {
-            long id = Long.parseLong(child);
-            if (newest == null || id > newest) newest = id;
-          } catch (NumberFormatException ignored) {
-            // not a checkpoint pointer (e.g. a lock node)
-          }
+          Long id = checkpointId(child);
+          if (id != null && (newest == null || id > newest)) newest = id;
         }
       }
-      String counterPath = "/checkpoint-counter/" + opt.jobId;
+      // Flink's recovery locks the checkpoints it takes over.
+      if (newest != null && leader.getAsBoolean()) lock(dir + String.format("/%019d", newest));
+      String counterPath = counterPath();
       if (zk.checkExists().forPath(counterPath) != null) {
         byte[] b = zk.getData().forPath(counterPath);
         if (b != null && b.length == 4) counter = ByteBuffer.wrap(b).getInt();
@@ -267,7 +267,7 @@ final class SimJob {
     }
     // Flink's ZooKeeperCheckpointIDCounter: the next id survives a failover.
     if (leader.getAsBoolean()) {
-      writeZk("/checkpoint-counter/" + opt.jobId, ByteBuffer.allocate(4).putInt((int) id + 1).array());
+      writeZk(counterPath(), ByteBuffer.allocate(4).putInt((int) id + 1).array());
     }
     long duration = Math.min(opt.checkpointIntervalMs / 2, 20 + ThreadLocalRandom.current().nextInt(60));
     schedule(() -> completeCheckpoint(id), duration);
@@ -286,16 +286,31 @@ final class SimJob {
       events.say("CHECKPOINT_FAILED " + id);
       return;
     }
-    // Flink's ZooKeeperCompletedCheckpointStore: the pointer first, then the older ones go.
+    // Flink's ZooKeeperCompletedCheckpointStore: the pointer (and our lock on it) first, then
+    // the older ones go: our lock is released, the node removed once no JobManager holds it
+    // (a dead leader's ephemeral lock lasts until its session expires).
     if (!leader.getAsBoolean()) return;
-    String dir = "/checkpoints/" + opt.jobId;
-    writeZk(dir + String.format("/%019d", id), externalPath(id).getBytes(StandardCharsets.UTF_8));
+    String dir = checkpointsDir();
+    String node = dir + String.format("/%019d", id);
+    writeZk(node, externalPath(id).getBytes(StandardCharsets.UTF_8));
+    lock(node);
     try {
       for (String child : zk.getChildren().forPath(dir)) {
+        Long old = checkpointId(child);
+        if (old == null || old >= id) continue; // not a pointer, or the new one
+        String locks = dir + "/" + child + "/locks";
         try {
-          if (Long.parseLong(child) < id) zk.delete().forPath(dir + "/" + child);
-        } catch (NumberFormatException | KeeperException.NoNodeException ignored) {
-          // not a pointer, or removed meanwhile
+          zk.delete().forPath(locks + "/" + lockId);
+        } catch (KeeperException.NoNodeException ignored) {
+          // not ours, or released before
+        }
+        try {
+          if (zk.checkExists().forPath(locks) == null
+              || zk.getChildren().forPath(locks).isEmpty()) {
+            zk.delete().deletingChildrenIfNeeded().forPath(dir + "/" + child);
+          }
+        } catch (KeeperException.NoNodeException ignored) {
+          // removed meanwhile
         }
       }
     } catch (Exception e) {
@@ -353,6 +368,43 @@ final class SimJob {
       }
     } catch (Exception e) {
       events.say("ERROR writing " + path + ": " + e);
+    }
+  }
+
+  /**
+   * Completed checkpoints (children `%019d` ids): `jobs/<jid>/checkpoints` from Flink 1.14,
+   * `checkpoints/<jid>` before (Flink's ZooKeeperUtils).
+   */
+  private String checkpointsDir() {
+    return opt.layout.equals("1.13") ? "/checkpoints/" + opt.jobId
+        : "/jobs/" + opt.jobId + "/checkpoints";
+  }
+
+  /** The checkpoint id counter: `jobs/<jid>/checkpoint_id_counter` from 1.14. */
+  private String counterPath() {
+    return opt.layout.equals("1.13") ? "/checkpoint-counter/" + opt.jobId
+        : "/jobs/" + opt.jobId + "/checkpoint_id_counter";
+  }
+
+  /** The id a child of checkpointsDir() names, null for anything but 19 digits. */
+  private static Long checkpointId(String child) {
+    if (!child.matches("[0-9]{19}")) return null;
+    try {
+      return Long.parseLong(child);
+    } catch (NumberFormatException e) {
+      return null; // above Long.MAX_VALUE
+    }
+  }
+
+  /** Our EPHEMERAL `locks/<uuid>` child under a checkpoint node, as Flink's state handle store. */
+  private void lock(String node) {
+    try {
+      zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+          .forPath(node + "/locks/" + lockId);
+    } catch (KeeperException.NodeExistsException ignored) {
+      // held already
+    } catch (Exception e) {
+      events.say("ERROR locking " + node + ": " + e);
     }
   }
 
