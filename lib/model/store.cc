@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "model/recovery.h"
+#include "model/taskmanager_tracker.h"
 
 namespace flinkha {
 
@@ -33,6 +34,7 @@ void StateStore::UpdateCluster(const std::string& cluster,
     c.name = cluster;
     fn(c);
     UpdateRecoveries(c, std::chrono::system_clock::now());
+    UpdateTaskManagers(c);
   });
 }
 
