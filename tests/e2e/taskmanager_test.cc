@@ -51,7 +51,7 @@ bool WaitPolls(const FakeFlink& f, int n) {
 
 TEST_CASE(
     "A TaskManager that leaves /taskmanagers is counted lost once and its "
-    "series go; a 404 and one empty answer count nothing",
+    "series go, while a 404 and one empty answer count nothing",
     "[e2e]") {
   TempDir dir;
   FakeFlink jm;
