@@ -308,6 +308,26 @@ def jobs():
             options={"orientation": "horizontal", "displayMode": "basic",
                      "reduceOptions": {"calcs": ["lastNotNull"], "fields": "",
                                        "values": False}})
+    b.row("TaskManagers")
+    b.panel("stat", "TaskManagers lost in range",
+            [target(f"round(increase(flinkha_taskmanagers_lost_total{{{C}}}[$__range]))",
+                    "{{flink_cluster}}", instant=True)],
+            w=4, h=7, thresholds=[(1, "orange")],
+            description="TaskManagers that left GET /taskmanagers of the preferred JobManager "
+                        "and did not come back within taskmanager_lost_after (failovers and "
+                        "REST errors restart that wait). Alert: FlinkTaskManagerLost.")
+    b.panel("timeseries", "Free slots per TaskManager",
+            [target(f"flinkha_taskmanager_slots_available{{{C}}}",
+                    "{{flink_cluster}} {{taskmanager}}")],
+            w=10, h=7, min_value=0,
+            description="freeSlots of each TaskManager (GET /taskmanagers); a line that ends "
+                        "is a TaskManager that left.")
+    b.panel("timeseries", "Heartbeat age per TaskManager",
+            [target(f"time() - flinkha_taskmanager_last_heartbeat_timestamp_seconds{{{C}}}",
+                    "{{flink_cluster}} {{taskmanager}}")],
+            w=10, h=7, unit="s", min_value=0,
+            description="Seconds since the ResourceManager last heard from each TaskManager "
+                        "(Flink's heartbeat.timeout, default 50 s, deregisters it).")
     b.row("Jobs")
     encoded = " or ".join(f'flinkha_job_state{{{C}, state="{s}"}} * {i + 1}'
                           for i, s in enumerate(JOB_STATES))

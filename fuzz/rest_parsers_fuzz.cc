@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ParseOverview(body);
   (void)ParseJobsOverview(body);
   (void)ParseTaskManagers(body);
+  (void)RpcHostPort(body);
   (void)ParseCheckpointStats(body);
   (void)ParseCheckpointConfig(body);
   (void)ParseJobMetricValue(body, {"numRestarts", "fullRestarts"});

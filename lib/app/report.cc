@@ -3,6 +3,7 @@
 // the problems.
 #include "app/report.h"
 
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <utility>
@@ -17,6 +18,43 @@ std::string Secs(const std::optional<double>& s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", *s);
   return buf;
+}
+
+// "1.2 s": a heartbeat's age at the poll that listed it.
+std::string Age(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+  return buf;
+}
+
+// One line per listed TaskManager, then the recently lost ones (information:
+// the FlinkTaskManagerLost alert is where a loss calls for attention).
+template <typename Info>
+void TaskManagers(const TaskManagerView& v, const Info& info) {
+  for (const auto& tm : v.taskmanagers) {
+    std::string text = "TaskManager " + tm.id;
+    if (!tm.address.empty()) text += " (" + tm.address + ")";
+    text += ": " + std::to_string(tm.free_slots) + "/" +
+            std::to_string(tm.slots_number) + " slots free";
+    if (tm.last_heartbeat_ms > 0 && v.listed_at) {
+      const double poll_s =
+          std::chrono::duration<double>(v.listed_at->time_since_epoch())
+              .count();
+      text += ", heartbeat " +
+              Age(poll_s - static_cast<double>(tm.last_heartbeat_ms) / 1000) +
+              " before the poll";
+    }
+    info(text);
+  }
+  for (auto it = v.lost.rbegin(); it != v.lost.rend(); ++it) {
+    info("TaskManager " + it->id + " lost: unlisted since " +
+         Rfc3339(it->gone_at) + " (last listed " + Rfc3339(it->last_seen) +
+         ")");
+  }
+  if (v.lost_total > 0) {
+    info("TaskManagers lost since the exporter started: " +
+         std::to_string(v.lost_total));
+  }
 }
 
 void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
@@ -101,6 +139,7 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
     line(tm_ok, "TaskManagers: " + std::to_string(ov.taskmanagers) +
                     ", slots " + std::to_string(ov.slots_total) + " (" +
                     std::to_string(ov.slots_available) + " available)");
+    if (c.taskmanagers) TaskManagers(*c.taskmanagers, info);
     if (jm->jobs) {
       int running = 0;
       for (const auto& j : *jm->jobs) {

@@ -10,6 +10,7 @@
 #include "collectors/jobmanager_collector.h"
 #include "collectors/output_collector.h"
 #include "collectors/recovery_collector.h"
+#include "collectors/taskmanager_collector.h"
 #include "collectors/zookeeper_collector.h"
 
 namespace flinkha {
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<ExporterCollector>());
   c.push_back(std::make_unique<JobManagerCollector>());
   c.push_back(std::make_unique<ClusterCollector>());
+  c.push_back(std::make_unique<TaskManagerCollector>());
   c.push_back(std::make_unique<JobCollector>());
   c.push_back(std::make_unique<CheckpointCollector>());
   c.push_back(std::make_unique<HaCollector>());

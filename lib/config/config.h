@@ -75,6 +75,9 @@ struct ClusterConfig {
   TlsClientConfig tls;
   bool checkpoints = true;        // poll per-job checkpoint statistics
   int expected_taskmanagers = 0;  // 0: unknown; exported for alerting
+  // A TaskManager the preferred JobManager stops listing is counted lost after
+  // this long of uninterrupted answers without it (see taskmanager_tracker.h).
+  Duration taskmanager_lost_after{60000};
 };
 
 struct Config {

@@ -539,7 +539,7 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   Mapping m(node, "cluster",
             {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
              "request_timeout", "max_response_bytes", "auth", "tls",
-             "checkpoints", "expected_taskmanagers"},
+             "checkpoints", "expected_taskmanagers", "taskmanager_lost_after"},
             r.problems());
   if (auto* f = m.Require("name")) {
     if (auto v = r.NonEmptyString(*f)) {
@@ -595,6 +595,11 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   }
   if (auto* f = m.Get("expected_taskmanagers")) {
     if (auto v = r.NonNegativeInt(*f)) cluster->expected_taskmanagers = *v;
+  }
+  if (auto* f = m.Get("taskmanager_lost_after")) {
+    if (auto v = r.DurationAtLeast(*f, kMinInterval)) {
+      cluster->taskmanager_lost_after = *v;
+    }
   }
 }
 

@@ -160,6 +160,45 @@ json Jobs(const ClusterState& c) {
   return out;
 }
 
+// The preferred JobManager's TaskManagers, and the lost ones newest first.
+void TaskManagers(const ClusterState& c, json& cj) {
+  json listed = json::array();
+  json lost = json::array();
+  if (const TaskManagerView* v = c.taskmanagers.get()) {
+    for (const auto& tm : v->taskmanagers) {
+      json t{{"id", tm.id},
+             {"address", tm.address},
+             {"slots", tm.slots_number},
+             {"slots_available", tm.free_slots},
+             {"last_heartbeat", nullptr},
+             {"heartbeat_age_seconds", nullptr}};
+      if (tm.last_heartbeat_ms > 0) {
+        const TimePoint hb{std::chrono::milliseconds(tm.last_heartbeat_ms)};
+        t["last_heartbeat"] = Rfc3339(hb);
+        // Age at the poll that listed it: the exporter's own delay is not in
+        // it.
+        if (v->listed_at) {
+          t["heartbeat_age_seconds"] =
+              std::chrono::duration<double>(*v->listed_at - hb).count();
+        }
+      }
+      listed.push_back(std::move(t));
+    }
+    for (auto it = v->lost.rbegin(); it != v->lost.rend(); ++it) {
+      lost.push_back({{"id", it->id},
+                      {"address", it->address},
+                      {"last_seen", Rfc3339(it->last_seen)},
+                      {"lost_at", Rfc3339(it->gone_at)},
+                      {"counted_at", Rfc3339(it->counted_at)}});
+    }
+    cj["taskmanagers_from"] = v->jobmanager;
+    cj["taskmanagers_listed_at"] = Time(v->listed_at);
+    cj["taskmanagers_lost_total"] = v->lost_total;
+  }
+  cj["taskmanagers"] = std::move(listed);
+  cj["lost_taskmanagers"] = std::move(lost);
+}
+
 }  // namespace
 
 std::string Rfc3339(TimePoint t) {
@@ -179,10 +218,11 @@ json StatusJson(const Snapshot& snapshot) {
             {"ha", Ha(c)},
             {"jobs", Jobs(c)}};
     if (const JobManagerObservation* jm = PreferredJobManager(c)) {
-      cj["taskmanagers"] = jm->overview->taskmanagers;
+      cj["taskmanagers_registered"] = jm->overview->taskmanagers;
       cj["task_slots"] = jm->overview->slots_total;
       cj["task_slots_available"] = jm->overview->slots_available;
     }
+    TaskManagers(c, cj);
     if (c.zookeeper) {
       cj["zookeeper"] = {{"connected", c.zookeeper->connected},
                          {"session_state", c.zookeeper->session_state},

@@ -2,10 +2,13 @@
 // FLINK-FACTS.md).
 #include "model/rest_parsers.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 
+#include "config/address.h"
 #include "model/json_reader.h"
 
 namespace flinkha {
@@ -107,6 +110,7 @@ Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
     TaskManagerSummary s;
     s.id = t.String("id");
     s.path = t.OptString("path").value_or("");
+    s.address = RpcHostPort(s.path);
     s.slots_number = t.Int("slotsNumber");
     s.free_slots = t.Int("freeSlots");
     s.last_heartbeat_ms = t.OptInt("timeSinceLastHeartbeat").value_or(0);
@@ -120,6 +124,23 @@ Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::string RpcHostPort(std::string_view rpc_address) {
+  const auto scheme = rpc_address.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view rest = rpc_address.substr(scheme + 3);
+  const auto at = rest.find('@');
+  if (at == std::string_view::npos) return "";  // local: no host
+  rest = rest.substr(at + 1);
+  rest = rest.substr(0, rest.find('/'));
+  auto hp = ParseHostPort(rest);
+  if (!hp.ok()) return "";
+  std::string host = hp->host;
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + ":" + std::to_string(hp->port);
 }
 
 Result<std::optional<int64_t>> ParseJobMetricValue(

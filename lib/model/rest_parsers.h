@@ -23,7 +23,7 @@ Result<ClusterOverview> ParseOverview(std::string_view body);
 // GET /jobs/overview
 Result<std::vector<JobSummary>> ParseJobsOverview(std::string_view body);
 
-// GET /taskmanagers
+// GET /taskmanagers. `address` is the host:port of `path`.
 Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
     std::string_view body);
 
@@ -33,6 +33,11 @@ Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
 // answers [] for unknown metrics).
 Result<std::optional<int64_t>> ParseJobMetricValue(
     std::string_view body, const std::vector<std::string>& ids);
+
+// host:port of an RPC address ("pekko.tcp://flink@host:6122/user/rpc/x",
+// "akka.tcp://..."), lower-cased, IPv6 in brackets; empty when the address
+// names no host and valid port (e.g. a local "pekko://flink/user/rpc/x").
+std::string RpcHostPort(std::string_view rpc_address);
 
 // True for Flink's 503 "Service temporarily unavailable due to an ongoing
 // leader election".

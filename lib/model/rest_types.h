@@ -46,14 +46,19 @@ struct JobSummary {
 
 // One entry of GET /taskmanagers.
 struct TaskManagerSummary {
-  std::string id;
+  std::string id;  // Flink's ResourceID, stable across re-registrations
   std::string path;
+  // host:port of `path` (the RPC address "pekko.tcp://flink@host:port/user/
+  // rpc/taskmanager_0"); empty when the path names no host (a local actor).
+  std::string address;
   int64_t slots_number = 0;
   int64_t free_slots = 0;
   int64_t last_heartbeat_ms =
       0;  // `timeSinceLastHeartbeat` is an epoch timestamp in ms
   int64_t cpu_cores = 0;
   int64_t physical_memory_bytes = 0;
+
+  bool operator==(const TaskManagerSummary&) const = default;
 };
 
 inline constexpr const char* kJobStates[] = {

@@ -15,6 +15,7 @@
 #include "model/ha_types.h"
 #include "model/output_types.h"
 #include "model/rest_types.h"
+#include "model/taskmanager_types.h"
 #include "model/zk_health_types.h"
 
 namespace flinkha {
@@ -50,6 +51,9 @@ struct ClusterState {
   std::shared_ptr<const FailoverState> failover;
   std::map<std::string, SourceStatus>
       sources;  // by source id, e.g. "rest/jm-1"
+  // TaskManagers of the preferred JobManager and the lost ones (built by
+  // UpdateTaskManagers after every update; null before the first).
+  std::shared_ptr<const TaskManagerView> taskmanagers;
 };
 
 struct Snapshot {

@@ -6,6 +6,7 @@
 
 #include "model/failover.h"
 #include "util/logging.h"
+#include "model/taskmanager_tracker.h"
 
 namespace flinkha {
 
@@ -45,6 +46,7 @@ void StateStore::UpdateCluster(const std::string& cluster,
               "duration_seconds={:.3f} detail=\"{}\"",
               cluster, e.kind, e.from, e.to, e.duration_seconds, e.detail);
     }
+    UpdateTaskManagers(c);
   });
 }
 

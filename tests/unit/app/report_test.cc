@@ -146,6 +146,43 @@ TEST_CASE(
   CHECK(Find(r, "no job is RUNNING")->mark == ReportLine::Mark::kProblem);
 }
 
+TEST_CASE("Report: TaskManagers with slots and heartbeat age, then the lost",
+          "[report]") {
+  using std::chrono::seconds;
+  Snapshot s = Healthy();
+  const TimePoint poll = TimePoint{} + seconds(1'764'629'470);
+  auto v = std::make_shared<TaskManagerView>();
+  v->jobmanager = "jm-1";
+  v->listed_at = poll;
+  TaskManagerSummary tm;
+  tm.id = "127.0.0.1:40123-4a5b6c";
+  tm.address = "127.0.0.1:40123";
+  tm.slots_number = 4;
+  tm.free_slots = 1;
+  tm.last_heartbeat_ms = 1'764'629'462'100;
+  v->taskmanagers.push_back(tm);
+  v->lost_total = 1;
+  v->lost.push_back({"10.0.0.9:35120-77aa01", "10.0.0.9:6122",
+                     TimePoint{} + seconds(1'764'629'000),
+                     TimePoint{} + seconds(1'764'629'005),
+                     TimePoint{} + seconds(1'764'629'065)});
+  s.clusters["prod"].taskmanagers = v;
+  const auto r = BuildReport(s);
+  CHECK(ReportHealthy(r));  // a loss is the alert's business; this is now
+  const ReportLine* listed = Find(r, "TaskManager 127.0.0.1:40123-4a5b6c");
+  REQUIRE(listed != nullptr);
+  CHECK(listed->mark == ReportLine::Mark::kInfo);
+  CHECK(listed->text ==
+        "TaskManager 127.0.0.1:40123-4a5b6c (127.0.0.1:40123): 1/4 slots free, "
+        "heartbeat 7.9 s before the poll");
+  const ReportLine* lost = Find(r, "TaskManager 10.0.0.9:35120-77aa01");
+  REQUIRE(lost != nullptr);
+  CHECK(lost->text ==
+        "TaskManager 10.0.0.9:35120-77aa01 lost: unlisted since "
+        "2025-12-01T22:43:25Z (last listed 2025-12-01T22:43:20Z)");
+  CHECK(Find(r, "TaskManagers lost since the exporter started: 1") != nullptr);
+}
+
 TEST_CASE("Report: nothing polled yet is not healthy", "[report]") {
   Snapshot s = Healthy();
   s.clusters["prod"].jobmanagers.clear();

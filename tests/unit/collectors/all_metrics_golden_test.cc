@@ -136,6 +136,26 @@ Snapshot FullSnapshot() {
   c.outputs["./output"] = out;
   RecordSourceAttempt(c, "output/./output", kT, "");
 
+  auto tms = std::make_shared<TaskManagerView>();
+  tms->jobmanager = "jm-1";
+  tms->listed_at = kT;
+  for (int i = 0; i < 3; ++i) {
+    TaskManagerSummary tm;
+    tm.id = "10.0.0." + std::to_string(5 + i) + ":35120-8a0c3f";
+    tm.path = "pekko.tcp://flink@10.0.0." + std::to_string(5 + i) +
+              ":6122/user/rpc/taskmanager_0";
+    tm.address = "10.0.0." + std::to_string(5 + i) + ":6122";
+    tm.slots_number = 4;
+    tm.free_slots = i == 0 ? 4 : 0;
+    tm.last_heartbeat_ms = 1764061195000 + i;
+    tms->taskmanagers.push_back(tm);
+  }
+  tms->lost_total = 1;
+  tms->lost.push_back(LostTaskManager{"10.0.0.9:35120-77aa01", "10.0.0.9:6122",
+                                      kT - seconds(900), kT - seconds(895),
+                                      kT - seconds(835)});
+  c.taskmanagers = tms;
+
   auto f = std::make_shared<FailoverState>();
   f->failovers_total = 2;
   f->leaderless_seconds_total = 9.25;

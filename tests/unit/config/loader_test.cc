@@ -152,6 +152,8 @@ const std::vector<BadCase> kBadCases = {
      {"3:3: error: invalid YAML: illegal block entry"}},
     {"tab_indent",
      {"3:2: error: invalid YAML: illegal block entry"}},
+    {"taskmanager_lost_after",
+     {"8:29: error: taskmanager_lost_after: expected at least 1s, found \"500ms\""}},
     {"tls_cert_without_key",
      {"9:7: error: tls is missing required key \"key_file\" (needed with cert_file)"}},
     {"tls_insecure_skip_verify",
@@ -403,6 +405,7 @@ TEST_CASE("the all-keys example sets every key", "[config]") {
   CHECK_FALSE(c.tls.insecure_skip_verify);
   CHECK(c.checkpoints);
   CHECK(c.expected_taskmanagers == 3);
+  CHECK(c.taskmanager_lost_after == std::chrono::seconds(90));
   const ClusterConfig& batch = config->clusters[1];
   CHECK(batch.name == "batch");
   CHECK(batch.auth.bearer_token_file == "/etc/flink-ha-exporter/batch-token");

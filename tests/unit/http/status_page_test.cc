@@ -101,6 +101,32 @@ TEST_CASE("Status page lists HA events newest first and failover reports",
                   "<td>pending</td></tr>") != std::string::npos);
 }
 
+TEST_CASE("Status page lists TaskManagers and the lost ones, escaped",
+          "[http][status_page]") {
+  Snapshot s = WithEvents();
+  auto v = std::make_shared<TaskManagerView>();
+  v->listed_at = TimePoint(std::chrono::seconds(1700000010));
+  TaskManagerSummary tm;
+  tm.id = "tm<1>";
+  tm.address = "10.0.0.5:6122";
+  tm.slots_number = 4;
+  tm.free_slots = 0;
+  tm.last_heartbeat_ms = 1700000008500;
+  v->taskmanagers.push_back(tm);
+  v->lost_total = 1;
+  v->lost.push_back({"tm-2", "", TimePoint(std::chrono::seconds(1700000000)),
+                     TimePoint(std::chrono::seconds(1700000001)),
+                     TimePoint(std::chrono::seconds(1700000061))});
+  s.clusters["prod<1>"].taskmanagers = v;
+  const std::string page = StatusPage(s, "/metrics");
+  CHECK(page.find(R"(<td class="info"></td><td>TaskManager tm&lt;1&gt; )"
+                  "(10.0.0.5:6122): 0/4 slots free, heartbeat 1.5 s before "
+                  "the poll</td>") != std::string::npos);
+  CHECK(page.find("<td>TaskManager tm-2 lost: unlisted since "
+                  "2023-11-14T22:13:21Z (last listed 2023-11-14T22:13:20Z)"
+                  "</td>") != std::string::npos);
+}
+
 TEST_CASE("Status page of a healthy cluster says OK and has no event table",
           "[http][status_page]") {
   Snapshot s = WithEvents();

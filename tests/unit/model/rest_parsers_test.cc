@@ -102,6 +102,57 @@ TEST_CASE("ParseTaskManagers reads slots and heartbeats of every version",
     CHECK((*tms)[0].physical_memory_bytes == 16663232512);
     CHECK((*tms)[0].path.find(".tcp://flink@172.18.0.5:6122") !=
           std::string::npos);
+    CHECK((*tms)[0].id == "172.18.0.5:35120-8a0c3f");
+    CHECK((*tms)[0].address == "172.18.0.5:6122");
+    CHECK((*tms)[1].address == "172.18.0.6:6122");
+  }
+}
+
+TEST_CASE("ParseTaskManagers takes a Flink 2.3 item and ignores new fields",
+          "[model][rest]") {
+  // As Flink 2.3 answers (assignedTasks is new); the second one has no path.
+  auto tms = ParseTaskManagers(
+      R"({"taskmanagers":[{"id":"127.0.0.1:40123-4a5b6c",)"
+      R"("path":"pekko.tcp://flink@127.0.0.1:40123/user/rpc/taskmanager_0",)"
+      R"("dataPort":40125,"jmxPort":-1,"timeSinceLastHeartbeat":1764629462123,)"
+      R"("slotsNumber":4,"freeSlots":1,"totalResource":{"cpuCores":2.0},)"
+      R"("freeResource":{"cpuCores":0.5},"hardware":{"cpuCores":2,)"
+      R"("physicalMemory":8000000000,"freeMemory":1,"managedMemory":2},)"
+      R"("memoryConfiguration":{"taskHeap":1},"blocked":false,)"
+      R"("assignedTasks":[{"jobId":"j","taskName":"t"}]},)"
+      R"({"id":"tm-2","slotsNumber":2,"freeSlots":2}]})");
+  REQUIRE(tms.ok());
+  REQUIRE(tms->size() == 2);
+  CHECK((*tms)[0].id == "127.0.0.1:40123-4a5b6c");
+  CHECK((*tms)[0].address == "127.0.0.1:40123");
+  CHECK((*tms)[0].last_heartbeat_ms == 1764629462123);
+  CHECK((*tms)[0].slots_number == 4);
+  CHECK((*tms)[0].free_slots == 1);
+  CHECK((*tms)[1].id == "tm-2");
+  CHECK((*tms)[1].address.empty());
+  CHECK((*tms)[1].last_heartbeat_ms == 0);
+}
+
+TEST_CASE("RpcHostPort reduces an RPC address to host:port", "[model][rest]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"pekko.tcp://flink@127.0.0.1:40123/user/rpc/taskmanager_0",
+       "127.0.0.1:40123"},
+      {"akka.tcp://flink@TaskManager-1.example:6122/user/rpc/taskmanager_0",
+       "taskmanager-1.example:6122"},
+      {"pekko.ssl.tcp://flink@10.0.0.7:6122/user/rpc/taskmanager_3",
+       "10.0.0.7:6122"},
+      {"pekko.tcp://flink@[::1]:6122/user/rpc/taskmanager_0", "[::1]:6122"},
+      {"pekko.tcp://flink@host:6122", "host:6122"},
+      {"pekko://flink/user/rpc/taskmanager_0", ""},  // local actor, no host
+      {"pekko.tcp://flink@host/user/rpc/x", ""},     // no port
+      {"pekko.tcp://flink@host:99999/user/rpc/x", ""},
+      {"pekko.tcp://flink@:6122/user/rpc/x", ""},
+      {"127.0.0.1:6122", ""},  // not an RPC URL
+      {"", ""},
+  };
+  for (const auto& [in, want] : cases) {
+    INFO(in);
+    CHECK(RpcHostPort(in) == want);
   }
 }
 

@@ -252,9 +252,12 @@ public final class JobManager {
     SimJob j;
     synchronized (this) {
       while (taskManagerIds.size() > n) taskManagerIds.remove(taskManagerIds.size() - 1);
+      // The same ids on every simulated JobManager (not its host): a real TaskManager keeps its
+      // ResourceID when it re-registers with a new leader, and the exporter tracks them by id.
       while (taskManagerIds.size() < n) {
-        taskManagerIds.add(String.format("%s:%d-%06x", opt.advertisedHost, 40000 + taskManagerIds.size(),
-            ThreadLocalRandom.current().nextInt(1 << 24)));
+        int i = taskManagerIds.size();
+        taskManagerIds.add(String.format("127.0.0.1:%d-%06x", 40000 + i,
+            (0x4a5b6c + 0x10f3 * i) & 0xffffff));
       }
       j = job;
     }

@@ -1,0 +1,65 @@
+// Per-TaskManager metrics of the preferred JobManager's GET /taskmanagers and
+// the TaskManagers lost, from the snapshot's TaskManager view.
+#include "collectors/taskmanager_collector.h"
+
+#include "collectors/family.h"
+
+namespace flinkha {
+
+void TaskManagerCollector::Collect(
+    const Snapshot& snapshot,
+    std::vector<prometheus::MetricFamily>* out) const {
+  auto info = Gauge(
+      "flinkha_taskmanager_info",
+      "A TaskManager registered with the ResourceManager, with the host:port "
+      "of its RPC address; 1 for each (GET /taskmanagers of the leading or "
+      "first healthy JobManager). Refreshed every poll interval.");
+  auto slots = Gauge("flinkha_taskmanager_slots",
+                     "Task slots of the TaskManager (GET /taskmanagers).");
+  auto avail = Gauge("flinkha_taskmanager_slots_available",
+                     "Free task slots of the TaskManager (GET /taskmanagers).");
+  auto heartbeat =
+      Gauge("flinkha_taskmanager_last_heartbeat_timestamp_seconds",
+            "Last heartbeat the ResourceManager received from the TaskManager, "
+            "seconds since epoch (timeSinceLastHeartbeat of GET "
+            "/taskmanagers).");
+  auto lost = Counter(
+      "flinkha_taskmanagers_lost_total",
+      "TaskManagers the preferred JobManager stopped listing in GET "
+      "/taskmanagers and did not list again within taskmanager_lost_after of "
+      "uninterrupted answers (failovers and REST errors restart that wait).");
+  auto last_lost = Gauge(
+      "flinkha_taskmanager_last_lost_timestamp_seconds",
+      "When the most recently lost TaskManager was first missing from GET "
+      "/taskmanagers, seconds since epoch; labelled with its id.");
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    const TaskManagerView* view = cluster.taskmanagers.get();
+    lost.Add({{"flink_cluster", cluster_name}},
+             view ? static_cast<double>(view->lost_total) : 0);
+    if (!view) continue;
+    if (!view->lost.empty()) {
+      last_lost.Add({{"flink_cluster", cluster_name},
+                     {"taskmanager", view->lost.back().id}},
+                    ToUnixSeconds(view->lost.back().gone_at));
+    }
+    for (const auto& tm : view->taskmanagers) {
+      Labels l{{"flink_cluster", cluster_name}, {"taskmanager", tm.id}};
+      Labels li = l;
+      li.emplace_back("address", tm.address);
+      info.Add(li, 1);
+      slots.Add(l, static_cast<double>(tm.slots_number));
+      avail.Add(l, static_cast<double>(tm.free_slots));
+      if (tm.last_heartbeat_ms > 0) {
+        heartbeat.Add(l, MillisToSeconds(tm.last_heartbeat_ms));
+      }
+    }
+  }
+  info.AppendTo(out);
+  slots.AppendTo(out);
+  avail.AppendTo(out);
+  heartbeat.AppendTo(out);
+  lost.AppendTo(out);
+  last_lost.AppendTo(out);
+}
+
+}  // namespace flinkha
