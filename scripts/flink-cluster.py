@@ -470,6 +470,8 @@ class Cluster:
         for sub in ("conf", "log", "zookeeper-data", "ha", "checkpoints", "control"):
             subprocess.run(["rm", "-rf", os.path.join(self.run_dir, sub)], check=True)
         os.makedirs(os.path.join(self.run_dir, "control"))
+        if self.output == os.path.join(self.run_dir, "output"):  # ours: a fresh run starts empty
+            subprocess.run(["rm", "-rf", self.output], check=True)
         os.makedirs(self.output, exist_ok=True)
         self.fetch()
         self.configure(used)
@@ -529,7 +531,9 @@ class Cluster:
         self.summary()
 
     def committed_file(self):
-        files = sorted(glob.glob(os.path.join(self.output, "*", "part-*.csv")))
+        # Only this run's files count (a given --output may hold older ones).
+        files = sorted(f for f in glob.glob(os.path.join(self.output, "*", "part-*.csv"))
+                       if os.path.getmtime(f) >= self.submitted_at - 1)
         return files[0] if files else None
 
     def submit(self):
@@ -542,6 +546,7 @@ class Cluster:
                 "--output", self.output, "--parallelism", str(a.parallelism),
                 "--rows-per-second", str(a.rows_per_second),
                 "--checkpoint-interval-ms", str(a.checkpoint_interval), "--job-name", a.job_name])
+        self.submitted_at = time.time()
         log("submitting the job (parallelism %d, checkpoint every %d ms)" % (a.parallelism, a.checkpoint_interval))
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 cwd=self.run_dir, preexec_fn=_die_with_parent)
