@@ -9,6 +9,7 @@ all from Maven Central jars (scripts/flink-fetch.sh), and the project's streamin
   flink-cluster.py restart --dir RUN_DIR NAME     start a stopped/killed process again
   flink-cluster.py kill --dir RUN_DIR NAME [--signal KILL|TERM|STOP|CONT]
   flink-cluster.py status --dir RUN_DIR [--json]
+  flink-cluster.py zk --dir RUN_DIR [-- ZKCLI-COMMAND...]   (default: ls -R of the HA base)
 
 `up` prints `READY <RUN_DIR/cluster.json>` on stdout once the job is RUNNING (and, with
 --wait-commit, a committed part-*.csv exists), then stays until SIGINT/SIGTERM, stdin EOF
@@ -685,6 +686,19 @@ def cmd_kill(a):
     return 0
 
 
+def zk_command(quorum, args):
+    """ZooKeeper's own CLI (Debian's jars) running one command, e.g. ["ls", "-R", "/flink"]."""
+    return (["java", "-Xmx128m"] + SMALL_JVM +
+            ["-cp", ":".join("/usr/share/java/" + j for j in ZK_JARS),
+             "org.apache.zookeeper.ZooKeeperMain", "-server", quorum] + list(args))
+
+
+def cmd_zk(a):
+    st = load_state(a.dir)
+    args = a.args[1:] if a.args[:1] == ["--"] else a.args
+    return subprocess.run(zk_command(st["zk_quorum"], args or ["ls", "-R", st["ha_base"]])).returncode
+
+
 def cmd_status(a):
     st = load_state(a.dir)
     for p in st["processes"].values():
@@ -757,8 +771,12 @@ def main():
     s = sub.add_parser("status", help="processes, TaskManagers, jobs")
     s.add_argument("--dir", required=True)
     s.add_argument("--json", action="store_true")
+    z = sub.add_parser("zk", help="run one ZooKeeper CLI command (default: ls -R the HA base)")
+    z.add_argument("--dir", required=True)
+    z.add_argument("args", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    return {"up": cmd_up, "restart": cmd_restart, "kill": cmd_kill, "status": cmd_status}[a.cmd](a)
+    return {"up": cmd_up, "restart": cmd_restart, "kill": cmd_kill, "status": cmd_status,
+            "zk": cmd_zk}[a.cmd](a)
 
 
 if __name__ == "__main__":
