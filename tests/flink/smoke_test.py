@@ -158,7 +158,7 @@ def main():
         check("imok" in zk_4lw(zk_port, "ruok"), "ZooKeeper answers ruok")
 
         metrics = get(state["prom_ports"]["jm-1"], "/metrics")
-        check("flink_jobmanager_numRegisteredTaskManagers 3.0" in metrics,
+        check(re.search(r"^flink_jobmanager_numRegisteredTaskManagers(\{[^}]*\})? 3\.0$", metrics, re.M),
               "jm-1 PrometheusReporter: flink_jobmanager_numRegisteredTaskManagers 3.0")
         metrics = get(state["prom_ports"]["tm-1"], "/metrics")
         check("flink_taskmanager_" in metrics, "tm-1 PrometheusReporter serves flink_taskmanager_*")
