@@ -121,6 +121,14 @@ def free_port(avoid):
             return p
 
 
+def next_free(start, count, avoid):
+    """The first port above start that begins `count` free consecutive ports."""
+    p = start + 1
+    while not all(q not in avoid and port_free(q) for q in range(p, p + count)):
+        p += 1
+    return p
+
+
 def http_json(port, path, timeout=3):
     """GET http://127.0.0.1:port/path as JSON; None if unreachable or not 200."""
     try:
@@ -261,8 +269,9 @@ class Cluster:
             for name in watch:
                 proc = self.procs[name]
                 if proc.poll() is not None:
-                    self.explain(name, "exited with status %d while waiting for %s"
-                                 % (proc.returncode, what))
+                    rc = proc.returncode
+                    self.explain(name, "%s while waiting for %s" % (
+                        "was killed by signal %d" % -rc if rc < 0 else "exited with status %d" % rc, what))
             if time.time() > deadline:
                 self.explain(watch[0] if watch else None,
                              "timed out after %ds waiting for %s" % (timeout, what))
@@ -312,9 +321,18 @@ class Cluster:
             seen[port] = flag
         taken = [(f, p) for f, p in wanted if not port_free(p)]
         if taken:
+            flags = {f for f, _ in taken}
+            fix = []
+            if "--zk-port" in flags:
+                fix.append("--zk-port %d" % next_free(a.zk_port, 1, seen))
+            if "--rest-ports" in flags:
+                fix.append("--rest-ports " + ",".join(
+                    str(p if port_free(p) else next_free(p, 1, seen)) for p in a.rest_ports))
+            if "--prom-ports-from" in flags:
+                fix.append("--prom-ports-from %d" % next_free(a.prom_ports_from, len(self.prom_ports), seen))
             raise Fail("port(s) already in use on 127.0.0.1: %s. Stop whatever holds them "
-                       "(ss -ltnp) or pick others, e.g. --zk-port, --rest-ports 18081,18082, "
-                       "--prom-ports-from 19250" % ", ".join("%d (%s)" % (p, f) for f, p in taken))
+                       "(ss -ltnp) or choose others, e.g. %s" % (
+                           ", ".join("%d (%s)" % (p, f) for f, p in taken), " ".join(fix)))
         return set(seen)
 
     def fetch(self):
