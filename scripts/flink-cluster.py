@@ -24,6 +24,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -199,6 +200,7 @@ class Cluster:
         self.run_dir = os.path.abspath(a.dir)
         self.state_path = os.path.join(self.run_dir, "cluster.json")
         self.procs = {}  # name -> Popen
+        self.saved = False  # cluster.json is ours (not another run's) once we wrote it
         self.stop_reason = None
         self.t0 = T0
         ver = a.flink_version
@@ -221,6 +223,7 @@ class Cluster:
 
     # ---- bookkeeping ----
     def save(self):
+        self.saved = True
         tmp = self.state_path + ".tmp"
         with open(tmp, "w") as f:
             json.dump(self.state, f, indent=2)
@@ -487,10 +490,10 @@ class Cluster:
             if pid_alive(old.get("up_pid", 0)) and old.get("up_pid") != os.getpid():
                 raise Fail("%s is in use by a running `up` (pid %d)" % (self.run_dir, old["up_pid"]))
         for sub in ("conf", "log", "zookeeper-data", "ha", "checkpoints", "control"):
-            subprocess.run(["rm", "-rf", os.path.join(self.run_dir, sub)], check=True)
+            shutil.rmtree(os.path.join(self.run_dir, sub), ignore_errors=True)
         os.makedirs(os.path.join(self.run_dir, "control"))
         if self.output == os.path.join(self.run_dir, "output"):  # ours: a fresh run starts empty
-            subprocess.run(["rm", "-rf", self.output], check=True)
+            shutil.rmtree(self.output, ignore_errors=True)
         os.makedirs(self.output, exist_ok=True)
         self.fetch()
         self.configure(used)
@@ -658,7 +661,7 @@ def cmd_up(a):
         c.stop_all()
         raise
     c.stop_all()
-    if os.path.exists(c.state_path):
+    if c.saved:
         c.state["ready"] = False
         c.state["stopped_at"] = round(time.time(), 3)
         c.save()
