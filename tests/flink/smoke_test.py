@@ -123,6 +123,9 @@ def main():
         jobs = json.loads(get(rest2, "/jobs/overview"))["jobs"]  # the standby forwards
         check([(j["jid"], j["state"]) for j in jobs] == [(jid, "RUNNING")],
               "/jobs/overview (standby jm-2): one job RUNNING: %s" % [(j["jid"], j["state"]) for j in jobs])
+        cpc = json.loads(get(rest1, "/jobs/%s/checkpoints/config" % jid))
+        check(cpc["interval"] == 3000 and cpc["mode"].lower() == "exactly_once",
+              "checkpoints exactly-once every 3000 ms (%s, %s)" % (cpc["mode"], cpc["interval"]))
         tms = json.loads(get(rest1, "/taskmanagers"))["taskmanagers"]
         check(sorted(t["slotsNumber"] - t["freeSlots"] for t in tms) == [1, 1, 1],
               "one task slot used on each TaskManager (evenly spread)")
