@@ -8,8 +8,9 @@ BUILD_PKGS=(build-essential cmake pkg-config git clang-format
   nlohmann-json3-dev catch2 libssl-dev libsystemd-dev libcrypt-dev libbenchmark-dev
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
 # The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
+# Real Flink (scripts/flink-fetch.sh, scripts/flink-cluster.py): jars from Maven Central via maven.
 RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
-  libcurator-client-java curl procps)
+  libcurator-client-java curl procps maven python3)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks.
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
   apache2-utils systemd dpkg-dev file docker-compose python3-yaml)
@@ -37,3 +38,8 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 echo "setup: all packages present"
+if [[ "${1:-}" == "--test" ]]; then
+  # The flink tests' Flink versions: jars into the invoking user's ~/.cache/flink-ha-exporter
+  # (FLINKHA_CACHE), never into the source tree. A no-op once complete.
+  "$(dirname "$0")/flink-fetch.sh"
+fi

@@ -1,0 +1,15 @@
+# Real Apache Flink (label flink): scripts/flink-cluster.py runs ZooKeeper, two JobManagers, three
+# TaskManagers and the CSV job from Maven Central jars (scripts/flink-fetch.sh; `setup.sh --test`
+# fetches them), one test per pinned version. A cluster is six JVMs: never two at once on this
+# project's small CI machines (RESOURCE_LOCK), and start-up takes about a minute.
+find_program(FLINKHA_FLINK_PYTHON3 python3)
+foreach(version 1.20.5 2.3.0)
+  if(FLINKHA_FLINK_PYTHON3)
+    add_test(NAME flink_smoke_${version}
+      COMMAND ${FLINKHA_FLINK_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/smoke_test.py
+        --flink-version ${version} --work-dir ${CMAKE_BINARY_DIR}/flink-smoke)
+  else()
+    add_test(NAME flink_smoke_${version} COMMAND sh -c "echo 'flink_smoke_${version}: python3 is missing'; exit 1")
+  endif()
+  set_tests_properties(flink_smoke_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink TIMEOUT 400)
+endforeach()
