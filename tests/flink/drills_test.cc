@@ -398,12 +398,9 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       CHECK(d.WaitMetric(
           "flinkha_taskmanagers", {}, [](double v) { return v == 3; },
           seconds(10)));
-      auto resolved = WaitAlerts(am, hook, kCluster, {"FlinkTaskManagerLost"},
-                                 false, back, seconds(120));
-      report.Add("FlinkTaskManagerLost resolved (s after restart)", "-",
-                 resolved.count("FlinkTaskManagerLost")
-                     ? std::to_string(resolved["FlinkTaskManagerLost"])
-                     : "not within 120 s");
+      // FlinkTaskManagerLost is an event over increase(...[15m]): it resolves
+      // 15 minutes after the loss, not when the TaskManager is back.
+      (void)back;
     }
 
     // ---- the leader's SIGKILL ----

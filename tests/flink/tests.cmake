@@ -3,7 +3,8 @@
 # fetches them), one test per pinned version. A cluster is six JVMs: never two at once on this
 # project's small CI machines (RESOURCE_LOCK), and start-up takes about a minute.
 find_program(FLINKHA_FLINK_PYTHON3 python3)
-foreach(version 1.20.5 2.3.0)
+set(FLINKHA_FLINK_VERSIONS 1.20.5 2.3.0)  # as flink/versions/
+foreach(version ${FLINKHA_FLINK_VERSIONS})
   if(FLINKHA_FLINK_PYTHON3)
     add_test(NAME flink_smoke_${version}
       COMMAND ${FLINKHA_FLINK_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/smoke_test.py
@@ -12,4 +13,15 @@ foreach(version 1.20.5 2.3.0)
     add_test(NAME flink_smoke_${version} COMMAND sh -c "echo 'flink_smoke_${version}: python3 is missing'; exit 1")
   endif()
   set_tests_properties(flink_smoke_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink TIMEOUT 400)
+endforeach()
+
+# The drills (tests/flink/drills_test.cc): the exporter against Flink's own REST, logs and
+# znodes, with a real Prometheus and Alertmanager; a report per version lands in the build dir.
+add_executable(flink_tests ${CMAKE_CURRENT_LIST_DIR}/drills_test.cc)
+target_link_libraries(flink_tests PRIVATE flinkha_test_support)
+add_dependencies(flink_tests flink-ha-exporter)
+foreach(version ${FLINKHA_FLINK_VERSIONS})
+  add_test(NAME flink_drills_${version} COMMAND flink_tests "[flink]" --durations yes)
+  set_tests_properties(flink_drills_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
+    TIMEOUT 900 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()

@@ -217,6 +217,9 @@ std::string FlinkCluster::ExporterConfigYaml(
     << "      - path: " << output_dir() << "\n"
     << "        pattern: \"*.csv\"\n"
     << "        count_rows: true\n"
+    // Flink's heartbeat timeout (10 s here) already passed when REST stops
+    // listing a TaskManager.
+    << "    taskmanager_lost_after: 2s\n"
     << "    poll_interval: " << poll_interval << "\n"
     << "    request_timeout: " << request_timeout << "\n";
   return y.str();
