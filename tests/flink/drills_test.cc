@@ -162,6 +162,50 @@ class Drill {
   ExporterProcess& exporter_;
 };
 
+// With FLINKHA_RECORD_FIXTURES=DIR, the drill saves what real Flink answered
+// (REST bodies, znode bytes, the znode tree) into DIR/<version>/ for the unit
+// tests to replay (tests/fixtures/flink-real).
+class Recorder {
+ public:
+  Recorder(const FlinkCluster& flink) : flink_(flink) {
+    if (const char* d = std::getenv("FLINKHA_RECORD_FIXTURES"); d && *d) {
+      dir_ = std::string(d) + "/" + flink.options().version;
+      std::filesystem::create_directories(dir_);
+    }
+  }
+  bool on() const { return !dir_.empty(); }
+  void Rest(size_t jm, const std::string& path, const std::string& file) {
+    if (!on()) return;
+    const HttpResult r = flink_.Rest(jm, path);
+    WriteFile(dir_ + "/" + file, r.body);
+  }
+  void Znodes(const std::string& suffix) {
+    if (!on()) return;
+    ZkPeek zk(flink_.zk_quorum());
+    std::string tree;
+    const std::string base = flink_.ha_base();
+    std::vector<std::string> todo = {base};
+    while (!todo.empty()) {
+      const std::string p = todo.back();
+      todo.pop_back();
+      auto node = zk.Get(p);
+      tree += p.substr(base.size()) + (node.ephemeral_owner ? " ephemeral" : "") +
+              " " + std::to_string(node.data.size()) + "\n";
+      for (const auto& c : zk.Children(p)) todo.push_back(p + "/" + c);
+      if (p.size() > 16 && p.substr(p.size() - 16) == "/connection_info") {
+        std::string name = p.substr(base.size() + 1);
+        for (auto& ch : name) ch = ch == '/' ? '_' : ch;
+        WriteFile(dir_ + "/znode_" + name + suffix + ".bin", node.data);
+      }
+    }
+    WriteFile(dir_ + "/znodes" + suffix + ".txt", tree);
+  }
+
+ private:
+  const FlinkCluster& flink_;
+  std::string dir_;
+};
+
 // Newest committed part file's mtime (epoch seconds), 0 without one.
 double NewestCommit(const std::string& dir) {
   double newest = 0;
@@ -243,6 +287,15 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
   const std::string jid = flink.job_id();
   REQUIRE(jid.size() == 32);
 
+  Recorder rec(flink);
+  rec.Rest(0, "/config", "config.json");
+  rec.Rest(0, "/overview", "overview.json");
+  rec.Rest(0, "/jobs/overview", "jobs_overview.json");
+  rec.Rest(0, "/taskmanagers", "taskmanagers.json");
+  rec.Rest(0, "/jobs/" + jid + "/checkpoints/config", "checkpoints_config.json");
+  rec.Rest(0, "/jobs/" + jid + "/metrics?get=numRestarts", "metrics_restarts.json");
+  rec.Rest(1, "/overview", "overview_standby.json");
+
   Webhook hook;
   AlertmanagerServer am(WebhookAlertmanagerConfig(hook.port()));
   REQUIRE(am.Start());
@@ -315,6 +368,8 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
                  zk_truth == rest_truth;
         },
         seconds(20)));
+    rec.Rest(0, "/jobs/" + jid + "/checkpoints", "checkpoints.json");
+    rec.Znodes("");
     report.Add("latest checkpoint id (ZooKeeper / REST)",
                std::to_string(zk_truth) + " / " + std::to_string(rest_truth),
                std::to_string(static_cast<int64_t>(exported)));
@@ -426,6 +481,8 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       const double killed_wall = Now();
       REQUIRE(flink.Signal("jm-1", SIGKILL));
       std::this_thread::sleep_for(milliseconds(1500));
+      rec.Rest(1, "/overview", "overview_standby_leader_dead.json");
+      rec.Znodes("_leader_dead");
       report.Add("reporter during the election: jm-2", "-",
                  Describe(Reporter(flink.prom_port("jm-2")), jm_keys));
       report.Add("exporter during the election", "-",
@@ -527,6 +584,9 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
           d.Metric("flinkha_failover_recovery_seconds", {{"phase", "output"}});
       report.Add("leader SIGKILL: first new checkpoint (s)", new_ck, exp_ck);
       CHECK(std::abs(exp_ck - new_ck) <= kPollSeconds + 1.0);
+      rec.Rest(1, "/jobs/" + jid + "/checkpoints", "checkpoints_after_failover.json");
+      rec.Rest(1, "/jobs/overview", "jobs_overview_after_failover.json");
+      rec.Znodes("_after_failover");
       report.Add("reporter after recovery: jm-2", "-",
                  Describe(Reporter(flink.prom_port("jm-2")), jm_keys));
       report.Add("leader SIGKILL: first new committed file (s)", "after kill",

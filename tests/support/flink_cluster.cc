@@ -131,7 +131,8 @@ int FlinkCluster::prom_port(const std::string& name) const {
 }
 
 std::string FlinkCluster::output_dir() const {
-  return State().value("output_dir", "");
+  // Known before start-up: the exporter may start first.
+  return dir_.path() + "/run/output";
 }
 
 std::string FlinkCluster::job_id() const {
