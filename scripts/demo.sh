@@ -176,6 +176,7 @@ show_progress() {  # the new lines of flink-cluster.py's progress, indented
 until grep -qs '^READY ' "$logs/flink-cluster.out"; do
   show_progress
   if ! alive "$cluster_pid"; then
+    show_progress
     wait "$cluster_pid" 2>/dev/null || true
     cluster_pid=""
     die "the Flink cluster did not start (scripts/flink-cluster.py exited; it stopped what it had started). Its output is above and in $cluster_log"
@@ -228,6 +229,10 @@ receivers:
 EOF
   sed -n '/^inhibit_rules:/,/^receivers:/p' "$root/config/alertmanager/alertmanager.yml" | sed '$d'
 } >"$am_dir/alertmanager.yml"
+if command -v amtool >/dev/null; then
+  amtool check-config "$am_dir/alertmanager.yml" >"$logs/amtool.log" 2>&1 ||
+    { cat "$logs/amtool.log" >&2; die "amtool check-config $am_dir/alertmanager.yml failed (above)"; }
+fi
 say "Starting Alertmanager on 127.0.0.1:$am_port ($am_dir/alertmanager.yml)"
 start alertmanager "$logs/alertmanager.log" /usr/bin/prometheus-alertmanager \
   --config.file="$am_dir/alertmanager.yml" --storage.path="$am_dir/data" \
