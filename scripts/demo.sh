@@ -321,7 +321,7 @@ Failover drill (in another terminal, from $root). ZooKeeper's session timeout is
   2. Bring it back as the standby:   $fc restart --dir $flink_dir jm-1
   3. Kill a TaskManager:             $fc kill --dir $flink_dir tm-2
      flinkha_taskmanagers 3 -> 2, flinkha_task_slots 12 -> 8 after Flink's heartbeat timeout, and the
-     job restarts from its latest checkpoint; bring it back with: $fc restart --dir $flink_dir tm-2
+     job restarts from its latest checkpoint (flinkha_checkpoints_restored +1); back with: $fc restart --dir $flink_dir tm-2
 EOF
 
 if [[ -n $duration ]]; then
