@@ -9,8 +9,9 @@ BUILD_PKGS=(build-essential cmake pkg-config git clang-format
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
 # The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
 # Real Flink (scripts/flink-fetch.sh, scripts/flink-cluster.py): jars from Maven Central via maven.
+# The demo (scripts/demo.sh) also runs Prometheus with the shipped rules and Alertmanager.
 RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
-  libcurator-client-java curl procps maven python3)
+  libcurator-client-java curl procps maven python3 prometheus prometheus-alertmanager)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks.
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
   apache2-utils systemd dpkg-dev file docker-compose python3-yaml)

@@ -25,3 +25,12 @@ foreach(version ${FLINKHA_FLINK_VERSIONS})
   set_tests_properties(flink_drills_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
     TIMEOUT 900 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
+
+# The demo's smoke test (label demo): scripts/demo.sh starts real Flink 1.20.5 (the jars must be
+# fetched: `setup.sh --test` or scripts/flink-fetch.sh), the exporter from this build, Prometheus
+# and Alertmanager, runs 20 s and checks /metrics and Prometheus's target and rules. Real Flink
+# start-up under load takes minutes; it shares the flink lock with the smoke tests above.
+add_test(NAME demo_smoke
+  COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/demo.sh --no-setup --no-build
+    --build-dir ${CMAKE_BINARY_DIR} --dir ${CMAKE_BINARY_DIR}/demo-smoke --duration 20)
+set_tests_properties(demo_smoke PROPERTIES LABELS demo RESOURCE_LOCK flink TIMEOUT 400)

@@ -12,12 +12,3 @@ if(Java_FOUND)
     add_dependencies(e2e_tests flinksim)
   endif()
 endif()
-
-# The demo's smoke test: scripts/demo.sh starts ZooKeeper, the simulated cluster and the
-# exporter from this build, runs a few seconds and checks /metrics and /healthz.
-if(Java_FOUND)
-  add_test(NAME demo_smoke
-    COMMAND ${CMAKE_SOURCE_DIR}/scripts/demo.sh --no-setup --no-build
-      --build-dir ${CMAKE_BINARY_DIR} --dir ${CMAKE_BINARY_DIR}/demo-smoke --duration 5)
-  set_tests_properties(demo_smoke PROPERTIES LABELS demo TIMEOUT 180)
-endif()
