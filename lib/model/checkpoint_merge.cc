@@ -37,7 +37,7 @@ JobCheckpointObservation MergeCheckpointPoll(
 }
 
 JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
-                        const std::string& endpoint) {
+                        const std::string& endpoint, int64_t now_ms) {
   JobPollPlan plan;
   if (!tracking) return plan;  // a new job: fetch everything
   plan.fetch_config = !tracking->has_config ||
@@ -55,7 +55,8 @@ JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
       !tracking->has_restarts ||
       tracking->restarts_last_modification_ms != job.last_modification_ms ||
       tracking->restarts_endpoint != endpoint || job.state != "RUNNING" ||
-      tracking->polls_since_restarts >= kMaxRestartSkips;
+      tracking->polls_since_restarts >= kMaxRestartSkips ||
+      now_ms - job.last_modification_ms < kMetricStoreLagMs;
   return plan;
 }
 

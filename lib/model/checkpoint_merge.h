@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -65,12 +66,20 @@ struct JobPollPlan {
 // PlanJobPoll).
 inline constexpr int kMaxRestartSkips = 12;
 
+// Flink's REST answers job metrics from a store its MetricFetcher refreshes at
+// most every metrics.fetcher.update-interval (10 s by default): numRestarts is
+// asked again until a state change is older than that, or the first answer
+// after a restart is the stale count (seen on Flink 1.20: 0 after a restart).
+inline constexpr int64_t kMetricStoreLagMs = 15000;
+
 // Decides the optional requests of one poll for one job (statistics are fetched
 // every poll): the config when the job is new or its start-time changed (a new
 // JobMaster may run it with a new configuration); numRestarts unless nothing
 // could have changed it, see the .cc.
+// now_ms: the poll's time, epoch milliseconds.
 JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
-                        const std::string& endpoint);
+                        const std::string& endpoint,
+                        int64_t now_ms = std::numeric_limits<int64_t>::max());
 
 // Updates the tracking after the poll planned by plan: config_ok / restarts_ok
 // say whether those requests succeeded (a 404 for a job without checkpointing

@@ -263,7 +263,10 @@ void CheckpointPoller::PollOnce() {
     auto tracking_it = tracking_.find(job.id);
     const JobPollPlan plan = PlanJobPoll(
         job, tracking_it == tracking_.end() ? nullptr : &tracking_it->second,
-        jm_name);
+        jm_name,
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            now.time_since_epoch())
+            .count());
     JobFetch f = FetchJob(client, job, plan, now);
     if (stopping_) return;
     RecordJobPoll(tracking_[job.id], job, jm_name, plan, f.config_ok,

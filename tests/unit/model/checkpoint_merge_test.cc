@@ -169,5 +169,19 @@ TEST_CASE(
   CHECK(skipped == kMaxRestartSkips);
 }
 
+TEST_CASE("PlanJobPoll asks numRestarts again while Flink's metric store lags",
+          "[model][checkpoints]") {
+  // RUNNING again after a restart at 2000 ms: the first answer may be the
+  // stale count, so every poll asks until the change is kMetricStoreLagMs old.
+  const JobSummary job = Job(1000, 2000);
+  JobPollTracking t;
+  RecordJobPoll(t, job, "jm-1", PlanJobPoll(job, nullptr, "jm-1", 2100), true,
+                true);
+  CHECK(PlanJobPoll(job, &t, "jm-1", 2000 + kMetricStoreLagMs - 1)
+            .fetch_restarts);
+  CHECK_FALSE(
+      PlanJobPoll(job, &t, "jm-1", 2000 + kMetricStoreLagMs).fetch_restarts);
+}
+
 }  // namespace
 }  // namespace flinkha
