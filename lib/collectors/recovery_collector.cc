@@ -32,11 +32,15 @@ void RecoveryCollector::Collect(
       "Age of the restored checkpoint at the leader loss: the processing the "
       "job replays after the last failover (its recovery point).");
   for (const auto& [name, c] : snapshot.clusters) {
-    if (!c.failover || c.failover->reports.empty()) continue;
-    const FailoverReport& r = c.failover->reports.back();
+    // The last failover that ended: a newer open one may still turn out a
+    // blip (the same leader serving again).
+    const FailoverReport* last =
+        c.failover ? c.failover->last_closed() : nullptr;
+    if (!last) continue;
+    const FailoverReport& r = *last;
     const Labels l{{"flink_cluster", name}};
     started.Add(l, ToUnixSeconds(r.lost_at));
-    if (!r.open() && !r.new_jobmanager.empty()) {
+    if (!r.new_jobmanager.empty()) {
       info.Add({{"flink_cluster", name},
                 {"lost_jobmanager", r.lost_jobmanager},
                 {"cause", LossCauseName(r.cause)},

@@ -205,8 +205,16 @@ class Advancer {
   // A loss ZooKeeper saw first: the lost JobManager's next REST answer tells a
   // graceful stop (it stops answering) from a lost session (it still answers).
   void RefineCause() {
-    if (s_.reports.empty()) return;
-    FailoverReport& r = s_.reports.back();
+    // The newest closed report (an open one after it may be a blip).
+    FailoverReport* last = nullptr;
+    for (auto it = s_.reports.rbegin(); it != s_.reports.rend(); ++it) {
+      if (!it->open()) {
+        last = &*it;
+        break;
+      }
+    }
+    if (!last) return;
+    FailoverReport& r = *last;
     if (r.cause != LossCause::kUnknown || r.lost_jobmanager.empty()) return;
     const JobManagerObservation* o = Poll(r.lost_jobmanager);
     if (!o || o->at <= r.lost_at) return;
@@ -249,9 +257,15 @@ class Advancer {
   }
 
   void Progress() {
-    if (s_.reports.empty()) return;
-    FailoverReport& r = s_.reports.back();
-    if (!r.leader_at) return;
+    FailoverReport* last = nullptr;
+    for (auto it = s_.reports.rbegin(); it != s_.reports.rend(); ++it) {
+      if (!it->open()) {
+        last = &*it;
+        break;
+      }
+    }
+    if (!last) return;
+    FailoverReport& r = *last;
     const TimePoint lost = r.lost_at;
     if (!r.job_running_at) {
       const JobManagerObservation* jm = PreferredJobManager(c_);

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "model/failover.h"
-#include "util/logging.h"
 #include "model/taskmanager_tracker.h"
+#include "util/logging.h"
 
 namespace flinkha {
 
