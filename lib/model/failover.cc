@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "model/state.h"
 
@@ -50,6 +51,10 @@ class Advancer {
   }
 
  private:
+  FailoverReport* LastClosed() {
+    return const_cast<FailoverReport*>(std::as_const(s_).last_closed());
+  }
+
   FailoverReport* Open() {
     return s_.in_progress() ? &s_.reports.back() : nullptr;
   }
@@ -205,14 +210,8 @@ class Advancer {
   // A loss ZooKeeper saw first: the lost JobManager's next REST answer tells a
   // graceful stop (it stops answering) from a lost session (it still answers).
   void RefineCause() {
-    // The newest closed report (an open one after it may be a blip).
-    FailoverReport* last = nullptr;
-    for (auto it = s_.reports.rbegin(); it != s_.reports.rend(); ++it) {
-      if (!it->open()) {
-        last = &*it;
-        break;
-      }
-    }
+    // The newest ended failover (an open one after it may be a blip).
+    FailoverReport* last = LastClosed();
     if (!last) return;
     FailoverReport& r = *last;
     if (r.cause != LossCause::kUnknown || r.lost_jobmanager.empty()) return;
@@ -257,13 +256,7 @@ class Advancer {
   }
 
   void Progress() {
-    FailoverReport* last = nullptr;
-    for (auto it = s_.reports.rbegin(); it != s_.reports.rend(); ++it) {
-      if (!it->open()) {
-        last = &*it;
-        break;
-      }
-    }
+    FailoverReport* last = LastClosed();
     if (!last) return;
     FailoverReport& r = *last;
     const TimePoint lost = r.lost_at;
