@@ -136,17 +136,6 @@ class Drill {
         "http://127.0.0.1:" + std::to_string(flink_.rest_port(jm)) +
             " was granted leadership");
   }
-  // Seconds until jm's REST answers /overview with 200, polled every 50 ms.
-  std::optional<double> WaitServing(size_t jm, Clock::time_point since,
-                                    std::chrono::seconds timeout) const {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (flink_.Rest(jm, "/overview", milliseconds(500)).status == 200)
-        return Since(since);
-      std::this_thread::sleep_for(milliseconds(50));
-    }
-    return std::nullopt;
-  }
   std::optional<double> WaitJobRunning(size_t jm, Clock::time_point since,
                                        std::chrono::seconds timeout) const {
     const auto deadline = Clock::now() + timeout;
