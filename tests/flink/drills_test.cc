@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -214,6 +215,18 @@ double NewestCommit(const std::string& dir) {
   return newest;
 }
 
+// The TaskManager ids the first JobManager's REST lists now.
+std::set<std::string> TaskManagerIds(const FlinkCluster& flink) {
+  std::set<std::string> ids;
+  auto tms = flink.RestJson(0, "/taskmanagers");
+  if (tms && tms->contains("taskmanagers")) {
+    for (const auto& tm : (*tms)["taskmanagers"]) {
+      ids.insert(tm.value("id", ""));
+    }
+  }
+  return ids;
+}
+
 // What Flink's own PrometheusReporter serves on one process: metric name ->
 // value of its first sample (empty when the endpoint does not answer).
 std::map<std::string, double> Reporter(int port) {
@@ -397,6 +410,8 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
     // ---- a TaskManager SIGKILL (the reference's scenario 2) ----
     {
       const int64_t restarts_before = d.Restarts(0);
+      const std::set<std::string> tms_before = TaskManagerIds(flink);
+      REQUIRE(tms_before.size() == 3);
       const auto killed = Clock::now();
       REQUIRE(flink.Signal("tm-2", SIGKILL));
       // Flink notices by heartbeat timeout (10 s in these clusters).
@@ -408,6 +423,12 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
         std::this_thread::sleep_for(milliseconds(100));
       }
       REQUIRE(tm_gone);
+      // The lost one, by Flink's own list: listed before, not now.
+      std::string lost_id;
+      for (const auto& id : tms_before) {
+        if (!TaskManagerIds(flink).count(id)) lost_id = id;
+      }
+      REQUIRE(!lost_id.empty());
       CHECK(d.WaitMetric(
           "flinkha_taskmanagers", {}, [](double v) { return v == 2; },
           seconds(5)));
@@ -425,9 +446,15 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       const auto rep_it = rep.find("flink_jobmanager_job_numRestarts");
       const double reporter_restarts =
           rep_it == rep.end() ? std::nan("") : rep_it->second;
+      // One restart: Flink's reporter, its REST and the exporter agree.
+      CHECK(reporter_restarts == static_cast<double>(restarts_before + 1));
+      CHECK(Eventually([&] { return d.Restarts(0) == restarts_before + 1; },
+                       seconds(30)));
       CHECK(d.WaitMetric(
           "flinkha_job_restarts", {{"job_id", jid}},
-          [&](double v) { return v == static_cast<double>(d.Restarts(0)); },
+          [&](double v) {
+            return v == static_cast<double>(restarts_before + 1);
+          },
           seconds(30)));
       report.Add("job restarts after the TaskManager loss (reporter / REST)",
                  std::to_string(reporter_restarts) + " / " +
@@ -438,6 +465,19 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       CHECK(d.WaitMetric(
           "flinkha_taskmanagers_lost_total", {},
           [](double v) { return v == 1; }, seconds(10)));
+      // The per-TaskManager view names the one Flink stopped listing.
+      INFO("lost TaskManager by REST: " << lost_id);
+      CHECK(d.WaitMetric(
+          "flinkha_taskmanager_last_lost_timestamp_seconds",
+          {{"taskmanager", lost_id}}, [](double v) { return v > 0; },
+          seconds(10)));
+      CHECK(std::isnan(
+          d.Metric("flinkha_taskmanager_slots", {{"taskmanager", lost_id}})));
+      report.Add("lost TaskManager named", lost_id,
+                 d.Metric("flinkha_taskmanager_last_lost_timestamp_seconds",
+                          {{"taskmanager", lost_id}}) > 0
+                     ? lost_id
+                     : "-");
       auto fired = WaitAlerts(am, hook, kCluster, {"FlinkTaskManagerLost"},
                               true, killed, seconds(60));
       CHECK(fired.count("FlinkTaskManagerLost"));
