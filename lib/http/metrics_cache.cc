@@ -8,8 +8,12 @@
 #include <cctype>
 #include <utility>
 
+#include "util/memory.h"
+
 namespace flinkha {
 namespace {
+
+constexpr size_t kTrimAfterBytes = 1 << 20;
 
 // Raw deflate (no header) of text ending on a sync flush: the output ends on a
 // byte boundary without a final block, so such pieces compressed separately
@@ -117,6 +121,7 @@ MetricsBody MetricsCache::Get(const SnapshotPtr& snapshot,
 void MetricsCache::RenderLocked(const Snapshot& snapshot) {
   bool changed = !text_;
   size_t size = 0;
+  size_t rendered = 0;
   for (size_t i = 0; i < collectors_.size(); ++i) {
     Part& part = parts_[i];
     RenderKey key;
@@ -130,6 +135,7 @@ void MetricsCache::RenderLocked(const Snapshot& snapshot) {
     families_.clear();
     collectors_[i]->Collect(snapshot, &families_);
     std::string text = prometheus::TextSerializer().Serialize(families_);
+    rendered += text.size();
     // An unkeyed collector often renders the same text again (nothing it
     // reads changed): its deflated piece stays valid.
     if (text != part.text) {
@@ -140,6 +146,8 @@ void MetricsCache::RenderLocked(const Snapshot& snapshot) {
     size += part.text.size();
   }
   families_.clear();
+  // The metric families behind a large text took several times its size.
+  if (rendered > kTrimAfterBytes) ReleaseFreeMemory();
   if (!changed) return;
   auto text = std::make_shared<std::string>();
   text->reserve(size);

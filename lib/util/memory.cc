@@ -13,4 +13,10 @@ void LimitMallocArenas() {
 #endif
 }
 
+void ReleaseFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace flinkha

@@ -11,4 +11,9 @@ namespace flinkha {
 // idle. No effect with another allocator.
 void LimitMallocArenas();
 
+// Returns freed heap memory to the system (glibc's malloc_trim), for after a
+// large transient allocation such as rendering a big collector: glibc keeps
+// freed chunks below the top of the heap otherwise.
+void ReleaseFreeMemory();
+
 }  // namespace flinkha
