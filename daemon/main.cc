@@ -15,11 +15,15 @@
 #include "http/server.h"
 #include "model/store.h"
 #include "util/logging.h"
+#include "util/memory.h"
 #include "util/sd_notify.h"
 
 using namespace flinkha;  // NOLINT(build/namespaces): main is the only user
 
 int main(int argc, char** argv) {
+  // 0. Before any thread starts: per-thread malloc arenas (util/memory.h).
+  LimitMallocArenas();
+
   // 1. Flags.
   auto flags = ParseFlags(std::vector<std::string>(argv + 1, argv + argc));
   if (!flags.ok()) {

@@ -157,4 +157,12 @@ void CheckpointCollector::Collect(
   }
 }
 
+bool CheckpointCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    for (const auto& [job_id, ptr] : cluster.checkpoints) key->Add(ptr.get());
+  }
+  return true;
+}
+
 }  // namespace flinkha

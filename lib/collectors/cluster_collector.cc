@@ -59,4 +59,15 @@ void ClusterCollector::Collect(
   source.AppendTo(out);
 }
 
+bool ClusterCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    key->Add(cluster.config.get());
+    std::string jm_name;
+    key->Add(PreferredJobManager(cluster, &jm_name));
+    key->Add(jm_name);
+  }
+  return true;
+}
+
 }  // namespace flinkha

@@ -1,5 +1,7 @@
-// The list of collectors and the /metrics rendering.
+// The list of collectors, their render keys and the /metrics rendering.
 #include <prometheus/text_serializer.h>
+
+#include <cstdint>
 
 #include "collectors/checkpoint_collector.h"
 #include "collectors/cluster_collector.h"
@@ -14,6 +16,32 @@
 #include "collectors/zookeeper_collector.h"
 
 namespace flinkha {
+namespace {
+
+void AppendRaw(std::string* bytes, const void* p, size_t n) {
+  bytes->append(static_cast<const char*>(p), n);
+}
+
+}  // namespace
+
+void RenderKey::Add(const void* part) {
+  bytes_.push_back('p');
+  AppendRaw(&bytes_, &part, sizeof part);
+}
+
+void RenderKey::Add(std::string_view value) {
+  bytes_.push_back('s');
+  const uint64_t n = value.size();
+  AppendRaw(&bytes_, &n, sizeof n);
+  bytes_.append(value);
+}
+
+void RenderKey::Add(int64_t value) {
+  bytes_.push_back('i');
+  AppendRaw(&bytes_, &value, sizeof value);
+}
+
+bool Collector::Key(const Snapshot&, RenderKey*) const { return false; }
 
 std::vector<std::unique_ptr<Collector>> AllCollectors() {
   std::vector<std::unique_ptr<Collector>> c;

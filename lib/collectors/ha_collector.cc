@@ -152,4 +152,14 @@ void HaCollector::Collect(const Snapshot& snapshot,
   checkpoint.AppendTo(out);
 }
 
+bool HaCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [name, cluster] : snapshot.clusters) {
+    key->Add(name);
+    key->Add(cluster.ha.get());
+    key->Add(cluster.failover.get());
+    key->Add(cluster.zookeeper.get());
+  }
+  return true;
+}
+
 }  // namespace flinkha

@@ -50,4 +50,21 @@ void JobCollector::Collect(const Snapshot& snapshot,
   restarts.AppendTo(out);
 }
 
+bool JobCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    const JobManagerObservation* jm = PreferredJobManager(cluster);
+    key->Add(jm);
+    if (!jm || !jm->jobs) continue;
+    // Only num_restarts is read from the checkpoint observations, which the
+    // checkpoint poller replaces far more often than restarts change.
+    for (const auto& [job_id, ck] : cluster.checkpoints) {
+      if (!ck || !ck->num_restarts) continue;
+      key->Add(job_id);
+      key->Add(*ck->num_restarts);
+    }
+  }
+  return true;
+}
+
 }  // namespace flinkha

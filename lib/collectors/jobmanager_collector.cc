@@ -67,4 +67,17 @@ void JobManagerCollector::Collect(
   leader.AppendTo(out);
 }
 
+bool JobManagerCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    key->Add(cluster.config.get());
+    key->Add(cluster.ha.get());
+    for (const auto& [name, o] : cluster.jobmanagers) {
+      key->Add(name);
+      key->Add(o.get());
+    }
+  }
+  return true;
+}
+
 }  // namespace flinkha

@@ -10,6 +10,7 @@ class JobManagerCollector : public Collector {
  public:
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
+  bool Key(const Snapshot& snapshot, RenderKey* key) const override;
 };
 
 }  // namespace flinkha

@@ -84,4 +84,15 @@ void OutputCollector::Collect(
   rows.AppendTo(out);
 }
 
+bool OutputCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    for (const auto& [path, o] : cluster.outputs) {
+      key->Add(path);
+      key->Add(o.get());
+    }
+  }
+  return true;
+}
+
 }  // namespace flinkha

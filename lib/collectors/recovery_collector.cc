@@ -68,4 +68,12 @@ void RecoveryCollector::Collect(
   restored_age.AppendTo(out);
 }
 
+bool RecoveryCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [name, c] : snapshot.clusters) {
+    key->Add(name);
+    key->Add(c.failover.get());
+  }
+  return true;
+}
+
 }  // namespace flinkha

@@ -62,4 +62,12 @@ void TaskManagerCollector::Collect(
   last_lost.AppendTo(out);
 }
 
+bool TaskManagerCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    key->Add(cluster_name);
+    key->Add(cluster.taskmanagers.get());
+  }
+  return true;
+}
+
 }  // namespace flinkha

@@ -94,4 +94,16 @@ void ZooKeeperCollector::Collect(
   connections.AppendTo(out);
 }
 
+bool ZooKeeperCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  for (const auto& [name, cluster] : snapshot.clusters) {
+    key->Add(name);
+    key->Add(cluster.zookeeper.get());
+    for (const auto& [server, h] : cluster.zookeeper_servers) {
+      key->Add(server);
+      key->Add(h.get());
+    }
+  }
+  return true;
+}
+
 }  // namespace flinkha

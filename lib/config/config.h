@@ -69,6 +69,8 @@ struct ClusterConfig {
   std::optional<ZooKeeperConfig> zookeeper;
   std::vector<OutputConfig> output;
   Duration poll_interval{5000};
+  // Unset in the file: min(3s, poll_interval) (the loader). Set: less than
+  // poll_interval.
   Duration request_timeout{3000};
   int64_t max_response_bytes = 16 * 1024 * 1024;
   HttpAuthConfig auth;

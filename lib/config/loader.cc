@@ -551,8 +551,9 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   if (auto* f = m.Get("zookeeper")) ParseZooKeeper(r, *f, cluster);
   if (auto* f = m.Get("output")) ParseOutputs(r, *f, cluster);
 
-  // A request must end before the next poll starts: request_timeout <
-  // poll_interval.
+  // A request must end before the next poll starts: an explicit
+  // request_timeout is less than poll_interval; the default follows a short
+  // poll_interval down instead of rejecting it.
   const Field* poll = m.Get("poll_interval");
   const Field* timeout = m.Get("request_timeout");
   std::optional<Duration> poll_value, timeout_value;
@@ -560,17 +561,15 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   if (timeout != nullptr)
     timeout_value = r.DurationAtLeast(*timeout, kMinRequestTimeout);
   if (poll_value) cluster->poll_interval = *poll_value;
-  if (timeout_value) cluster->request_timeout = *timeout_value;
-  const bool both_known =
-      (poll == nullptr || poll_value) && (timeout == nullptr || timeout_value);
-  if (both_known && cluster->request_timeout >= cluster->poll_interval) {
-    if (timeout != nullptr) {
+  if (timeout == nullptr) {
+    cluster->request_timeout =
+        std::min(ClusterConfig{}.request_timeout, cluster->poll_interval);
+  } else if (timeout_value) {
+    cluster->request_timeout = *timeout_value;
+    if ((poll == nullptr || poll_value) &&
+        cluster->request_timeout >= cluster->poll_interval) {
       r.Report(*timeout, "less than poll_interval (" +
                              FormatDuration(cluster->poll_interval) + ")");
-    } else {
-      r.Report(*poll, "more than request_timeout (" +
-                          FormatDuration(cluster->request_timeout) +
-                          ", the default)");
     }
   }
 

@@ -99,6 +99,21 @@ Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
   return Ok{};
 }
 
+// Sends the cached body without copying it: httplib compresses only bodies
+// set with set_content, so a gzip body is sent as it is.
+void SendMetrics(MetricsBody body, httplib::Response& res) {
+  constexpr const char* kType = "text/plain; version=0.0.4; charset=utf-8";
+  res.set_header("Vary", "Accept-Encoding");
+  if (body.gzip) res.set_header("Content-Encoding", "gzip");
+  const size_t size = body.bytes->size();
+  res.set_content_provider(
+      size, kType,
+      [bytes = std::move(body.bytes)](size_t offset, size_t length,
+                                      httplib::DataSink& sink) {
+        return sink.write(bytes->data() + offset, length);
+      });
+}
+
 }  // namespace
 
 Result<std::pair<std::string, int>> ParseListenAddress(
@@ -126,19 +141,20 @@ Result<std::pair<std::string, int>> ParseListenAddress(
 }
 
 HttpServer::HttpServer(StateStore* store, ServerOptions options)
-    : store_(store),
-      options_(std::move(options)),
-      collectors_(AllCollectors()) {}
+    : store_(store), options_(std::move(options)), metrics_(AllCollectors()) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Routes() {
   httplib::Server& s = *server_;
   s.Get(options_.telemetry_path,
-        [this](const httplib::Request&, httplib::Response& res) {
-          SnapshotPtr snap = store_->Get();
-          res.set_content(RenderMetrics(collectors_, *snap),
-                          "text/plain; version=0.0.4; charset=utf-8");
+        [this](const httplib::Request& req, httplib::Response& res) {
+          SendMetrics(
+              metrics_.Get(store_->Get(),
+                           AcceptsGzip(req.get_header_value("Accept-Encoding"))
+                               ? MetricsEncoding::kGzip
+                               : MetricsEncoding::kIdentity),
+              res);
         });
   auto healthy = [](const httplib::Request&, httplib::Response& res) {
     res.set_content("OK\n", "text/plain");

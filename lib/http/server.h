@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "collectors/collector.h"
+#include "http/metrics_cache.h"
 #include "model/store.h"
 #include "util/result.h"
 
@@ -52,7 +52,7 @@ class HttpServer {
 
   StateStore* store_;
   ServerOptions options_;
-  std::vector<std::unique_ptr<Collector>> collectors_;
+  MetricsCache metrics_;
   std::unique_ptr<BasicAuthVerifier> auth_;  // null: no authentication
   std::vector<std::pair<std::string, std::string>> headers_;
   std::unique_ptr<httplib::Server> server_;

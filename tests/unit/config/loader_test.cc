@@ -124,8 +124,6 @@ const std::vector<BadCase> kBadCases = {
      {"10:18: error: pattern: expected a file name glob such as *.csv (without /), found \"part/*.csv\""}},
     {"output_rescan_interval",
      {"10:26: error: rescan_interval: expected at least 1s, found \"0s\""}},
-    {"poll_interval_below_default_timeout",
-     {"8:20: error: poll_interval: expected more than request_timeout (3s, the default), found \"2s\""}},
     {"poll_interval_empty",
      {"8:5: error: poll_interval: expected a duration such as 5s, found an empty value"}},
     {"poll_interval_range",
@@ -322,6 +320,25 @@ TEST_CASE("several clusters with quoted values and plain byte sizes",
   CHECK(second.auth.username == "monitor");
   CHECK(second.auth.password.empty());
   CHECK(second.tls.insecure_skip_verify);
+}
+
+TEST_CASE("request_timeout defaults to the smaller of 3s and poll_interval",
+          "[config]") {
+  auto config = ParseFixture("good/poll_interval_below_default_timeout.yml");
+  INFO((config.ok() ? std::string() : config.error().message));
+  REQUIRE(config.ok());
+  CHECK(config->clusters.at(0).poll_interval == Duration(2000));
+  CHECK(config->clusters.at(0).request_timeout == Duration(2000));
+  // A long poll_interval keeps 3s (the minimal fixture: poll_interval 5s).
+  auto minimal = ParseFixture("good/minimal.yml");
+  REQUIRE(minimal.ok());
+  CHECK(minimal->clusters.at(0).request_timeout == Duration(3000));
+  // An explicit request_timeout is still checked against poll_interval.
+  auto equal = ParseFixture("bad/request_timeout_not_less.yml");
+  REQUIRE_FALSE(equal.ok());
+  CHECK(equal.error().message ==
+        "bad/request_timeout_not_less.yml:9:22: error: request_timeout: "
+        "expected less than poll_interval (5s), found \"5s\"");
 }
 
 TEST_CASE("the shipped config matches the reference deployment", "[config]") {

@@ -1,0 +1,17 @@
+// A snapshot with every source filled in at fixed times: each metric family
+// the exporter can emit has at least one series.
+#pragma once
+
+#include "model/state.h"
+
+namespace flinkha::testing {
+
+// The time the snapshot's observations were made.
+extern const TimePoint kFullSnapshotTime;
+
+// One cluster "realtime-pipeline" with two JobManagers (jm-1 up), one job with
+// checkpoints, ZooKeeper (HA state and a quorum member), an output directory,
+// three TaskManagers (one lost) and a closed failover report.
+Snapshot FullSnapshot();
+
+}  // namespace flinkha::testing
