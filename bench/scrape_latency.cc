@@ -263,7 +263,7 @@ int RunMode(const Options& o) {
   int port = 0;
   if (cached) {
     server = std::make_unique<HttpServer>(
-        &store, ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
+        &store, ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr, {}});
     if (!server->Start().ok()) return 1;
     port = server->port();
   } else {

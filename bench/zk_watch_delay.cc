@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   HaWatcher watcher(shared_cfg, &store);
   watcher.Start();
   HttpServer server(&store,
-                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
+                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr, {}});
   if (!server.Start().ok()) return 1;
   httplib::Client client("127.0.0.1", server.port());
   client.set_keep_alive(true);

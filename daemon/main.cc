@@ -84,9 +84,11 @@ int main(int argc, char** argv) {
     return healthy ? 0 : 1;
   }
 
-  HttpServer server(&store, ServerOptions{listen, flags->telemetry_path,
+  HttpServer server(&store, ServerOptions{listen,
+                                          flags->telemetry_path,
                                           flags->web_config_file,
-                                          [&app] { return app.Reload(); }});
+                                          [&app] { return app.Reload(); },
+                                          {}});
   if (auto st = server.Start(); !st.ok()) {
     // Plain lines, like configuration errors: file:line:col: error: ...
     std::cerr << st.error().message << "\n";

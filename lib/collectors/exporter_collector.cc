@@ -1,5 +1,5 @@
 // Metrics about the exporter itself: build info, per-source health, config
-// reloads.
+// reloads, the HTTP listener.
 #include "collectors/exporter_collector.h"
 
 #include "collectors/family.h"
@@ -32,6 +32,16 @@ void ExporterCollector::Collect(
     reload_ts.Add({}, ToUnixSeconds(*snapshot.config_last_reload_success));
   }
   reload_ts.AppendTo(out);
+  Counter("flinkha_http_connections_rejected_total",
+          "HTTP connections refused because the listener already had its "
+          "maximum of open connections.")
+      .Add({}, static_cast<double>(snapshot.http.connections_rejected_total))
+      .AppendTo(out);
+  Counter("flinkha_http_request_head_timeouts_total",
+          "HTTP connections closed because a request head (or TLS handshake) "
+          "did not arrive within the deadline.")
+      .Add({}, static_cast<double>(snapshot.http.request_head_timeouts_total))
+      .AppendTo(out);
 
   auto up = Gauge("flinkha_source_up",
                   "Whether the last attempt of this source (REST poller, "

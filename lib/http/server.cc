@@ -6,7 +6,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "app/app.h"
@@ -114,7 +116,56 @@ void SendMetrics(MetricsBody body, httplib::Response& res) {
       });
 }
 
+// A request the listener has read, and the response httplib writes, as an
+// httplib stream: httplib parses and routes exactly as it did on a socket.
+class BufferedStream : public httplib::Stream {
+ public:
+  explicit BufferedStream(const RawRequest& request) : request_(request) {}
+
+  bool is_readable() const override { return pos_ < request_.bytes.size(); }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    const size_t n = std::min(size, request_.bytes.size() - pos_);
+    std::memcpy(ptr, request_.bytes.data() + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = request_.remote_ip;
+    port = request_.remote_port;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = request_.local_ip;
+    port = request_.local_port;
+  }
+  // No socket: httplib must not wait on one (and skips its FD_SETSIZE check).
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+  std::string& out() { return out_; }
+
+ private:
+  const RawRequest& request_;
+  size_t pos_ = 0;
+  std::string out_;
+};
+
 }  // namespace
+
+// httplib's request parsing, routing and response writing, without its
+// sockets and threads (process_request is protected for subclasses).
+class HttpRouter : public httplib::Server {
+ public:
+  RawResponse Handle(const RawRequest& request) {
+    BufferedStream stream(request);
+    bool closed = false;
+    const bool ok = process_request(stream, false, closed, nullptr);
+    return RawResponse{std::move(stream.out()), closed || !ok};
+  }
+};
 
 Result<std::pair<std::string, int>> ParseListenAddress(
     const std::string& listen) {
@@ -146,7 +197,7 @@ HttpServer::HttpServer(StateStore* store, ServerOptions options)
 HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Routes() {
-  httplib::Server& s = *server_;
+  httplib::Server& s = *router_;
   s.Get(options_.telemetry_path,
         [this](const httplib::Request& req, httplib::Response& res) {
           SendMetrics(
@@ -208,23 +259,18 @@ Status HttpServer::Start() {
     web = std::move(loaded).value();
   }
   if (web.tls) {
-    Status tls_status = Ok{};
-    const TlsServerConfig tls = *web.tls;
-    server_ = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
-      tls_status = ConfigureTls(&ctx, tls);
-      return tls_status.ok();
-    });
-    if (!tls_status.ok()) {
-      return tls_status.error().Wrap(options_.web_config_file);
-    }
-    if (!server_->is_valid()) {
+    tls_ctx_.reset(SSL_CTX_new(TLS_server_method()));
+    if (!tls_ctx_) {
       return Error{options_.web_config_file +
                    ": cannot create the TLS context: " + OpenSslError()};
     }
+    Status tls_status = ConfigureTls(tls_ctx_.get(), *web.tls);
+    if (!tls_status.ok()) {
+      return tls_status.error().Wrap(options_.web_config_file);
+    }
     tls_ = true;
-  } else {
-    server_ = std::make_unique<httplib::Server>();
   }
+  router_ = std::make_unique<HttpRouter>();
   headers_ = web.headers;
   if (!web.basic_auth_users.empty()) {
     auth_ = std::make_unique<BasicAuthVerifier>(web.basic_auth_users);
@@ -232,7 +278,7 @@ Status HttpServer::Start() {
   // Runs before httplib reads a request body, which is what lets `curl -X POST
   // .../-/reload` (no body, no Content-Length) work: httplib answers 400 to
   // such a POST once it reaches its routes.
-  server_->set_pre_routing_handler([this](const httplib::Request& req,
+  router_->set_pre_routing_handler([this](const httplib::Request& req,
                                           httplib::Response& res) {
     // Every path needs the password, /healthz and /ready included: this is
     // what the exporter-toolkit does (it wraps the whole mux), so operators
@@ -254,32 +300,38 @@ Status HttpServer::Start() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   if (!headers_.empty()) {
-    server_->set_post_routing_handler(
+    router_->set_post_routing_handler(
         [this](const httplib::Request&, httplib::Response& res) {
           for (const auto& [name, value] : headers_)
             res.set_header(name, value);
         });
   }
-  server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
-  // httplib writes headers and body separately: without TCP_NODELAY the body
-  // waits for the client's delayed ACK (40 ms per keep-alive scrape).
-  server_->set_tcp_nodelay(true);
-  server_->set_read_timeout(10, 0);
-  server_->set_write_timeout(10, 0);
-  server_->set_payload_max_length(64 * 1024);
+  // Only the Keep-Alive header: the listener keeps connections open.
+  router_->set_keep_alive_timeout(
+      std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(
+                              options_.limits.request_head_timeout)
+                              .count()));
+  router_->set_keep_alive_max_count(1000);
+  router_->set_payload_max_length(options_.limits.max_body_bytes);
   Routes();
+  listener_ = std::make_unique<HttpListener>(
+      options_.limits,
+      [this](const RawRequest& request) { return router_->Handle(request); },
+      tls_ctx_.get(),
+      [this](const ListenerStats& stats) {
+        store_->Update([&](Snapshot& snap) {
+          snap.http.connections_rejected_total =
+              stats.connections_rejected_total;
+          snap.http.request_head_timeouts_total =
+              stats.request_head_timeouts_total;
+        });
+      });
   const auto& [host, port] = addr.value();
-  if (port == 0) {
-    port_ = server_->bind_to_any_port(host);
-    if (port_ < 0) return Error{"cannot listen on " + options_.listen};
-  } else {
-    if (!server_->bind_to_port(host, port)) {
-      return Error{"cannot listen on " + options_.listen + ": " +
-                   std::strerror(errno)};
-    }
-    port_ = port;
+  if (Status bound = listener_->Bind(host, port); !bound.ok()) {
+    return bound.error();
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  port_ = listener_->port();
+  listener_->Start();
   Logger("http")->info(
       "listening address={} port={} telemetry_path={} tls={} basic_auth={}",
       host, port_, options_.telemetry_path, tls_, auth_ != nullptr);
@@ -287,8 +339,7 @@ Status HttpServer::Start() {
 }
 
 void HttpServer::Stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (listener_) listener_->Stop();
 }
 
 }  // namespace flinkha

@@ -2,23 +2,25 @@
 // POST /-/reload.
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "http/listener.h"
 #include "http/metrics_cache.h"
 #include "model/store.h"
 #include "util/result.h"
 
 namespace httplib {
-class Server;
 struct Response;
 }  // namespace httplib
 
 namespace flinkha {
 
 class BasicAuthVerifier;
+class HttpRouter;
 
 struct ServerOptions {
   std::string listen = ":9879";  // [host]:port; port 0 picks a free one
@@ -26,13 +28,15 @@ struct ServerOptions {
   std::string
       web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
   std::function<Status()> reload;  // POST /-/reload; null disables it
+  ListenerOptions limits;          // connections, deadlines, workers
 };
 
 // Splits "[host]:port" into host and port; ":9879" listens on all addresses.
 Result<std::pair<std::string, int>> ParseListenAddress(
     const std::string& listen);
 
-// Owns the listening socket and its thread pool. Handlers only read the store.
+// Owns the listener (socket, event loop, workers) and the routes. Handlers
+// only read the store; the listener's counters are published into it.
 class HttpServer {
  public:
   HttpServer(StateStore* store, ServerOptions options);
@@ -55,8 +59,12 @@ class HttpServer {
   MetricsCache metrics_;
   std::unique_ptr<BasicAuthVerifier> auth_;  // null: no authentication
   std::vector<std::pair<std::string, std::string>> headers_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  struct FreeSslCtx {
+    void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+  };
+  std::unique_ptr<SSL_CTX, FreeSslCtx> tls_ctx_;  // null: plain HTTP
+  std::unique_ptr<HttpRouter> router_;  // httplib's parsing and routing
+  std::unique_ptr<HttpListener> listener_;
   int port_ = 0;
   bool tls_ = false;
 };

@@ -56,11 +56,19 @@ struct ClusterState {
   std::shared_ptr<const TaskManagerView> taskmanagers;
 };
 
+// Counters of the HTTP listener, published by the server at most once a
+// second (http/listener.h).
+struct HttpStats {
+  uint64_t connections_rejected_total = 0;
+  uint64_t request_head_timeouts_total = 0;
+};
+
 struct Snapshot {
   TimePoint started_at{};
   std::map<std::string, ClusterState> clusters;  // by cluster name
   bool config_last_reload_successful = true;
   std::optional<TimePoint> config_last_reload_success;
+  HttpStats http;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

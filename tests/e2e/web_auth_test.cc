@@ -35,9 +35,11 @@ struct Server {
   explicit Server(const std::string& web_config) {
     WriteFile(dir.path() + "/web.yml", web_config);
     server = std::make_unique<HttpServer>(
-        &store,
-        ServerOptions{"127.0.0.1:0", "/metrics", dir.path() + "/web.yml",
-                      [] { return Status(Ok{}); }});
+        &store, ServerOptions{"127.0.0.1:0",
+                              "/metrics",
+                              dir.path() + "/web.yml",
+                              [] { return Status(Ok{}); },
+                              {}});
     status = server->Start();
   }
   TempDir dir;
@@ -131,7 +133,7 @@ TEST_CASE("web auth: no web config file means no authentication",
           "[web][auth]") {
   StateStore store{std::chrono::system_clock::now()};
   HttpServer server(&store,
-                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr});
+                    ServerOptions{"127.0.0.1:0", "/metrics", "", nullptr, {}});
   REQUIRE(server.Start().ok());
   CHECK_FALSE(server.tls());
   auto res = Get(server.port(), "/healthz");

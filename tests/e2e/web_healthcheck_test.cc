@@ -33,7 +33,7 @@ struct Server {
       WriteFile(path, web_config);
     }
     server = std::make_unique<HttpServer>(
-        &store, ServerOptions{"127.0.0.1:0", "/metrics", path, nullptr});
+        &store, ServerOptions{"127.0.0.1:0", "/metrics", path, nullptr, {}});
     status = server->Start();
   }
   TempDir dir;

@@ -85,7 +85,7 @@ struct Server {
       : path(pki.Path("web.yml")) {
     WriteFile(path, web_config);
     server = std::make_unique<HttpServer>(
-        &store, ServerOptions{"127.0.0.1:0", "/metrics", path, nullptr});
+        &store, ServerOptions{"127.0.0.1:0", "/metrics", path, nullptr, {}});
     status = server->Start();
   }
   StateStore store{std::chrono::system_clock::now()};
