@@ -101,19 +101,19 @@ Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
   return Ok{};
 }
 
-// Sends the cached body without copying it: httplib compresses only bodies
-// set with set_content, so a gzip body is sent as it is.
-void SendMetrics(MetricsBody body, httplib::Response& res) {
+// Sends the cached body as it is. httplib would compress a body again when
+// the request accepts gzip, so the handler's request loses Accept-Encoding
+// once the cache has chosen (httplib's request object is not const; only
+// the handler's view of it is). A content provider would spare the copy, but
+// httplib writes provided content only while its own socket listens, and the
+// router never listens (the listener owns the socket).
+void SendMetrics(MetricsBody body, const httplib::Request& req,
+                 httplib::Response& res) {
   constexpr const char* kType = "text/plain; version=0.0.4; charset=utf-8";
   res.set_header("Vary", "Accept-Encoding");
   if (body.gzip) res.set_header("Content-Encoding", "gzip");
-  const size_t size = body.bytes->size();
-  res.set_content_provider(
-      size, kType,
-      [bytes = std::move(body.bytes)](size_t offset, size_t length,
-                                      httplib::DataSink& sink) {
-        return sink.write(bytes->data() + offset, length);
-      });
+  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
+  res.set_content(*body.bytes, kType);
 }
 
 // A request the listener has read, and the response httplib writes, as an
@@ -205,7 +205,7 @@ void HttpServer::Routes() {
                            AcceptsGzip(req.get_header_value("Accept-Encoding"))
                                ? MetricsEncoding::kGzip
                                : MetricsEncoding::kIdentity),
-              res);
+              req, res);
         });
   auto healthy = [](const httplib::Request&, httplib::Response& res) {
     res.set_content("OK\n", "text/plain");
