@@ -409,7 +409,14 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
 
     // ---- a TaskManager SIGKILL (the reference's scenario 2) ----
     {
-      const int64_t restarts_before = d.Restarts(0);
+      // REST answers [] to a job metric before its fetcher has run once.
+      int64_t restarts_before = -1;
+      REQUIRE(Eventually(
+          [&] {
+            restarts_before = d.Restarts(0);
+            return restarts_before >= 0;
+          },
+          seconds(20)));
       const std::set<std::string> tms_before = TaskManagerIds(flink);
       REQUIRE(tms_before.size() == 3);
       const auto killed = Clock::now();
