@@ -6,6 +6,8 @@
 #include <functional>
 #include <map>
 
+#include "util/build_info.h"
+
 namespace flinkha {
 
 Result<Flags> ParseFlags(const std::vector<std::string>& args) {
@@ -110,8 +112,8 @@ flags:
 }
 
 std::string VersionText() {
-  return std::string("flink-ha-exporter, version ") + FLINKHA_VERSION +
-         " (revision: " + FLINKHA_REVISION + ")\n";
+  return "flink-ha-exporter, version " + std::string(BuildVersion()) +
+         " (revision: " + std::string(BuildRevision()) + ")\n";
 }
 
 }  // namespace flinkha

@@ -3,6 +3,7 @@
 #include "collectors/exporter_collector.h"
 
 #include "collectors/family.h"
+#include "util/build_info.h"
 
 namespace flinkha {
 
@@ -11,9 +12,9 @@ void ExporterCollector::Collect(
     std::vector<prometheus::MetricFamily>* out) const {
   Gauge("flinkha_build_info",
         "Build information of flink-ha-exporter; constant 1.")
-      .Add({{"version", FLINKHA_VERSION},
-            {"revision", FLINKHA_REVISION},
-            {"compiler", "g++ " __VERSION__}},
+      .Add({{"version", std::string(BuildVersion())},
+            {"revision", std::string(BuildRevision())},
+            {"compiler", std::string(BuildCompiler())}},
            1)
       .AppendTo(out);
   Gauge("flinkha_start_time_seconds",

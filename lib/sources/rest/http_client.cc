@@ -15,11 +15,8 @@
 #include <sstream>
 
 #include "config/duration.h"
+#include "util/build_info.h"
 #include "util/logging.h"
-
-#ifndef FLINKHA_VERSION
-#define FLINKHA_VERSION "dev"
-#endif
 
 namespace flinkha {
 namespace {
@@ -267,7 +264,7 @@ Status HttpClient::Init() {
   if (!a.username.empty()) client_->set_basic_auth(a.username, password);
   if (!token.empty()) client_->set_bearer_token_auth(token);
   if (options_.user_agent.empty()) {
-    options_.user_agent = std::string("flink-ha-exporter/") + FLINKHA_VERSION;
+    options_.user_agent = "flink-ha-exporter/" + std::string(BuildVersion());
   }
   return Ok{};
 }

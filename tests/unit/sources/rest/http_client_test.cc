@@ -15,6 +15,7 @@
 
 #include "model/rest_parsers.h"
 #include "support/fake_flink.h"
+#include "util/build_info.h"
 
 namespace flinkha {
 namespace {
@@ -124,7 +125,7 @@ TEST_CASE("HttpClient gets a body and sends its User-Agent", "[rest][http]") {
   CHECK(r->body == R"({"taskmanagers":1})");
   CHECK(r->seconds >= 0);
   CHECK(f.last_header("User-Agent") ==
-        std::string("flink-ha-exporter/") + FLINKHA_VERSION);
+        "flink-ha-exporter/" + std::string(BuildVersion()));
   // Keep-alive: a second request on the same client works too.
   auto again = c->Get("/missing");
   REQUIRE(again.ok());
