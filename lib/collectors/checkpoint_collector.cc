@@ -11,12 +11,12 @@ namespace flinkha {
 namespace {
 
 constexpr const char* kStats =
-    " (GET /jobs/<jid>/checkpoints of the leading JobManager). Refreshed every "
-    "poll interval.";
+    " (GET /jobs/<jid>/checkpoints of the leading JobManager). Refreshed at a "
+    "quarter of the job's checkpoint interval, between poll_interval and 60 "
+    "s.";
 constexpr const char* kConfig =
     " (GET /jobs/<jid>/checkpoints/config of the leading JobManager, read when "
-    "the job starts). "
-    "Refreshed every poll interval.";
+    "the job starts).";
 
 // Flink writes -1 or 0 for "no such time" and Long.MAX_VALUE for "never"
 // (periodic checkpointing off): such values are unknown and their series are

@@ -65,6 +65,29 @@ void ExporterCollector::Collect(
   up.AppendTo(out);
   last.AppendTo(out);
   errors.AppendTo(out);
+
+  // The checkpoint poller's pace (sources/rest/checkpoint_poller.h).
+  auto requests = Counter(
+      "flinkha_checkpoint_poll_requests_total",
+      "Checkpoint statistics, checkpoint config and numRestarts requests sent "
+      "to the JobManager asked.");
+  auto budget = Gauge("flinkha_checkpoint_poll_budget_requests_per_second",
+                      "The configured checkpoint_requests_per_second.");
+  auto overdue = Gauge(
+      "flinkha_checkpoint_poll_overdue_jobs",
+      "Jobs whose checkpoint poll is more than one poll interval late: the "
+      "request budget is too small for the jobs.");
+  for (const auto& [cluster_name, cluster] : snapshot.clusters) {
+    if (!cluster.checkpoint_poll) continue;
+    const CheckpointPollStatus& p = *cluster.checkpoint_poll;
+    Labels l{{"flink_cluster", cluster_name}};
+    requests.Add(l, static_cast<double>(p.requests_total));
+    budget.Add(l, p.requests_per_second_budget);
+    overdue.Add(l, static_cast<double>(p.overdue_jobs));
+  }
+  requests.AppendTo(out);
+  budget.AppendTo(out);
+  overdue.AppendTo(out);
 }
 
 }  // namespace flinkha

@@ -75,7 +75,10 @@ struct ClusterConfig {
   int64_t max_response_bytes = 16 * 1024 * 1024;
   HttpAuthConfig auth;
   TlsClientConfig tls;
-  bool checkpoints = true;        // poll per-job checkpoint statistics
+  bool checkpoints = true;  // poll per-job checkpoint statistics
+  // Budget of checkpoint-related requests (statistics, config, numRestarts) to
+  // the JobManager asked; they are spaced evenly, 1/rate apart.
+  int checkpoint_requests_per_second = 60;
   int expected_taskmanagers = 0;  // 0: unknown; exported for alerting
   // A TaskManager the preferred JobManager stops listing is counted lost after
   // this long of uninterrupted answers without it (see taskmanager_tracker.h).

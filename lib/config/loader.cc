@@ -539,7 +539,8 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   Mapping m(node, "cluster",
             {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
              "request_timeout", "max_response_bytes", "auth", "tls",
-             "checkpoints", "expected_taskmanagers", "taskmanager_lost_after"},
+             "checkpoints", "checkpoint_requests_per_second",
+             "expected_taskmanagers", "taskmanager_lost_after"},
             r.problems());
   if (auto* f = m.Require("name")) {
     if (auto v = r.NonEmptyString(*f)) {
@@ -591,6 +592,17 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   if (auto* f = m.Get("tls")) ParseTls(r, *f, &cluster->tls);
   if (auto* f = m.Get("checkpoints")) {
     if (auto b = r.Bool(*f)) cluster->checkpoints = *b;
+  }
+  if (auto* f = m.Get("checkpoint_requests_per_second")) {
+    // A JobManager answers checkpoint statistics on its RPC threads: the
+    // budget keeps the exporter a light client whatever the number of jobs.
+    if (auto v = r.NonNegativeInt(*f)) {
+      if (*v >= 1 && *v <= 10000) {
+        cluster->checkpoint_requests_per_second = *v;
+      } else {
+        r.Report(*f, "between 1 and 10000 requests per second");
+      }
+    }
   }
   if (auto* f = m.Get("expected_taskmanagers")) {
     if (auto v = r.NonNegativeInt(*f)) cluster->expected_taskmanagers = *v;

@@ -72,6 +72,14 @@ inline constexpr int kMaxRestartSkips = 12;
 // after a restart is the stale count (seen on Flink 1.20: 0 after a restart).
 inline constexpr int64_t kMetricStoreLagMs = 15000;
 
+// numRestarts read before this time (epoch milliseconds) may be the count from
+// before the job's latest change: the poller asks once more then, still inside
+// the kMetricStoreLagMs window (so PlanJobPoll asks) but after Flink's
+// fetcher refreshed.
+inline int64_t RestartsRecheckAtMs(const JobSummary& job) {
+  return job.last_modification_ms + kMetricStoreLagMs - 1000;
+}
+
 // Decides the optional requests of one poll for one job (statistics are fetched
 // every poll): the config when the job is new or its start-time changed (a new
 // JobMaster may run it with a new configuration); numRestarts unless nothing

@@ -29,6 +29,14 @@ struct SourceStatus {
   std::string last_error;
 };
 
+// How the checkpoint poller keeps up (sources/rest/checkpoint_poller.h).
+struct CheckpointPollStatus {
+  int requests_per_second_budget = 0;
+  uint64_t requests_total = 0;  // checkpoint-related requests sent
+  size_t jobs = 0;              // jobs scheduled
+  size_t overdue_jobs = 0;      // due for more than one poll interval
+};
+
 // Everything known about one Flink cluster. Shared pointers make copies cheap:
 // a source swaps in a new observation, everything else is shared with the
 // previous snapshot.
@@ -38,7 +46,8 @@ struct ClusterState {
   std::map<std::string, std::shared_ptr<const JobManagerObservation>>
       jobmanagers;  // by name
   std::map<std::string, std::shared_ptr<const JobCheckpointObservation>>
-      checkpoints;  // job id
+      checkpoints;                                      // job id
+  std::optional<CheckpointPollStatus> checkpoint_poll;  // once it ran
   std::shared_ptr<const ZkObservation>
       zookeeper;  // null when not configured / not yet read
   std::shared_ptr<const HaState> ha;

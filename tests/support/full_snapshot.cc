@@ -78,6 +78,7 @@ Snapshot FullSnapshot() {
   ck->config->tolerable_failed_checkpoints_known = true;
   ck->num_restarts = 1;
   c.checkpoints[ck->job_id] = ck;
+  c.checkpoint_poll = CheckpointPollStatus{60, 1234, 1, 0};
   RecordSourceAttempt(c, "checkpoints", kT, "");
 
   auto zk = std::make_shared<ZkObservation>();

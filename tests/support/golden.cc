@@ -20,6 +20,8 @@ const std::set<std::string>& VolatileMetrics() {
       "flinkha_source_last_success_timestamp_seconds",
       "flinkha_jobmanager_request_duration_seconds",
       "flinkha_output_scan_duration_seconds",
+      "flinkha_checkpoint_poll_requests_total",
+      "flinkha_checkpoint_poll_overdue_jobs",
   };
   return names;
 }

@@ -1,8 +1,10 @@
 // CheckpointPoller: per-job checkpoint statistics, config and restarts from the
-// leader side.
+// leader side, one due job at a time within the request budget.
 #include "sources/rest/checkpoint_poller.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "model/checkpoint_parsers.h"
@@ -37,10 +39,13 @@ struct JobFetch {
   bool restarts_ok = false;
 };
 
-// Runs the requests of one job's plan. Each request is made at most once per
-// poll.
+// Runs the requests of one job's plan: statistics, then the config and
+// numRestarts when the plan asks for them.
+// await_slot runs before each request: it waits for the request budget and
+// returns false when the poller stops.
 JobFetch FetchJob(HttpClient& client, const JobSummary& job,
-                  const JobPollPlan& plan, TimePoint now) {
+                  const JobPollPlan& plan, TimePoint now,
+                  const std::function<bool()>& await_slot) {
   JobFetch f;
   f.result.job_id = job.id;
   f.result.job_name = job.name;
@@ -53,6 +58,10 @@ JobFetch FetchJob(HttpClient& client, const JobSummary& job,
   // *not_found instead.
   auto get = [&](const std::string& path,
                  bool* not_found) -> std::optional<std::string> {
+    if (!await_slot()) {
+      fail(RestFault::kConnect, "stopped");
+      return std::nullopt;
+    }
     RestFault fault = RestFault::kNone;
     auto r = client.Get(path, &fault);
     if (!r.ok()) {
@@ -131,11 +140,32 @@ JobFetch FetchJob(HttpClient& client, const JobSummary& job,
   return f;
 }
 
+// Publishing every result at once would swap the snapshot for every request;
+// results are batched instead, and still reach /metrics within a second.
+Duration PublishPeriod(Duration poll_interval) {
+  return std::min<Duration>(std::chrono::seconds(1), poll_interval);
+}
+
+// disabled: this visit's statistics request answered 404.
+CadenceInput CadenceOf(const JobSummary& job,
+                       const JobCheckpointObservation& obs, bool disabled) {
+  CadenceInput in;
+  in.running = job.state == "RUNNING";
+  in.checkpointing_disabled = disabled;
+  if (obs.config && obs.config->interval_ms > 0) {
+    in.checkpoint_interval = Duration(obs.config->interval_ms);
+  }
+  return in;
+}
+
 }  // namespace
 
 CheckpointPoller::CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster,
                                    StateStore* store)
-    : cluster_(std::move(cluster)), store_(store) {
+    : cluster_(std::move(cluster)),
+      store_(store),
+      schedule_(cluster_->poll_interval),
+      pacer_(cluster_->checkpoint_requests_per_second) {
   for (const auto& jm : cluster_->jobmanagers) {
     auto client = HttpClient::Create(HttpClientOptions::For(*cluster_, jm));
     if (client.ok()) {
@@ -149,26 +179,35 @@ CheckpointPoller::CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster,
 CheckpointPoller::~CheckpointPoller() { Stop(); }
 
 void CheckpointPoller::Start() {
-  worker_.Start(cluster_->poll_interval, [this] { PollOnce(); });
+  stopping_ = false;
+  thread_ = std::thread([this] { Run(); });
 }
 
 void CheckpointPoller::Stop() {
-  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
   for (auto& [name, client] : clients_) client->Cancel();
-  worker_.Stop();
+  if (thread_.joinable()) thread_.join();
 }
 
-void CheckpointPoller::Publish(
-    TimePoint now, const std::string& error,
-    const std::map<std::string,
-                   std::shared_ptr<const JobCheckpointObservation>>*
-        checkpoints) {
-  if (stopping_) return;  // a cancelled poll says nothing about Flink
-  faults_.Report(cluster_->name, error);
-  store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {
-    if (checkpoints) c.checkpoints = *checkpoints;
-    RecordSourceAttempt(c, "checkpoints", now, error);
-  });
+bool CheckpointPoller::SleepUntil(MonoTime until) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_until(lock, until, [this] { return stopping_.load(); });
+  return !stopping_;
+}
+
+bool CheckpointPoller::AwaitSlot() {
+  const MonoTime slot = pacer_.NextSlot(std::chrono::steady_clock::now());
+  if (slot > std::chrono::steady_clock::now() && !SleepUntil(slot)) {
+    return false;
+  }
+  if (stopping_) return false;
+  pacer_.Take(std::chrono::steady_clock::now());
+  ++requests_total_;
+  return true;
 }
 
 bool CheckpointPoller::AwaitFirstJobManagerPoll() {
@@ -181,123 +220,223 @@ bool CheckpointPoller::AwaitFirstJobManagerPoll() {
     auto it = s->clusters.find(cluster_->name);
     if (it != s->clusters.end() && !it->second.jobmanagers.empty()) return true;
     if (std::chrono::steady_clock::now() >= until) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    SleepUntil(std::chrono::steady_clock::now() +
+               std::chrono::milliseconds(20));
   }
   return false;
 }
 
-void CheckpointPoller::PollOnce() {
-  if (first_poll_) {
-    first_poll_ = false;
-    if (!AwaitFirstJobManagerPoll()) return;
+void CheckpointPoller::Retire(const std::string& id, TimePoint now) {
+  auto it = current_.find(id);
+  if (it == current_.end()) return;
+  if (it->second && it->second->last_completed_ever) {
+    retired_[id] = Retired{*it->second->last_completed_ever, now};
   }
-  const TimePoint now = std::chrono::system_clock::now();
+  current_.erase(it);
+  dirty_ = true;
+}
+
+HttpClient* CheckpointPoller::Follow(TimePoint now, MonoTime mono) {
   const SnapshotPtr snapshot = store_->Get();
   auto cluster_it = snapshot->clusters.find(cluster_->name);
-  if (cluster_it == snapshot->clusters.end()) {
-    Publish(now, "no healthy JobManager to read jobs from", nullptr);
-    return;
-  }
-  const ClusterState& cluster = cluster_it->second;
-  // The leader-side endpoint: a standby forwards to the leader anyway, but
-  // asking the leader saves a hop and sees the same jobs the cluster metrics
-  // show.
+  const JobManagerObservation* jm = nullptr;
   std::string jm_name;
-  const JobManagerObservation* jm = PreferredJobManager(cluster, &jm_name);
+  if (cluster_it != snapshot->clusters.end()) {
+    // The leader-side endpoint: a standby forwards to the leader anyway, but
+    // asking the leader saves a hop and sees the same jobs the cluster metrics
+    // show.
+    jm = PreferredJobManager(cluster_it->second, &jm_name);
+  }
+  // Without a JobManager, what is known (in particular the last completed
+  // checkpoints) is kept until one answers again: this is exactly the
+  // failover window.
+  follow_error_.clear();
   if (!jm) {
-    // Keep what is known (in particular the last completed checkpoints) until a
-    // JobManager answers again: this is exactly the failover window.
-    Publish(now, "no healthy JobManager to read jobs from", nullptr);
-    return;
+    follow_error_ = "no healthy JobManager to read jobs from";
+    return nullptr;
   }
   if (!jm->jobs) {
-    Publish(now, "no job list from JobManager " + jm_name + ": " + jm->error,
-            nullptr);
-    return;
+    follow_error_ = "no job list from JobManager " + jm_name + ": " + jm->error;
+    return nullptr;
   }
   auto client_it = clients_.find(jm_name);
   if (client_it == clients_.end()) {
     auto e = client_errors_.find(jm_name);
-    Publish(now,
-            "JobManager " + jm_name + ": " +
-                (e == client_errors_.end() ? std::string("not configured")
-                                           : e->second),
-            nullptr);
+    follow_error_ =
+        "JobManager " + jm_name + ": " +
+        (e == client_errors_.end() ? std::string("not configured") : e->second);
+    return nullptr;
+  }
+  if (jm != followed_.get() || jm_name != endpoint_) {
+    // A new job list: follow it.
+    followed_ = cluster_it->second.jobmanagers.at(jm_name);
+    endpoint_ = jm_name;
+    list_error_.clear();
+    jobs_.clear();
+    std::vector<const JobSummary*> to_poll;  // in list order: ties keep it
+    for (const JobSummary& job : *jm->jobs) {
+      if (IsTerminalJobState(job.state)) continue;
+      if (!IsJobId(job.id)) {
+        if (list_error_.empty()) {
+          list_error_ = "job id \"" + job.id.substr(0, 64) + "\" is not hex";
+        }
+        continue;
+      }
+      auto [it, inserted] = jobs_.emplace(job.id, job);
+      if (inserted) to_poll.push_back(&it->second);
+    }
+    schedule_.Sync(to_poll, endpoint_, mono);
+    // Jobs no longer listed (or now terminal) drop their series; their last
+    // completed checkpoint is remembered for a while, bounded.
+    std::vector<std::string> gone;
+    for (const auto& [id, obs] : current_) {
+      if (!jobs_.count(id)) gone.push_back(id);
+    }
+    for (const auto& id : gone) Retire(id, now);
+    std::erase_if(tracking_,
+                  [&](const auto& kv) { return !jobs_.count(kv.first); });
+    std::erase_if(retired_, [&](const auto& kv) {
+      return now - kv.second.since > kRetiredFor;
+    });
+    while (retired_.size() > kMaxRetired) {
+      auto oldest = retired_.begin();
+      for (auto it = retired_.begin(); it != retired_.end(); ++it) {
+        if (it->second.since < oldest->second.since) oldest = it;
+      }
+      retired_.erase(oldest);
+    }
+  }
+  return client_it->second.get();
+}
+
+bool CheckpointPoller::Visit(HttpClient& client, const std::string& job_id,
+                             TimePoint now, MonoTime mono) {
+  const JobSummary& job = jobs_.at(job_id);
+  const JobCheckpointObservation* previous = nullptr;
+  // A job seen again after it left the list gets its last completed
+  // checkpoint back.
+  JobCheckpointObservation revived;
+  if (auto it = current_.find(job_id); it != current_.end()) {
+    previous = it->second.get();
+  } else if (auto r = retired_.find(job_id); r != retired_.end()) {
+    revived.job_id = job_id;
+    revived.last_completed_ever = r->second.last_completed;
+    previous = &revived;
+  }
+  auto tracking_it = tracking_.find(job_id);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             now.time_since_epoch())
+                             .count();
+  const JobPollPlan plan = PlanJobPoll(
+      job, tracking_it == tracking_.end() ? nullptr : &tracking_it->second,
+      endpoint_, now_ms);
+  JobFetch f = FetchJob(client, job, plan, now, [this] { return AwaitSlot(); });
+  if (stopping_) return true;  // a cancelled visit says nothing about Flink
+  if (f.fault == RestFault::kConnect || f.fault == RestFault::kTimeout) {
+    // The endpoint is down: keep this job's last values and its place in line.
+    visit_error_ = f.result.error;
+    return false;
+  }
+  RecordJobPoll(tracking_[job_id], job, endpoint_, plan, f.config_ok,
+                f.restarts_ok);
+  auto merged = std::make_shared<const JobCheckpointObservation>(
+      MergeCheckpointPoll(previous, f.result));
+  retired_.erase(job_id);
+  // numRestarts read while Flink's metric store may still hold the count from
+  // before a restart is asked once more when the store has caught up.
+  std::optional<MonoTime> revisit;
+  const int64_t recheck_ms = RestartsRecheckAtMs(job);
+  if (plan.fetch_restarts && now_ms < recheck_ms) {
+    revisit = mono + std::chrono::milliseconds(recheck_ms - now_ms);
+  }
+  schedule_.Visited(job_id,
+                    CadenceOf(job, *merged, f.result.checkpointing_disabled),
+                    mono, revisit);
+  current_[job_id] = std::move(merged);
+  dirty_ = true;
+  visit_error_.clear();  // the endpoint answers again
+  return true;
+}
+
+void CheckpointPoller::Publish(TimePoint now, MonoTime mono, bool force) {
+  if (stopping_) return;  // a cancelled poll says nothing about Flink
+  const Duration period = PublishPeriod(cluster_->poll_interval);
+  // The source's health is recorded once per poll interval (or when a visit
+  // found the endpoint down), as the other REST sources do. The first report
+  // (which /ready waits for) comes when every listed job was read once, or
+  // after one poll interval on a cluster too large for that.
+  const bool attempt_due =
+      force ||
+      (reported_ ? mono - last_attempt_ >= cluster_->poll_interval
+                 : schedule_.Unvisited() == 0 ||
+                       mono - started_ >= cluster_->poll_interval);
+  if (!force && !attempt_due && !(dirty_ && mono - last_publish_ >= period)) {
     return;
   }
-  HttpClient& client = *client_it->second;
-
-  std::map<std::string, std::shared_ptr<const JobCheckpointObservation>> next;
-  std::string first_error;
-  bool endpoint_down = false;
-  for (const JobSummary& job : *jm->jobs) {
-    if (IsTerminalJobState(job.state)) continue;
-    if (stopping_) return;
-    auto prev_it = cluster.checkpoints.find(job.id);
-    const JobCheckpointObservation* previous =
-        prev_it == cluster.checkpoints.end() ? nullptr : prev_it->second.get();
-    // A job seen again after it left the list gets its last completed
-    // checkpoint back.
-    JobCheckpointObservation revived;
-    if (!previous) {
-      if (auto r = retired_.find(job.id); r != retired_.end()) {
-        revived.job_id = job.id;
-        revived.last_completed_ever = r->second.last_completed;
-        previous = &revived;
-        retired_.erase(r);
-      }
-    }
-    if (!IsJobId(job.id)) {
-      if (first_error.empty())
-        first_error = "job id \"" + job.id.substr(0, 64) + "\" is not hex";
-      continue;
-    }
-    if (endpoint_down) {
-      // The endpoint failed on an earlier job this poll: keep this job's last
-      // values.
-      if (previous)
-        next[job.id] =
-            std::make_shared<const JobCheckpointObservation>(*previous);
-      continue;
-    }
-    auto tracking_it = tracking_.find(job.id);
-    const JobPollPlan plan = PlanJobPoll(
-        job, tracking_it == tracking_.end() ? nullptr : &tracking_it->second,
-        jm_name,
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            now.time_since_epoch())
-            .count());
-    JobFetch f = FetchJob(client, job, plan, now);
-    if (stopping_) return;
-    RecordJobPoll(tracking_[job.id], job, jm_name, plan, f.config_ok,
-                  f.restarts_ok);
-    if (first_error.empty() && !f.result.error.empty())
-      first_error = f.result.error;
-    endpoint_down =
-        f.fault == RestFault::kConnect || f.fault == RestFault::kTimeout;
-    next[job.id] = std::make_shared<const JobCheckpointObservation>(
-        MergeCheckpointPoll(previous, f.result));
+  // The source's error: why nothing can be polled, else the first job error.
+  std::string error = !follow_error_.empty()  ? follow_error_
+                      : !visit_error_.empty() ? visit_error_
+                                              : list_error_;
+  for (const auto& [id, obs] : current_) {
+    if (!error.empty()) break;
+    if (obs && !obs->error.empty()) error = obs->error;
   }
-
-  // Jobs no longer listed (or now terminal) drop their series; remember their
-  // last completed checkpoint for a while, bounded.
-  for (const auto& [id, obs] : cluster.checkpoints) {
-    if (next.count(id) || !obs || !obs->last_completed_ever) continue;
-    retired_[id] = Retired{*obs->last_completed_ever, now};
-  }
-  std::erase_if(retired_, [&](const auto& kv) {
-    return now - kv.second.since > kRetiredFor;
+  CheckpointPollStatus status;
+  status.requests_per_second_budget = cluster_->checkpoint_requests_per_second;
+  status.requests_total = requests_total_;
+  status.jobs = schedule_.size();
+  status.overdue_jobs = schedule_.Overdue(mono, cluster_->poll_interval);
+  const bool publish_map = dirty_;
+  store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {
+    if (publish_map) c.checkpoints = current_;
+    c.checkpoint_poll = status;
+    if (attempt_due) RecordSourceAttempt(c, "checkpoints", now, error);
   });
-  while (retired_.size() > kMaxRetired) {
-    auto oldest = retired_.begin();
-    for (auto it = retired_.begin(); it != retired_.end(); ++it) {
-      if (it->second.since < oldest->second.since) oldest = it;
-    }
-    retired_.erase(oldest);
+  if (attempt_due) {
+    faults_.Report(cluster_->name, error);
+    last_attempt_ = mono;
+    reported_ = true;
   }
-  std::erase_if(tracking_,
-                [&](const auto& kv) { return !next.count(kv.first); });
-  Publish(now, first_error, &next);
+  dirty_ = false;
+  last_publish_ = mono;
+}
+
+void CheckpointPoller::Run() {
+  if (!AwaitFirstJobManagerPoll()) return;
+  started_ = std::chrono::steady_clock::now();
+  // Looks at the job list this often: a new job is asked for within a tick of
+  // the JobManager poller listing it.
+  const Duration tick = std::min<Duration>(std::chrono::milliseconds(250),
+                                           cluster_->poll_interval);
+  while (!stopping_) {
+    const TimePoint now = std::chrono::system_clock::now();
+    const MonoTime mono = std::chrono::steady_clock::now();
+    HttpClient* client = Follow(now, mono);
+    if (!client) {
+      Publish(now, mono, false);
+      if (!SleepUntil(mono + tick)) return;
+      continue;
+    }
+    if (auto due = schedule_.NextDue(mono)) {
+      if (!Visit(*client, *due, now, mono)) {
+        // Down: try again after a poll interval rather than hammering it.
+        Publish(now, mono, true);
+        if (!SleepUntil(mono + cluster_->poll_interval)) return;
+        continue;
+      }
+      Publish(now, std::chrono::steady_clock::now(), false);
+      continue;
+    }
+    Publish(now, mono, false);
+    MonoTime wake = mono + tick;
+    if (auto earliest = schedule_.EarliestDue(); earliest && *earliest < wake) {
+      wake = *earliest;
+    }
+    if (dirty_)
+      wake = std::min(wake,
+                      last_publish_ + PublishPeriod(cluster_->poll_interval));
+    if (!SleepUntil(wake)) return;
+  }
 }
 
 }  // namespace flinkha

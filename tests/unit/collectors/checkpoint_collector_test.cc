@@ -59,7 +59,8 @@ TEST_CASE("CheckpointCollector exports the checkpoint series of each job",
   CHECK(text.find("# HELP flinkha_checkpoints_completed ") !=
         std::string::npos);
   CHECK(text.find("GET /jobs/<jid>/checkpoints") != std::string::npos);
-  CHECK(text.find("Refreshed every poll interval.") != std::string::npos);
+  CHECK(text.find("quarter of the job's checkpoint interval") !=
+        std::string::npos);
   CHECK(text.find("# TYPE flinkha_checkpoints_completed gauge") !=
         std::string::npos);
 }

@@ -54,6 +54,8 @@ const std::vector<BadCase> kBadCases = {
      {"11:22: error: password_file: expected password or password_file, found both"}},
     {"auth_password_without_username",
      {"9:7: error: auth is missing required key \"username\" (needed with password)"}},
+    {"checkpoint_requests_per_second",
+     {"8:37: error: checkpoint_requests_per_second: expected between 1 and 10000 requests per second, found \"0\""}},
     {"checkpoints",
      {"8:18: error: checkpoints: expected true or false, found \"on\""}},
     {"cluster_not_mapping",
@@ -272,6 +274,7 @@ TEST_CASE("minimal config takes every default from config.h", "[config]") {
   CHECK(c.tls.ca_file.empty());
   CHECK_FALSE(c.tls.insecure_skip_verify);
   CHECK(c.checkpoints);
+  CHECK(c.checkpoint_requests_per_second == 60);
   CHECK(c.expected_taskmanagers == 0);
 }
 
@@ -421,6 +424,7 @@ TEST_CASE("the all-keys example sets every key", "[config]") {
   CHECK(c.tls.server_name == "flink.example.com");
   CHECK_FALSE(c.tls.insecure_skip_verify);
   CHECK(c.checkpoints);
+  CHECK(c.checkpoint_requests_per_second == 40);
   CHECK(c.expected_taskmanagers == 3);
   CHECK(c.taskmanager_lost_after == std::chrono::seconds(90));
   const ClusterConfig& batch = config->clusters[1];

@@ -331,3 +331,85 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+// n more RUNNING jobs with checkpointing every minute, served by x.f.
+std::vector<std::string> AddJobs(Fixture& x, int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    char id[33];
+    snprintf(id, sizeof id, "%032x", 0xabc000 + i);
+    ids.push_back(id);
+    ServeJob(x.f, id, "1.18/checkpoints.json");
+  }
+  PublishJobs(x.store, [&](std::vector<JobSummary>& jobs) {
+    JobSummary model = jobs[0];
+    for (const auto& id : ids) {
+      model.id = id;
+      jobs.push_back(model);
+    }
+  });
+  return ids;
+}
+
+TEST_CASE(
+    "CheckpointPoller stays within its request budget and publishes results "
+    "as they arrive",
+    "[rest][checkpoints]") {
+  Fixture x;
+  x.cluster->checkpoint_requests_per_second = 20;
+  x.cluster->poll_interval = Duration(100);
+  const auto ids = AddJobs(x, 40);  // 43 jobs x 3 requests: over 6 s at 20/s
+  CheckpointPoller poller(x.cluster, &x.store);
+  const auto start = std::chrono::steady_clock::now();
+  poller.Start();
+  // The first jobs' series are out long before the round ends.
+  REQUIRE(WaitFor([&] { return Checkpoints(x.store, kRunning) != nullptr; }));
+  const double first_seen =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  CHECK(first_seen < 1.0);
+  CHECK(Checkpoints(x.store, ids.back()) == nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  const int hits = x.f.total_hits();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  poller.Stop();
+  INFO("requests " << hits << " in " << elapsed << " s");
+  CHECK(hits <= 20 * elapsed + 1);
+  CHECK(hits >= 20 * (elapsed - 0.5));  // and it uses the budget it has
+  const SnapshotPtr snap = x.store.Get();
+  const auto& status = snap->clusters.at("prod").checkpoint_poll;
+  REQUIRE(status);
+  CHECK(status->requests_per_second_budget == 20);
+  CHECK(status->requests_total >= static_cast<uint64_t>(hits) - 1);
+  CHECK(status->jobs == 43);
+  CHECK(status->overdue_jobs > 0);  // 43 jobs every 100 ms: far behind
+}
+
+TEST_CASE(
+    "CheckpointPoller asks a steady job at a quarter of its checkpoint "
+    "interval",
+    "[rest][checkpoints]") {
+  Fixture x;
+  x.cluster->poll_interval = Duration(100);
+  // The fixture's interval is 60 s: a quarter is 15 s, clamped to 12 polls.
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] { return x.Polls() >= 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  poller.Stop();
+  // 2.5 s / 1.2 s: the first visit and two more (not 25, one per poll).
+  CHECK(x.Polls() >= 2);
+  CHECK(x.Polls() <= 4);
+  // The RESTARTING job is asked every poll interval (plus the time its and
+  // the initializing job's requests take at 60/s).
+  CHECK(x.f.hits("/jobs/" + kRestarting + "/checkpoints") >= 10);
+}
+
+}  // namespace
+}  // namespace flinkha
