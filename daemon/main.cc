@@ -84,11 +84,13 @@ int main(int argc, char** argv) {
     return healthy ? 0 : 1;
   }
 
-  HttpServer server(&store, ServerOptions{listen,
-                                          flags->telemetry_path,
-                                          flags->web_config_file,
-                                          [&app] { return app.Reload(); },
-                                          {}});
+  ListenerOptions limits;
+  limits.max_connections = flags->web_max_connections;
+  limits.request_head_timeout = flags->web_request_head_timeout;
+  HttpServer server(
+      &store,
+      ServerOptions{listen, flags->telemetry_path, flags->web_config_file,
+                    [&app] { return app.Reload(); }, limits});
   if (auto st = server.Start(); !st.ok()) {
     // Plain lines, like configuration errors: file:line:col: error: ...
     std::cerr << st.error().message << "\n";

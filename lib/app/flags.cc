@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "config/duration.h"
 #include "util/build_info.h"
 
 namespace flinkha {
@@ -36,6 +37,31 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
                v + "\""};
          }
          f.status_timeout_seconds = n;
+         return Ok{};
+       })},
+      {"--web.max-connections", Setter([&f](const std::string& v) -> Status {
+         int n = 0;
+         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (ec != std::errc() || p != v.data() + v.size() || n < 1 ||
+             n > 65536) {
+           return Error{
+               "--web.max-connections: expected an integer 1-65536, found \"" +
+               v + "\""};
+         }
+         f.web_max_connections = n;
+         return Ok{};
+       })},
+      {"--web.request-head-timeout",
+       Setter([&f](const std::string& v) -> Status {
+         auto d = ParseDuration(v);
+         if (!d.ok() || *d < std::chrono::milliseconds(100) ||
+             *d > std::chrono::minutes(10)) {
+           return Error{
+               "--web.request-head-timeout: expected a duration 100ms-10m "
+               "such as 5s, found \"" +
+               v + "\""};
+         }
+         f.web_request_head_timeout = *d;
          return Ok{};
        })},
   };
@@ -103,6 +129,9 @@ flags:
   --web.listen-address=ADDR    listen address, overrides `listen` (e.g. :9879, 127.0.0.1:9879)
   --web.telemetry-path=PATH    path of the metrics endpoint (default /metrics)
   --web.config.file=PATH       TLS and basic auth (Prometheus exporter-toolkit web config)
+  --web.max-connections=N      open connections at most; more are refused with 503 (default 512)
+  --web.request-head-timeout=D a request head must arrive within D of connecting or of the
+                               previous response, else the connection closes (default 5s)
   --log.level=LEVEL            debug|info|warn|error (overrides the config file)
   --log.format=FORMAT          logfmt|json (overrides the config file)
   --status.timeout=SECONDS     `status`: how long to wait for every source (default 15)

@@ -2,6 +2,7 @@
 // --web.listen-address, ...).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Flags {
   std::string log_format;  // overrides the config file when set
   int status_timeout_seconds =
       15;  // `status`: how long to wait for every source
+  // The HTTP listener's limits (http/listener.h): open connections beyond
+  // this are refused; a request head must arrive within the timeout.
+  int web_max_connections = 512;
+  std::chrono::milliseconds web_request_head_timeout{5000};
 };
 
 // Accepts --name=value and --name value; the first bare word is the command.

@@ -1,11 +1,16 @@
 // --web.config.file on the real binary: a bad file stops start-up with its
 // position; a good one protects every endpoint.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "support/process.h"
 
@@ -71,6 +76,60 @@ TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
   REQUIRE(res);
   CHECK(res->status == 200);
   CHECK(res->body.find("flinkha_build_info") != std::string::npos);
+  CHECK(exporter.Stop() == 0);
+}
+
+// A connected, idle TCP socket to 127.0.0.1:port (-1 on failure).
+int ConnectIdle(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST_CASE(
+    "web binary: --web.max-connections and --web.request-head-timeout set "
+    "the listener's limits",
+    "[web][binary]") {
+  TempDir dir;
+  const int port = FreePort();
+  Subprocess exporter(
+      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
+       "--web.max-connections=2", "--web.request-head-timeout=700ms"},
+      dir.path() + "/exporter.log");
+  REQUIRE(Eventually(
+      [&] { return HttpGet("127.0.0.1", port, "/healthz").status == 200; },
+      std::chrono::seconds(10)));
+  // Two idle connections fill the limit: a third client is refused.
+  const int a = ConnectIdle(port), b = ConnectIdle(port);
+  REQUIRE(a >= 0);
+  REQUIRE(b >= 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(HttpGet("127.0.0.1", port, "/healthz").status == 503);
+  // After the head deadline the idle two are closed: room again.
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(Eventually(
+      [&] { return HttpGet("127.0.0.1", port, "/healthz").status == 200; },
+      std::chrono::seconds(5)));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  char c;
+  CHECK(read(a, &c, 1) == 0);  // closed by the exporter
+  close(a);
+  close(b);
+  // Published at most once a second.
+  CHECK(Eventually(
+      [&] {
+        return HttpGet("127.0.0.1", port, "/metrics")
+                   .body.find("flinkha_http_request_head_timeouts_total 2") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)));
   CHECK(exporter.Stop() == 0);
 }
 

@@ -17,6 +17,18 @@ TEST_CASE("ParseFlags accepts both --name=value and --name value", "[app]") {
   CHECK(f->command == "serve");
 }
 
+TEST_CASE("ParseFlags takes the listener limits", "[app]") {
+  auto d = ParseFlags({});
+  REQUIRE(d.ok());
+  CHECK(d->web_max_connections == 512);
+  CHECK(d->web_request_head_timeout == std::chrono::seconds(5));
+  auto f = ParseFlags(
+      {"--web.max-connections=64", "--web.request-head-timeout=1500ms"});
+  REQUIRE(f.ok());
+  CHECK(f->web_max_connections == 64);
+  CHECK(f->web_request_head_timeout == std::chrono::milliseconds(1500));
+}
+
 TEST_CASE("ParseFlags takes the status command", "[app]") {
   auto f = ParseFlags({"status", "--status.timeout=3"});
   REQUIRE(f.ok());
@@ -38,6 +50,11 @@ TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
        "--version: expected true or false, found \"maybe\""},
       {{"--status.timeout=0"},
        "--status.timeout: expected a positive number of seconds, found \"0\""},
+      {{"--web.max-connections=0"},
+       "--web.max-connections: expected an integer 1-65536, found \"0\""},
+      {{"--web.request-head-timeout=5"},
+       "--web.request-head-timeout: expected a duration 100ms-10m such as "
+       "5s, found \"5\""},
       {{"--web.telemetry-path=metrics"},
        "--web.telemetry-path: expected a path starting with /, found "
        "\"metrics\""},
