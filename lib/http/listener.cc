@@ -133,9 +133,10 @@ struct HttpListener::Connection {
   int fd = -1;
   SSL* ssl = nullptr;
   State state = State::kReading;
-  std::string in;  // received, not yet handed to a worker
-  std::string out;
-  size_t out_pos = 0;
+  std::string in;   // received, not yet handed to a worker
+  std::string out;  // head (and small bodies)
+  std::shared_ptr<const std::string> out_body;  // shared body after `out`
+  size_t out_pos = 0;                           // over out, then out_body
   bool close_after_write = false;
   bool eof = false;     // the client closed its side
   bool served = false;  // at least one response written
@@ -494,7 +495,7 @@ void HttpListener::TryDispatch(Connection* c) {
   const size_t end = c->in.find("\r\n\r\n");
   if (end == std::string::npos || end + 4 > options_.max_head_bytes) {
     if (c->in.size() > options_.max_head_bytes) {
-      Reply(c, RawResponse{Canned(431, Reason(431)), true});
+      Reply(c, RawResponse{Canned(431, Reason(431)), nullptr, true});
     } else if (c->eof) {
       Close(c);
     }
@@ -506,7 +507,7 @@ void HttpListener::TryDispatch(Connection* c) {
   if (framing.error_status != 0) {
     Reply(c, RawResponse{
                  Canned(framing.error_status, Reason(framing.error_status)),
-                 true});
+                 nullptr, true});
     return;
   }
   const size_t total = head_bytes + framing.body_bytes;
@@ -547,6 +548,7 @@ void HttpListener::DrainDone() {
 
 void HttpListener::Reply(Connection* c, RawResponse response) {
   c->out = std::move(response.bytes);
+  c->out_body = std::move(response.body);
   c->out_pos = 0;
   c->close_after_write = response.close || c->eof;
   c->state = Connection::State::kWriting;
@@ -555,12 +557,25 @@ void HttpListener::Reply(Connection* c, RawResponse response) {
 }
 
 bool HttpListener::WriteAvailable(Connection* c) {
-  while (c->out_pos < c->out.size()) {
-    const size_t left = c->out.size() - c->out_pos;
+  // The bytes still to write: the rest of the head, then of the shared body.
+  auto pending = [c](const char** p) -> size_t {
+    if (c->out_pos < c->out.size()) {
+      *p = c->out.data() + c->out_pos;
+      return c->out.size() - c->out_pos;
+    }
+    const size_t body_pos = c->out_pos - c->out.size();
+    if (c->out_body && body_pos < c->out_body->size()) {
+      *p = c->out_body->data() + body_pos;
+      return c->out_body->size() - body_pos;
+    }
+    return 0;
+  };
+  const char* data = nullptr;
+  for (size_t left; (left = pending(&data)) > 0;) {
     ssize_t n;
     if (c->ssl) {
       ERR_clear_error();
-      n = SSL_write(c->ssl, c->out.data() + c->out_pos,
+      n = SSL_write(c->ssl, data,
                     static_cast<int>(std::min<size_t>(left, 1 << 30)));
       if (n <= 0) {
         const int err = SSL_get_error(c->ssl, static_cast<int>(n));
@@ -577,7 +592,7 @@ bool HttpListener::WriteAvailable(Connection* c) {
         return false;
       }
     } else {
-      n = send(c->fd, c->out.data() + c->out_pos, left, MSG_NOSIGNAL);
+      n = send(c->fd, data, left, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -590,7 +605,8 @@ bool HttpListener::WriteAvailable(Connection* c) {
     }
     c->out_pos += static_cast<size_t>(n);
   }
-  std::string().swap(c->out);  // a /metrics body is large; free it now
+  std::string().swap(c->out);
+  c->out_body.reset();
   c->out_pos = 0;
   c->served = true;
   if (c->close_after_write) {

@@ -47,7 +47,10 @@ struct RawRequest {
 };
 
 struct RawResponse {
-  std::string bytes;   // status line, headers and body
+  std::string bytes;  // status line, headers and (unless `body`) the body
+  // A shared body written after `bytes` without copying it (the cached
+  // /metrics body); null for most responses.
+  std::shared_ptr<const std::string> body;
   bool close = false;  // close the connection once written
 };
 

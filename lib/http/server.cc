@@ -107,13 +107,25 @@ Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
 // the handler's view of it is). A content provider would spare the copy, but
 // httplib writes provided content only while its own socket listens, and the
 // router never listens (the listener owns the socket).
+// The cached body of the /metrics response being handled on this worker
+// thread: HttpRouter::Handle hands it to the listener, which writes it after
+// httplib's head, so a scrape copies no body.
+thread_local std::shared_ptr<const std::string> tls_metrics_body;
+
 void SendMetrics(MetricsBody body, const httplib::Request& req,
                  httplib::Response& res) {
   constexpr const char* kType = "text/plain; version=0.0.4; charset=utf-8";
   res.set_header("Vary", "Accept-Encoding");
   if (body.gzip) res.set_header("Content-Encoding", "gzip");
-  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
-  res.set_content(*body.bytes, kType);
+  res.set_header("Content-Type", kType);
+  // httplib writes the head only (its body stays empty): it must neither
+  // compress nor cut ranges out of a body it does not have.
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.headers.erase("Accept-Encoding");
+  mutable_req.headers.erase("Range");
+  mutable_req.ranges.clear();  // else httplib answers 206 with the whole body
+  res.set_header("Content-Length", std::to_string(body.bytes->size()));
+  if (req.method != "HEAD") tls_metrics_body = std::move(body.bytes);
 }
 
 // A request the listener has read, and the response httplib writes, as an
@@ -162,8 +174,13 @@ class HttpRouter : public httplib::Server {
   RawResponse Handle(const RawRequest& request) {
     BufferedStream stream(request);
     bool closed = false;
+    tls_metrics_body.reset();
     const bool ok = process_request(stream, false, closed, nullptr);
-    return RawResponse{std::move(stream.out()), closed || !ok};
+    RawResponse response;
+    response.bytes = std::move(stream.out());
+    response.body = std::move(tls_metrics_body);
+    response.close = closed || !ok;
+    return response;
   }
 };
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "collectors/collector.h"
 #include "http/server.h"
 #include "model/store.h"
 #include "support/process.h"
@@ -332,6 +333,42 @@ TEST_CASE("listener: keep-alive connections serve request after request",
     CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
     std::string metrics = ReadResponse(fd, &pending);
     CHECK(metrics.find("flinkha_build_info") != std::string::npos);
+    CHECK(StillOpen(fd));
+  }
+  SECTION("/metrics: the shared body follows httplib's head exactly") {
+    // Body-less responses first on the same connection: HEAD, then a GET with
+    // Range (not applied to a body httplib never sees), then gzip.
+    const std::string expected = RenderMetrics(AllCollectors(), *s.store.Get());
+    REQUIRE(SendAll(fd, "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
+    // ReadResponse would wait for Content-Length bytes: read the head only.
+    std::string head;
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      char c;
+      REQUIRE(recv(fd, &c, 1, 0) == 1);
+      head += c;
+    }
+    CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(head.find("Content-Length: " + std::to_string(expected.size()) +
+                    "\r\n") != std::string::npos);
+    REQUIRE(SendAll(fd,
+                    "GET /metrics HTTP/1.1\r\nHost: x\r\n"
+                    "Range: bytes=0-9\r\n\r\n"));
+    std::string r = ReadResponse(fd, &pending);
+    const size_t body_at = r.find("\r\n\r\n") + 4;
+    CHECK(r.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(r.find("Content-Type: text/plain; version=0.0.4; charset=utf-8") !=
+          std::string::npos);
+    CHECK(r.substr(body_at) == expected);
+    REQUIRE(SendAll(fd,
+                    "GET /metrics HTTP/1.1\r\nHost: x\r\n"
+                    "Accept-Encoding: gzip\r\n\r\n"));
+    std::string z = ReadResponse(fd, &pending);
+    CHECK(z.find("Content-Encoding: gzip") != std::string::npos);
+    CHECK(z.substr(z.find("\r\n\r\n") + 4, 2) == "\x1f\x8b");
+    // And plain responses after it are whole again.
+    REQUIRE(SendAll(fd, get));
+    CHECK(ReadResponse(fd, &pending).substr(0, 17) == "HTTP/1.1 200 OK\r\n");
+    CHECK(pending.empty());
     CHECK(StillOpen(fd));
   }
   SECTION("Connection: close is honoured") {
