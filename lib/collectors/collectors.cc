@@ -52,6 +52,7 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<JobCollector>());
   c.push_back(std::make_unique<CheckpointCollector>());
   c.push_back(std::make_unique<HaCollector>());
+  c.push_back(std::make_unique<HaJobCollector>());
   c.push_back(std::make_unique<ZooKeeperCollector>());
   c.push_back(std::make_unique<OutputCollector>());
   c.push_back(std::make_unique<RecoveryCollector>());

@@ -78,18 +78,6 @@ void HaCollector::Collect(const Snapshot& snapshot,
       "1 while components are led by different JobManagers (or, from Flink "
       "1.15, different leader sessions) for longer than 10 s." +
           src);
-  auto job_known =
-      Gauge("flinkha_job_leader_known",
-            "Whether ZooKeeper names a JobMaster leader for the job (its "
-            "connection_info znode holds leader data)." +
-                src);
-  auto checkpoint =
-      Gauge("flinkha_zookeeper_latest_checkpoint_id",
-            "Newest checkpoint id among the job's HA checkpoint pointers "
-            "(<root>/<cluster_id>/jobs/<job_id>/checkpoints/<id> from Flink "
-            "1.14, <root>/<cluster_id>/checkpoints/<job_id>/<id> up to "
-            "1.13); survives a JobManager failover. Updated on ZooKeeper "
-            "watch events.");
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.ha) {
       const HaState& ha = *cluster.ha;
@@ -125,16 +113,6 @@ void HaCollector::Collect(const Snapshot& snapshot,
       leaderless.Add(c, f.leaderless_seconds_total);
       split.Add(c, ha.split_brain ? 1 : 0);
     }
-    if (cluster.zookeeper) {
-      for (const auto& [job, leader] : cluster.zookeeper->job_leaders) {
-        job_known.Add({{"flink_cluster", name}, {"job_id", job}},
-                      leader ? 1 : 0);
-      }
-      for (const auto& [job, id] : cluster.zookeeper->latest_checkpoint_ids) {
-        checkpoint.Add({{"flink_cluster", name}, {"job_id", job}},
-                       static_cast<double>(id));
-      }
-    }
   }
   known.AppendTo(out);
   info.AppendTo(out);
@@ -148,8 +126,62 @@ void HaCollector::Collect(const Snapshot& snapshot,
   in_progress.AppendTo(out);
   leaderless.AppendTo(out);
   split.AppendTo(out);
+}
+
+void HaJobCollector::Collect(const Snapshot& snapshot,
+                             std::vector<prometheus::MetricFamily>* out) const {
+  const std::string src =
+      " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
+      "connection_info "
+      "znodes), updated on ZooKeeper watch events.";
+  auto job_known =
+      Gauge("flinkha_job_leader_known",
+            "Whether ZooKeeper names a JobMaster leader for the job (its "
+            "connection_info znode holds leader data)." +
+                src);
+  auto checkpoint =
+      Gauge("flinkha_zookeeper_latest_checkpoint_id",
+            "Newest checkpoint id among the job's HA checkpoint pointers "
+            "(<root>/<cluster_id>/jobs/<job_id>/checkpoints/<id> from Flink "
+            "1.14, <root>/<cluster_id>/checkpoints/<job_id>/<id> up to "
+            "1.13); survives a JobManager failover. Updated on ZooKeeper "
+            "watch events.");
+  for (const auto& [name, cluster] : snapshot.clusters) {
+    if (cluster.zookeeper) {
+      for (const auto& [job, leader] : cluster.zookeeper->job_leaders) {
+        job_known.Add({{"flink_cluster", name}, {"job_id", job}},
+                      leader ? 1 : 0);
+      }
+      for (const auto& [job, id] : cluster.zookeeper->latest_checkpoint_ids) {
+        checkpoint.Add({{"flink_cluster", name}, {"job_id", job}},
+                       static_cast<double>(id));
+      }
+    }
+  }
   job_known.AppendTo(out);
   checkpoint.AppendTo(out);
+}
+
+bool HaJobCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
+  // By value: every ZooKeeper event brings a new observation, but these
+  // values rarely change.
+  for (const auto& [name, cluster] : snapshot.clusters) {
+    key->Add(name);
+    if (!cluster.zookeeper) {
+      key->Add(int64_t{-1});
+      continue;
+    }
+    for (const auto& [job, leader] : cluster.zookeeper->job_leaders) {
+      key->Add(job);
+      key->Add(int64_t{leader ? 1 : 0});
+    }
+    key->Add(int64_t{-2});
+    for (const auto& [job, id] : cluster.zookeeper->latest_checkpoint_ids) {
+      key->Add(job);
+      key->Add(id);
+    }
+  }
+  return true;
 }
 
 bool HaCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
