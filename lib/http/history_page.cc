@@ -42,7 +42,9 @@ constexpr int kWidth = kLabelW + kChartW + 40;
 constexpr int kLaneH = 20;   // one state lane
 constexpr int kChartH = 46;  // one numeric chart
 constexpr int kPixelsPerPoint = 3;
-constexpr double kMinSpanPixels = 3;  // narrower state spans merge
+constexpr double kMinSpanPixels = 3;         // narrower state spans merge
+constexpr std::chrono::minutes kMinAxis{5};  // the shortest time axis
+constexpr int kMaxStatesNamed = 6;           // in the title of merged spans
 
 // Colours by how much they call for attention, to merge narrow spans.
 int Severity(const std::string& cls) {
@@ -88,7 +90,8 @@ int64_t EpochMs(TimePoint t) {
 // Builds one SVG top to bottom; y_ is the top of the next row.
 class Svg {
  public:
-  Svg(TimePoint now) : now_(now), t0_(now - kHistoryWindow) {}
+  // The axis runs from t0 (at most the history window back) to now.
+  Svg(TimePoint t0, TimePoint now) : now_(now), t0_(t0) {}
 
   double X(TimePoint t) const {
     const double f =
@@ -133,6 +136,7 @@ class Svg {
       std::string cls, value;
       TimePoint from{}, end{};
       int states = 0;
+      std::string values;  // "a → b → a", the first few
     } run;
     auto flush = [&] {
       if (!run.states) return;
@@ -140,7 +144,7 @@ class Svg {
       const std::string title =
           run.states == 1
               ? run.value
-              : std::to_string(run.states) + " changes, last " + run.value;
+              : run.values + " (" + std::to_string(run.states) + " states)";
       o_ += "<rect class=\"" + run.cls + "\" x=\"" + Int(run.x1) + "\" y=\"" +
             Int(top + 2) + "\" width=\"" + Int(w) + "\" height=\"14\"><title>" +
             HtmlEscape(title) + " " + Clock(run.from) + "–" + Clock(run.end) +
@@ -175,11 +179,12 @@ class Svg {
         if (Severity(cls) > Severity(run.cls)) run.cls = cls;
         run.value = value;
         run.end = end;
-        ++run.states;
+        if (++run.states <= kMaxStatesNamed) run.values += " → " + value;
+        if (run.states == kMaxStatesNamed + 1) run.values += " …";
         continue;
       }
       flush();
-      run = Run{x1, x2, cls, value, s.from, end, 1};
+      run = Run{x1, x2, cls, value, s.from, end, 1, value};
     }
     flush();
     o_ += "</g>";
@@ -267,9 +272,18 @@ class Svg {
   std::string Finish(const std::string& cluster) {
     const int axis = y_ + 4;
     std::string grid;
-    const auto first_hour = std::chrono::ceil<std::chrono::hours>(t0_);
-    for (auto t = TimePoint(first_hour); t <= now_;
-         t += std::chrono::hours(1)) {
+    // Ticks every 1, 5, 10 or 30 minutes or every hour: at most 8.
+    using std::chrono::minutes;
+    minutes tick{60};
+    for (minutes m : {minutes(1), minutes(5), minutes(10), minutes(30)}) {
+      if ((now_ - t0_) / m <= 8) {
+        tick = m;
+        break;
+      }
+    }
+    const auto since = std::chrono::ceil<minutes>(t0_.time_since_epoch());
+    for (auto t = TimePoint((since + tick - minutes(1)) / tick * tick);
+         t <= now_; t += tick) {
       const std::string x = Int(X(t));
       grid += "<line class=\"ax\" x1=\"" + x + "\" y1=\"0\" x2=\"" + x +
               "\" y2=\"" + Int(axis) + "\"/><text x=\"" + x + "\" y=\"" +
@@ -283,10 +297,9 @@ class Svg {
     return "<svg class=\"hist\" xmlns=\"http://www.w3.org/2000/svg\" "
            "role=\"img\" data-cluster=\"" +
            HtmlEscape(cluster) + "\" viewBox=\"0 0 " + Int(kWidth) + " " +
-           Int(height) + "\"><title>History of " + HtmlEscape(cluster) +
-           ", last " +
-           Int(std::chrono::duration<double>(kHistoryWindow).count() / 3600) +
-           " hours</title>" + grid + o_ + "</svg>";
+           Int(height) + "\"><title>History of " + HtmlEscape(cluster) + ", " +
+           Clock(t0_) + " to " + Clock(now_) + " UTC</title>" + grid + o_ +
+           "</svg>";
   }
 
  private:
@@ -437,7 +450,12 @@ std::string FailoverAnchor(size_t cluster_index, TimePoint lost_at) {
 std::string ClusterHistorySvg(const std::string& cluster,
                               const ClusterHistory& h, const ClusterState* c,
                               size_t index, TimePoint now) {
-  Svg svg(now);
+  // A young history fills the width (at least kMinAxis), an old one shows
+  // the whole window.
+  TimePoint t0 = now - kHistoryWindow;
+  if (!h.leader.spans().empty())
+    t0 = std::max(t0, std::min(h.leader.spans().front().from, now - kMinAxis));
+  Svg svg(t0, now);
   // Leadership: configured JobManagers keep their colour.
   auto leader_class = [c](const std::string& v) -> std::string {
     if (v.empty()) return "h-gap";

@@ -14,9 +14,10 @@ namespace flinkha {
 // page's <style>.
 extern const char kHistoryCss[];
 
-// The history of one cluster as an <svg> element (empty when the history has
-// none of it). `cluster_index` is the cluster's position in the snapshot: the
-// failover marks link to the status page's report rows "#fo-<index>-<ms>".
+// The history of one cluster as an <svg> element, on a time axis from its
+// first sample (at least 5 minutes, at most the history window) to now.
+// `cluster_index` is the cluster's position in the snapshot: the failover marks
+// link to the status page's report rows "#fo-<index>-<ms>".
 std::string ClusterHistorySvg(const std::string& cluster,
                               const ClusterHistory& history,
                               const ClusterState* state, size_t cluster_index,

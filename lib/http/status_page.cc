@@ -41,7 +41,8 @@ void Checks(const ClusterReport& report, std::ostringstream& h) {
 void Events(const ClusterState& c, std::ostringstream& h) {
   const std::vector<const HaEvent*> events = ClusterEvents(c);
   if (events.empty()) return;
-  h << "<h3>Recent HA events</h3><table><tr><th>At (UTC)</th><th>Event</th>"
+  h << "<h3>Recent HA events</h3><table class=\"ev\"><tr><th>At "
+       "(UTC)</th><th>Event</th>"
        "<th>Component</th><th>From</th><th>To</th><th>Without leader</th>"
        "<th>Detail</th></tr>";
   size_t shown = 0;
@@ -109,6 +110,8 @@ std::string StatusPage(const Snapshot& snapshot,
        "a{color:#2457a8}"
        "table{border-collapse:collapse;margin-bottom:1em}"
        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+       // Leader addresses (pekko.tcp://...) wrap rather than widen the page.
+       ".ev td:nth-child(n+4){overflow-wrap:anywhere}"
        "tr:target{outline:2px solid #d33}"
        ".bad{color:#b00;font-weight:bold}.ok{color:#070}"
        "@media (prefers-color-scheme:dark){body{background:#17191d;"
