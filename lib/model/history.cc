@@ -156,9 +156,9 @@ void SampleCluster(ClusterHistory& h, const ClusterState& c, TimePoint now) {
   }
 }
 
-// Applies fn to every series of a cluster.
-template <typename F>
-void EachSeries(ClusterHistory& h, F&& fn) {
+// Applies fn to every series of a cluster (H: ClusterHistory, const or not).
+template <typename H, typename F>
+void EachSeries(H& h, F&& fn) {
   fn(h.leader);
   fn(h.standby);
   fn(h.taskmanagers);
@@ -306,7 +306,7 @@ HistoryData History::Copy() const {
 size_t History::ApproxBytes() const {
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = sizeof data_;
-  for (auto& [name, h] : const_cast<HistoryData&>(data_).clusters) {
+  for (const auto& [name, h] : data_.clusters) {
     n += sizeof h + StringBytes(name);
     EachSeries(h, [&](const auto& s) { n += s.ApproxBytes(); });
     for (const auto& [id, j] : h.jobs)
