@@ -9,10 +9,12 @@
 
 #include "app/app.h"
 #include "app/flags.h"
+#include "app/history_sampler.h"
 #include "app/report.h"
 #include "app/signals.h"
 #include "config/loader.h"
 #include "http/server.h"
+#include "model/history.h"
 #include "model/store.h"
 #include "util/logging.h"
 #include "util/memory.h"
@@ -84,13 +86,17 @@ int main(int argc, char** argv) {
     return healthy ? 0 : 1;
   }
 
+  // The history outlives App's reloads: it is built here, not by App.
+  History history;
+  HistorySampler sampler(&store, &history);
+  sampler.Start();
   ListenerOptions limits;
   limits.max_connections = flags->web_max_connections;
   limits.request_head_timeout = flags->web_request_head_timeout;
   HttpServer server(
       &store,
       ServerOptions{listen, flags->telemetry_path, flags->web_config_file,
-                    [&app] { return app.Reload(); }, limits});
+                    [&app] { return app.Reload(); }, limits, &history});
   if (auto st = server.Start(); !st.ok()) {
     // Plain lines, like configuration errors: file:line:col: error: ...
     std::cerr << st.error().message << "\n";
@@ -113,6 +119,7 @@ int main(int argc, char** argv) {
   Logger("main")->info("shutting down");
   notifier.Stopping();
   server.Stop();
+  sampler.Stop();
   app.Stop();
   return 0;
 }

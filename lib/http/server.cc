@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "app/app.h"
+#include "http/history_json.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
 #include "http/web_config.h"
@@ -245,9 +246,29 @@ void HttpServer::Routes() {
           res.set_content(StatusJson(*store_->Get()).dump(2) + "\n",
                           "application/json");
         });
+  s.Get("/api/v1/history",
+        [this](const httplib::Request&, httplib::Response& res) {
+          nlohmann::json body = nlohmann::json::object();
+          if (options_.history) {
+            options_.history->Read(
+                [&](const HistoryData& d) { body = HistoryJson(d); });
+          }
+          res.set_content(body.dump() + "\n", "application/json");
+        });
   s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(StatusPage(*store_->Get(), options_.telemetry_path),
-                    "text/html; charset=utf-8");
+    const SnapshotPtr snapshot = store_->Get();
+    const auto now = std::chrono::system_clock::now();
+    std::string page;
+    if (options_.history) {
+      options_.history->Read([&](const HistoryData& d) {
+        page = StatusPage(*snapshot, options_.telemetry_path, &d, now);
+      });
+    } else {
+      page = StatusPage(*snapshot, options_.telemetry_path, nullptr, now);
+    }
+    // Inline CSS and SVG only: nothing else may load or run.
+    res.set_header("Content-Security-Policy", kStatusPageCsp);
+    res.set_content(std::move(page), "text/html; charset=utf-8");
   });
 }
 

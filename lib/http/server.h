@@ -1,4 +1,5 @@
-// The exporter's HTTP server: /metrics, /healthz, /ready, /api/v1/status, /,
+// The exporter's HTTP server: /metrics, /healthz, /ready, /api/v1/status,
+// /api/v1/history, /,
 // POST /-/reload.
 #pragma once
 
@@ -10,6 +11,7 @@
 
 #include "http/listener.h"
 #include "http/metrics_cache.h"
+#include "model/history.h"
 #include "model/store.h"
 #include "util/result.h"
 
@@ -29,6 +31,9 @@ struct ServerOptions {
       web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
   std::function<Status()> reload;  // POST /-/reload; null disables it
   ListenerOptions limits;          // connections, deadlines, workers
+  // The exporter's history for / and /api/v1/history (borrowed, outlives the
+  // server); null: the page has the checks only.
+  const History* history = nullptr;
 };
 
 // Splits "[host]:port" into host and port; ":9879" listens on all addresses.

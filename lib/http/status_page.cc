@@ -1,12 +1,16 @@
-// Renders the status page: per cluster the same checks as the `status`
-// command, then recent HA events and the failover reports, so an operator sees
-// at a glance what the shell checks told them.
+// Renders the status page: per cluster the history of the last hours (inline
+// SVG, http/history_page.h), the same checks as the `status` command, then
+// recent HA events and the failover reports, so an operator sees at a glance
+// what happened and what the shell checks tell them now.
 #include "http/status_page.h"
 
 #include <cstdio>
+#include <iterator>
 #include <sstream>
 
 #include "app/report.h"
+#include "http/history_page.h"
+#include "http/html.h"
 #include "http/status_json.h"
 
 namespace flinkha {
@@ -14,30 +18,6 @@ namespace {
 
 // Recent HA events shown per cluster (the JSON API has them all).
 constexpr size_t kEventsShown = 20;
-
-std::string Escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Seconds(std::optional<double> s) {
   if (!s) return "pending";
@@ -52,7 +32,7 @@ void Checks(const ClusterReport& report, std::ostringstream& h) {
     const char* mark = l.mark == ReportLine::Mark::kOk        ? "ok\">OK"
                        : l.mark == ReportLine::Mark::kProblem ? "bad\">!!"
                                                               : "info\">";
-    h << "<tr><td class=\"" << mark << "</td><td>" << Escape(l.text)
+    h << "<tr><td class=\"" << mark << "</td><td>" << HtmlEscape(l.text)
       << "</td></tr>";
   }
   h << "</table>";
@@ -61,7 +41,8 @@ void Checks(const ClusterReport& report, std::ostringstream& h) {
 void Events(const ClusterState& c, std::ostringstream& h) {
   const std::vector<const HaEvent*> events = ClusterEvents(c);
   if (events.empty()) return;
-  h << "<h3>Recent HA events</h3><table><tr><th>At (UTC)</th><th>Event</th>"
+  h << "<h3>Recent HA events</h3><table class=\"ev\"><tr><th>At "
+       "(UTC)</th><th>Event</th>"
        "<th>Component</th><th>From</th><th>To</th><th>Without leader</th>"
        "<th>Detail</th></tr>";
   size_t shown = 0;
@@ -69,18 +50,18 @@ void Events(const ClusterState& c, std::ostringstream& h) {
        ++it, ++shown) {
     const HaEvent& e = **it;
     const bool timed = e.kind == "failover" || e.kind == "leader_recovered";
-    h << "<tr><td>" << Rfc3339(e.at) << "</td><td>" << Escape(e.kind)
-      << "</td><td>" << Escape(e.component) << "</td><td>" << Escape(e.from)
-      << "</td><td>" << Escape(e.to) << "</td><td>"
+    h << "<tr><td>" << Rfc3339(e.at) << "</td><td>" << HtmlEscape(e.kind)
+      << "</td><td>" << HtmlEscape(e.component) << "</td><td>"
+      << HtmlEscape(e.from) << "</td><td>" << HtmlEscape(e.to) << "</td><td>"
       << (timed ? Seconds(e.duration_seconds) : "") << "</td><td>"
-      << Escape(e.detail) << "</td></tr>";
+      << HtmlEscape(e.detail) << "</td></tr>";
   }
   h << "</table>";
 }
 
 // The failover reports, newest first: what an operator writes down after a
 // drill.
-void Failovers(const ClusterState& c, std::ostringstream& h) {
+void Failovers(const ClusterState& c, size_t index, std::ostringstream& h) {
   if (!c.failover || c.failover->reports.empty()) return;
   h << "<h3>Failovers</h3><table><tr><th>Lost at (UTC)</th><th>Lost</th>"
        "<th>How</th><th>New leader</th><th>Without leader</th>"
@@ -90,10 +71,11 @@ void Failovers(const ClusterState& c, std::ostringstream& h) {
   const auto& reports = c.failover->reports;
   for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
     const FailoverReport& r = *it;
-    h << "<tr><td>" << Rfc3339(r.lost_at) << "</td><td>"
-      << Escape(r.lost_jobmanager) << "</td><td>" << LossCauseName(r.cause)
-      << "</td><td>"
-      << (r.open() ? std::string("(in progress)") : Escape(r.new_jobmanager))
+    h << "<tr id=\"" << FailoverAnchor(index, r.lost_at) << "\"><td>"
+      << Rfc3339(r.lost_at) << "</td><td>" << HtmlEscape(r.lost_jobmanager)
+      << "</td><td>" << LossCauseName(r.cause) << "</td><td>"
+      << (r.open() ? std::string("(in progress)")
+                   : HtmlEscape(r.new_jobmanager))
       << "</td><td>" << Seconds(r.leaderless_seconds()) << "</td><td>"
       << Seconds(r.leaderless_upper_bound_seconds()) << "</td><td>"
       << Seconds(r.SecondsTo(r.job_running_at)) << "</td><td>"
@@ -109,32 +91,62 @@ void Failovers(const ClusterState& c, std::ostringstream& h) {
 }  // namespace
 
 std::string StatusPage(const Snapshot& snapshot,
-                       const std::string& telemetry_path) {
+                       const std::string& telemetry_path,
+                       const HistoryData* history, TimePoint now) {
   const std::vector<ClusterReport> report = BuildReport(snapshot);
   std::ostringstream h;
-  // Refreshes itself: it is kept open on a wall screen during a drill.
+  // Refreshes itself without script: it is kept open on a wall screen during
+  // a drill. Everything is inline (CSS, SVG): it works offline and under the
+  // Content-Security-Policy the server sends.
   h << "<!doctype html><html><head><meta charset=\"utf-8\">"
        "<meta http-equiv=\"refresh\" content=\"10\">"
+       "<meta name=\"color-scheme\" content=\"light dark\">"
+       // No favicon request (a 404 in the browser's console).
+       "<link rel=\"icon\" href=\"data:,\">"
        "<title>flink-ha-exporter</title><style>"
-       "body{font-family:sans-serif;margin:2em}"
+       ":root{color-scheme:light dark}"
+       "body{font-family:sans-serif;margin:1.5em auto;max-width:1140px;"
+       "padding:0 1em;background:#fff;color:#1d1f23}"
+       "a{color:#2457a8}"
        "table{border-collapse:collapse;margin-bottom:1em}"
        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+       // Leader addresses (pekko.tcp://...) wrap rather than widen the page.
+       ".ev td:nth-child(n+4){overflow-wrap:anywhere}"
+       "tr:target{outline:2px solid #d33}"
        ".bad{color:#b00;font-weight:bold}.ok{color:#070}"
-       "</style></head><body><h1>flink-ha-exporter</h1><p>"
-    << "<a href=\"" << Escape(telemetry_path) << "\">Metrics</a> · "
+       "@media (prefers-color-scheme:dark){body{background:#17191d;"
+       "color:#dcdfe4}a{color:#8bb8ff}td,th{border-color:#444}"
+       ".bad{color:#ff6b6b}.ok{color:#5fd35f}}"
+    << kHistoryCss << "</style></head><body><h1>flink-ha-exporter</h1><p>"
+    << "<a href=\"" << HtmlEscape(telemetry_path) << "\">Metrics</a> · "
     << "<a href=\"/api/v1/status\">Status JSON</a> · "
+       "<a href=\"/api/v1/history\">History JSON</a> · "
        "<a href=\"/healthz\">Health</a> · <a href=\"/ready\">Ready</a></p>"
     << "<p>Overall: "
     << (ReportHealthy(report) ? "<span class=\"ok\">OK</span>"
                               : "<span class=\"bad\">needs attention</span>")
-    << " (as of " << Rfc3339(std::chrono::system_clock::now()) << ")</p>";
+    << " (as of " << Rfc3339(now) << ")</p>";
   for (const ClusterReport& r : report) {
-    h << "<h2>Cluster " << Escape(r.cluster) << "</h2>";
-    Checks(r, h);
+    h << "<h2>Cluster " << HtmlEscape(r.cluster) << "</h2>";
     auto c = snapshot.clusters.find(r.cluster);
+    const size_t index =
+        c == snapshot.clusters.end()
+            ? snapshot.clusters.size()
+            : static_cast<size_t>(std::distance(snapshot.clusters.begin(), c));
+    if (history) {
+      auto ch = history->clusters.find(r.cluster);
+      if (ch != history->clusters.end()) {
+        h << ClusterHistorySvg(
+            r.cluster, ch->second,
+            c == snapshot.clusters.end() ? nullptr : &c->second, index, now);
+      } else {
+        h << "<p>History: collecting (no sample of this cluster yet).</p>";
+      }
+    }
+    Checks(r, h);
     if (c == snapshot.clusters.end()) continue;
     Events(c->second, h);
-    Failovers(c->second, h);
+    Failovers(c->second, index, h);
   }
   h << "</body></html>\n";
   return h.str();

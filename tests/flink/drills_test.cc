@@ -24,6 +24,7 @@
 #include "support/flink_cluster.h"
 #include "support/prom_servers.h"
 #include "support/sim_cluster.h"
+#include "support/status_page_browser.h"
 
 namespace flinkha::testing {
 namespace {
@@ -643,6 +644,19 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
                  Describe(Reporter(flink.prom_port("jm-2")), jm_keys));
       report.Add("leader SIGKILL: first new committed file (s)", "after kill",
                  std::to_string(exp_out));
+      // The status page in headless Chromium shows this failover (one
+      // version: a browser run costs seconds).
+      if (fo.version == "1.20.5") {
+        const BrowserCheck page =
+            BrowseStatusPage(exporter.port(),
+                             std::string(FLINKHA_BINARY_DIR) +
+                                 "/status-page-flink-" + fo.version + ".png",
+                             {"--expect-failover", "--expect-leader", "jm-2"});
+        INFO(page.output);
+        CHECK(page.ok);
+        report.Add("status page in Chromium after the failover", "-",
+                   page.ok ? page.screenshot : "FAILED");
+      }
       auto fired = WaitAlerts(am, hook, kCluster,
                               {"FlinkFailoverHappened", "FlinkJobManagerDown"},
                               true, killed, seconds(60));
