@@ -43,6 +43,7 @@ void CheckpointSchedule::SetDue(const std::string& id, Entry& e, MonoTime due) {
 
 void CheckpointSchedule::Sync(const std::vector<const JobSummary*>& jobs,
                               const std::string& endpoint, MonoTime now) {
+  if (!epoch_) epoch_ = now;
   const bool endpoint_changed = endpoint != endpoint_;
   endpoint_ = endpoint;
   std::set<std::string> listed;
@@ -63,6 +64,11 @@ void CheckpointSchedule::Sync(const std::vector<const JobSummary*>& jobs,
     e.start_time_ms = job->start_time_ms;
     e.last_modification_ms = job->last_modification_ms;
     if (inserted) {
+      // Golden-ratio steps: any number of jobs, in listing order, lands
+      // evenly spread over [0, 1) (and stays so as jobs come and go).
+      constexpr double kGolden = 0.6180339887498949;
+      e.phase = static_cast<double>(listed_total_++) * kGolden;
+      e.phase -= static_cast<double>(static_cast<uint64_t>(e.phase));
       e.cadence = poll_interval_;
       e.due = now_in_order();
       queue_.insert({e.due, job->id});
@@ -101,7 +107,18 @@ void CheckpointSchedule::Visited(const std::string& id, const CadenceInput& in,
   if (!e.visited) --unvisited_;
   e.visited = true;
   e.cadence = CheckpointCadence(in, poll_interval_);
-  MonoTime due = now + e.cadence;
+  // The first time at least half a cadence from now that is at the job's
+  // phase: a late visit does not shift the job for good.
+  const auto cadence =
+      std::chrono::duration_cast<MonoTime::duration>(e.cadence);
+  const auto offset =
+      std::chrono::duration_cast<MonoTime::duration>(cadence * e.phase);
+  const MonoTime earliest = now + cadence / 2;
+  const MonoTime base = epoch_.value_or(now) + offset;
+  MonoTime due = base;
+  if (due < earliest) {
+    due += ((earliest - due) / cadence + 1) * cadence;
+  }
   if (revisit_by && *revisit_by < due) due = std::max(now, *revisit_by);
   SetDue(id, e, due);
 }
@@ -113,6 +130,12 @@ size_t CheckpointSchedule::Overdue(MonoTime now, Duration late) const {
     ++n;
   }
   return n;
+}
+
+std::optional<MonoTime> CheckpointSchedule::DueOf(const std::string& id) const {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second.due;
 }
 
 std::optional<Duration> CheckpointSchedule::CadenceOf(

@@ -77,7 +77,9 @@ class CheckpointSchedule {
   // The earliest due time of any job; nullopt without jobs.
   std::optional<MonoTime> EarliestDue() const;
 
-  // A visit of job id ended at now: it is next due one cadence later, or at
+  // A visit of job id ended at now: it is next due about one cadence later,
+  // at the job's own phase of the cadence (so jobs with the same cadence are
+  // spread evenly over it, however they were first visited), or at
   // revisit_by when that is earlier (a numRestarts value to confirm once
   // Flink's metric store caught up). Unknown ids are ignored.
   void Visited(const std::string& id, const CadenceInput& in, MonoTime now,
@@ -91,6 +93,8 @@ class CheckpointSchedule {
   size_t size() const { return jobs_.size(); }
   // Jobs not visited since they were listed.
   size_t Unvisited() const { return unvisited_; }
+  // When a job is due next.
+  std::optional<MonoTime> DueOf(const std::string& id) const;
   // The current cadence of a job (poll_interval before its first visit).
   std::optional<Duration> CadenceOf(const std::string& id) const;
 
@@ -102,6 +106,7 @@ class CheckpointSchedule {
     int64_t start_time_ms = 0;
     int64_t last_modification_ms = 0;
     bool visited = false;
+    double phase = 0;  // in [0, 1): where in its cadence the job is asked
   };
   void SetDue(const std::string& id, Entry& e, MonoTime due);
 
@@ -110,6 +115,8 @@ class CheckpointSchedule {
   std::map<std::string, Entry> jobs_;
   std::set<std::pair<MonoTime, std::string>> queue_;  // (due, id)
   size_t unvisited_ = 0;
+  uint64_t listed_total_ = 0;      // jobs ever listed: the next phase
+  std::optional<MonoTime> epoch_;  // phases count from the first Sync
 };
 
 }  // namespace flinkha

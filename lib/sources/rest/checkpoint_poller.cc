@@ -1,10 +1,12 @@
 // CheckpointPoller: per-job checkpoint statistics, config and restarts from the
-// leader side, one due job at a time within the request budget.
+// leader side: each lane visits its due jobs one at a time, all lanes within
+// one request budget.
 #include "sources/rest/checkpoint_poller.h"
 
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <string_view>
 #include <thread>
 
 #include "model/checkpoint_parsers.h"
@@ -158,21 +160,51 @@ CadenceInput CadenceOf(const JobSummary& job,
   return in;
 }
 
+size_t LaneOf(const std::string& job_id) {
+  return std::hash<std::string_view>{}(job_id) %
+         static_cast<size_t>(CheckpointPoller::kLanes);
+}
+
 }  // namespace
+
+struct CheckpointPoller::Lane {
+  explicit Lane(size_t i, Duration poll_interval)
+      : index(i), schedule(poll_interval) {}
+  const size_t index;
+  // The lane's thread only:
+  CheckpointSchedule schedule;
+  std::map<std::string, std::unique_ptr<HttpClient>> clients;  // by JobManager
+  std::map<std::string, std::string> client_errors;  // why a client is missing
+  std::shared_ptr<const JobManagerObservation> followed;  // list last synced
+  std::string endpoint;                                   // JobManager asked
+  std::map<std::string, JobSummary> jobs;                 // the lane's jobs
+  std::map<std::string, JobPollTracking> tracking;        // by job id
+  std::string follow_error;  // why there is no JobManager to ask
+  std::string visit_error;   // the endpoint failed (connect, timeout)
+  std::string list_error;    // a job id that is not put into a URL (lane 0)
+  std::thread thread;
+  // Copied for Publish (guarded by mu_):
+  std::string error;
+  size_t scheduled = 0, unvisited = 0, overdue = 0;
+  bool has_list = false;  // has followed a job list
+};
 
 CheckpointPoller::CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster,
                                    StateStore* store)
     : cluster_(std::move(cluster)),
       store_(store),
-      schedule_(cluster_->poll_interval),
       pacer_(cluster_->checkpoint_requests_per_second) {
-  for (const auto& jm : cluster_->jobmanagers) {
-    auto client = HttpClient::Create(HttpClientOptions::For(*cluster_, jm));
-    if (client.ok()) {
-      clients_[jm.name] = std::move(client).value();
-    } else {
-      client_errors_[jm.name] = client.error().message;
+  for (size_t i = 0; i < static_cast<size_t>(kLanes); ++i) {
+    auto lane = std::make_unique<Lane>(i, cluster_->poll_interval);
+    for (const auto& jm : cluster_->jobmanagers) {
+      auto client = HttpClient::Create(HttpClientOptions::For(*cluster_, jm));
+      if (client.ok()) {
+        lane->clients[jm.name] = std::move(client).value();
+      } else {
+        lane->client_errors[jm.name] = client.error().message;
+      }
     }
+    lanes_.push_back(std::move(lane));
   }
 }
 
@@ -180,7 +212,9 @@ CheckpointPoller::~CheckpointPoller() { Stop(); }
 
 void CheckpointPoller::Start() {
   stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
+  for (auto& lane : lanes_) {
+    lane->thread = std::thread([this, l = lane.get()] { Run(*l); });
+  }
 }
 
 void CheckpointPoller::Stop() {
@@ -189,8 +223,12 @@ void CheckpointPoller::Stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  for (auto& [name, client] : clients_) client->Cancel();
-  if (thread_.joinable()) thread_.join();
+  for (auto& lane : lanes_) {
+    for (auto& [name, client] : lane->clients) client->Cancel();
+  }
+  for (auto& lane : lanes_) {
+    if (lane->thread.joinable()) lane->thread.join();
+  }
 }
 
 bool CheckpointPoller::SleepUntil(MonoTime until) {
@@ -200,12 +238,17 @@ bool CheckpointPoller::SleepUntil(MonoTime until) {
 }
 
 bool CheckpointPoller::AwaitSlot() {
-  const MonoTime slot = pacer_.NextSlot(std::chrono::steady_clock::now());
+  MonoTime slot;
+  {
+    // Reserved, not just read: lanes asking together get distinct slots.
+    std::lock_guard<std::mutex> lock(pacer_mu_);
+    slot = pacer_.NextSlot(std::chrono::steady_clock::now());
+    pacer_.Take(slot);
+  }
   if (slot > std::chrono::steady_clock::now() && !SleepUntil(slot)) {
     return false;
   }
   if (stopping_) return false;
-  pacer_.Take(std::chrono::steady_clock::now());
   ++requests_total_;
   return true;
 }
@@ -226,17 +269,7 @@ bool CheckpointPoller::AwaitFirstJobManagerPoll() {
   return false;
 }
 
-void CheckpointPoller::Retire(const std::string& id, TimePoint now) {
-  auto it = current_.find(id);
-  if (it == current_.end()) return;
-  if (it->second && it->second->last_completed_ever) {
-    retired_[id] = Retired{*it->second->last_completed_ever, now};
-  }
-  current_.erase(it);
-  dirty_ = true;
-}
-
-HttpClient* CheckpointPoller::Follow(TimePoint now, MonoTime mono) {
+HttpClient* CheckpointPoller::Follow(Lane& lane, TimePoint now, MonoTime mono) {
   const SnapshotPtr snapshot = store_->Get();
   auto cluster_it = snapshot->clusters.find(cluster_->name);
   const JobManagerObservation* jm = nullptr;
@@ -250,98 +283,113 @@ HttpClient* CheckpointPoller::Follow(TimePoint now, MonoTime mono) {
   // Without a JobManager, what is known (in particular the last completed
   // checkpoints) is kept until one answers again: this is exactly the
   // failover window.
-  follow_error_.clear();
+  lane.follow_error.clear();
   if (!jm) {
-    follow_error_ = "no healthy JobManager to read jobs from";
+    lane.follow_error = "no healthy JobManager to read jobs from";
     return nullptr;
   }
   if (!jm->jobs) {
-    follow_error_ = "no job list from JobManager " + jm_name + ": " + jm->error;
+    lane.follow_error =
+        "no job list from JobManager " + jm_name + ": " + jm->error;
     return nullptr;
   }
-  auto client_it = clients_.find(jm_name);
-  if (client_it == clients_.end()) {
-    auto e = client_errors_.find(jm_name);
-    follow_error_ =
+  auto client_it = lane.clients.find(jm_name);
+  if (client_it == lane.clients.end()) {
+    auto e = lane.client_errors.find(jm_name);
+    lane.follow_error =
         "JobManager " + jm_name + ": " +
-        (e == client_errors_.end() ? std::string("not configured") : e->second);
+        (e == lane.client_errors.end() ? std::string("not configured")
+                                       : e->second);
     return nullptr;
   }
-  if (jm != followed_.get() || jm_name != endpoint_) {
-    // A new job list: follow it.
-    followed_ = cluster_it->second.jobmanagers.at(jm_name);
-    endpoint_ = jm_name;
-    list_error_.clear();
-    jobs_.clear();
-    std::vector<const JobSummary*> to_poll;  // in list order: ties keep it
-    for (const JobSummary& job : *jm->jobs) {
-      if (IsTerminalJobState(job.state)) continue;
-      if (!IsJobId(job.id)) {
-        if (list_error_.empty()) {
-          list_error_ = "job id \"" + job.id.substr(0, 64) + "\" is not hex";
-        }
-        continue;
+  if (jm == lane.followed.get() && jm_name == lane.endpoint) {
+    return client_it->second.get();
+  }
+  // A new job list: follow it.
+  lane.followed = cluster_it->second.jobmanagers.at(jm_name);
+  lane.endpoint = jm_name;
+  lane.list_error.clear();
+  lane.jobs.clear();
+  std::vector<const JobSummary*> to_poll;  // in list order: ties keep it
+  for (const JobSummary& job : *jm->jobs) {
+    if (IsTerminalJobState(job.state)) continue;
+    if (!IsJobId(job.id)) {
+      if (lane.index == 0 && lane.list_error.empty()) {
+        lane.list_error = "job id \"" + job.id.substr(0, 64) + "\" is not hex";
       }
-      auto [it, inserted] = jobs_.emplace(job.id, job);
-      if (inserted) to_poll.push_back(&it->second);
+      continue;
     }
-    schedule_.Sync(to_poll, endpoint_, mono);
-    // Jobs no longer listed (or now terminal) drop their series; their last
-    // completed checkpoint is remembered for a while, bounded.
-    std::vector<std::string> gone;
-    for (const auto& [id, obs] : current_) {
-      if (!jobs_.count(id)) gone.push_back(id);
+    if (LaneOf(job.id) != lane.index) continue;
+    auto [it, inserted] = lane.jobs.emplace(job.id, job);
+    if (inserted) to_poll.push_back(&it->second);
+  }
+  lane.schedule.Sync(to_poll, lane.endpoint, mono);
+  std::erase_if(lane.tracking,
+                [&](const auto& kv) { return !lane.jobs.count(kv.first); });
+  // The lane's jobs no longer listed (or now terminal) drop their series;
+  // their last completed checkpoint is remembered for a while, bounded.
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = current_.begin(); it != current_.end();) {
+    if (LaneOf(it->first) != lane.index || lane.jobs.count(it->first)) {
+      ++it;
+      continue;
     }
-    for (const auto& id : gone) Retire(id, now);
-    std::erase_if(tracking_,
-                  [&](const auto& kv) { return !jobs_.count(kv.first); });
-    std::erase_if(retired_, [&](const auto& kv) {
-      return now - kv.second.since > kRetiredFor;
-    });
-    while (retired_.size() > kMaxRetired) {
-      auto oldest = retired_.begin();
-      for (auto it = retired_.begin(); it != retired_.end(); ++it) {
-        if (it->second.since < oldest->second.since) oldest = it;
-      }
-      retired_.erase(oldest);
+    if (it->second && it->second->last_completed_ever) {
+      retired_[it->first] = Retired{*it->second->last_completed_ever, now};
     }
+    it = current_.erase(it);
+    dirty_ = true;
+  }
+  std::erase_if(retired_, [&](const auto& kv) {
+    return now - kv.second.since > kRetiredFor;
+  });
+  while (retired_.size() > kMaxRetired) {
+    auto oldest = retired_.begin();
+    for (auto it = retired_.begin(); it != retired_.end(); ++it) {
+      if (it->second.since < oldest->second.since) oldest = it;
+    }
+    retired_.erase(oldest);
   }
   return client_it->second.get();
 }
 
-bool CheckpointPoller::Visit(HttpClient& client, const std::string& job_id,
-                             TimePoint now, MonoTime mono) {
-  const JobSummary& job = jobs_.at(job_id);
-  const JobCheckpointObservation* previous = nullptr;
-  // A job seen again after it left the list gets its last completed
-  // checkpoint back.
-  JobCheckpointObservation revived;
-  if (auto it = current_.find(job_id); it != current_.end()) {
-    previous = it->second.get();
-  } else if (auto r = retired_.find(job_id); r != retired_.end()) {
-    revived.job_id = job_id;
-    revived.last_completed_ever = r->second.last_completed;
-    previous = &revived;
+bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
+                             const std::string& job_id, TimePoint now,
+                             MonoTime mono) {
+  const JobSummary& job = lane.jobs.at(job_id);
+  // The previous observation; a job seen again after it left the list gets
+  // its last completed checkpoint back.
+  std::shared_ptr<const JobCheckpointObservation> previous;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = current_.find(job_id); it != current_.end()) {
+      previous = it->second;
+    } else if (auto r = retired_.find(job_id); r != retired_.end()) {
+      auto revived = std::make_shared<JobCheckpointObservation>();
+      revived->job_id = job_id;
+      revived->last_completed_ever = r->second.last_completed;
+      previous = std::move(revived);
+    }
   }
-  auto tracking_it = tracking_.find(job_id);
+  auto tracking_it = lane.tracking.find(job_id);
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              now.time_since_epoch())
                              .count();
   const JobPollPlan plan = PlanJobPoll(
-      job, tracking_it == tracking_.end() ? nullptr : &tracking_it->second,
-      endpoint_, now_ms);
+      job, tracking_it == lane.tracking.end() ? nullptr : &tracking_it->second,
+      lane.endpoint, now_ms);
   JobFetch f = FetchJob(client, job, plan, now, [this] { return AwaitSlot(); });
   if (stopping_) return true;  // a cancelled visit says nothing about Flink
   if (f.fault == RestFault::kConnect || f.fault == RestFault::kTimeout) {
     // The endpoint is down: keep this job's last values and its place in line.
-    visit_error_ = f.result.error;
+    lane.visit_error = f.result.error;
     return false;
   }
-  RecordJobPoll(tracking_[job_id], job, endpoint_, plan, f.config_ok,
+  lane.visit_error.clear();  // the endpoint answers again
+  RecordJobPoll(lane.tracking[job_id], job, lane.endpoint, plan, f.config_ok,
                 f.restarts_ok);
   auto merged = std::make_shared<const JobCheckpointObservation>(
-      MergeCheckpointPoll(previous, f.result));
-  retired_.erase(job_id);
+      MergeCheckpointPoll(previous.get(), f.result));
   // numRestarts read while Flink's metric store may still hold the count from
   // before a restart is asked once more when the store has caught up.
   std::optional<MonoTime> revisit;
@@ -349,34 +397,48 @@ bool CheckpointPoller::Visit(HttpClient& client, const std::string& job_id,
   if (plan.fetch_restarts && now_ms < recheck_ms) {
     revisit = mono + std::chrono::milliseconds(recheck_ms - now_ms);
   }
-  schedule_.Visited(job_id,
-                    CadenceOf(job, *merged, f.result.checkpointing_disabled),
-                    mono, revisit);
+  lane.schedule.Visited(
+      job_id, CadenceOf(job, *merged, f.result.checkpointing_disabled), mono,
+      revisit);
+  std::lock_guard<std::mutex> lock(mu_);
+  retired_.erase(job_id);
   current_[job_id] = std::move(merged);
   dirty_ = true;
-  visit_error_.clear();  // the endpoint answers again
   return true;
 }
 
-void CheckpointPoller::Publish(TimePoint now, MonoTime mono, bool force) {
+void CheckpointPoller::Publish(Lane& lane, TimePoint now, MonoTime mono,
+                               bool force) {
   if (stopping_) return;  // a cancelled poll says nothing about Flink
-  const Duration period = PublishPeriod(cluster_->poll_interval);
+  std::lock_guard<std::mutex> lock(mu_);
+  lane.error = !lane.follow_error.empty()  ? lane.follow_error
+               : !lane.visit_error.empty() ? lane.visit_error
+                                           : lane.list_error;
+  lane.scheduled = lane.schedule.size();
+  lane.unvisited = lane.schedule.Unvisited();
+  lane.overdue = lane.schedule.Overdue(mono, cluster_->poll_interval);
+  lane.has_list = lane.followed != nullptr;
+  size_t scheduled = 0, unvisited = 0, overdue = 0;
+  bool all_followed = true;
+  std::string error;
+  for (const auto& l : lanes_) {
+    all_followed &= l->has_list;
+    scheduled += l->scheduled;
+    unvisited += l->unvisited;
+    overdue += l->overdue;
+    if (error.empty()) error = l->error;
+  }
   // The source's health is recorded once per poll interval (or when a visit
   // found the endpoint down), as the other REST sources do. The first report
   // (which /ready waits for) comes when every listed job was read once, or
   // after one poll interval on a cluster too large for that.
   const bool attempt_due =
-      force ||
-      (reported_ ? mono - last_attempt_ >= cluster_->poll_interval
-                 : schedule_.Unvisited() == 0 ||
-                       mono - started_ >= cluster_->poll_interval);
-  if (!force && !attempt_due && !(dirty_ && mono - last_publish_ >= period)) {
-    return;
-  }
-  // The source's error: why nothing can be polled, else the first job error.
-  std::string error = !follow_error_.empty()  ? follow_error_
-                      : !visit_error_.empty() ? visit_error_
-                                              : list_error_;
+      force || (reported_ ? mono - last_attempt_ >= cluster_->poll_interval
+                          : (all_followed && unvisited == 0) ||
+                                mono - started_ >= cluster_->poll_interval);
+  const Duration period = PublishPeriod(cluster_->poll_interval);
+  if (!attempt_due && !(dirty_ && mono - last_publish_ >= period)) return;
+  // Why nothing can be polled, else the first job error.
   for (const auto& [id, obs] : current_) {
     if (!error.empty()) break;
     if (obs && !obs->error.empty()) error = obs->error;
@@ -384,9 +446,10 @@ void CheckpointPoller::Publish(TimePoint now, MonoTime mono, bool force) {
   CheckpointPollStatus status;
   status.requests_per_second_budget = cluster_->checkpoint_requests_per_second;
   status.requests_total = requests_total_;
-  status.jobs = schedule_.size();
-  status.overdue_jobs = schedule_.Overdue(mono, cluster_->poll_interval);
+  status.jobs = scheduled;
+  status.overdue_jobs = overdue;
   const bool publish_map = dirty_;
+  // Under mu_: two lanes never publish out of order.
   store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {
     if (publish_map) c.checkpoints = current_;
     c.checkpoint_poll = status;
@@ -401,9 +464,12 @@ void CheckpointPoller::Publish(TimePoint now, MonoTime mono, bool force) {
   last_publish_ = mono;
 }
 
-void CheckpointPoller::Run() {
+void CheckpointPoller::Run(Lane& lane) {
   if (!AwaitFirstJobManagerPoll()) return;
-  started_ = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (started_ == MonoTime{}) started_ = std::chrono::steady_clock::now();
+  }
   // Looks at the job list this often: a new job is asked for within a tick of
   // the JobManager poller listing it.
   const Duration tick = std::min<Duration>(std::chrono::milliseconds(250),
@@ -411,30 +477,28 @@ void CheckpointPoller::Run() {
   while (!stopping_) {
     const TimePoint now = std::chrono::system_clock::now();
     const MonoTime mono = std::chrono::steady_clock::now();
-    HttpClient* client = Follow(now, mono);
+    HttpClient* client = Follow(lane, now, mono);
     if (!client) {
-      Publish(now, mono, false);
+      Publish(lane, now, mono, false);
       if (!SleepUntil(mono + tick)) return;
       continue;
     }
-    if (auto due = schedule_.NextDue(mono)) {
-      if (!Visit(*client, *due, now, mono)) {
+    if (auto due = lane.schedule.NextDue(mono)) {
+      if (!Visit(lane, *client, *due, now, mono)) {
         // Down: try again after a poll interval rather than hammering it.
-        Publish(now, mono, true);
+        Publish(lane, now, mono, true);
         if (!SleepUntil(mono + cluster_->poll_interval)) return;
         continue;
       }
-      Publish(now, std::chrono::steady_clock::now(), false);
+      Publish(lane, now, std::chrono::steady_clock::now(), false);
       continue;
     }
-    Publish(now, mono, false);
+    Publish(lane, now, mono, false);
     MonoTime wake = mono + tick;
-    if (auto earliest = schedule_.EarliestDue(); earliest && *earliest < wake) {
+    if (auto earliest = lane.schedule.EarliestDue();
+        earliest && *earliest < wake) {
       wake = *earliest;
     }
-    if (dirty_)
-      wake = std::min(wake,
-                      last_publish_ + PublishPeriod(cluster_->poll_interval));
     if (!SleepUntil(wake)) return;
   }
 }

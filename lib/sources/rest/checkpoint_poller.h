@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.h"
 #include "model/checkpoint_merge.h"
@@ -24,12 +25,18 @@ class HttpClient;
 
 // Publishes cluster.checkpoints, cluster.checkpoint_poll and source
 // "checkpoints". Asks the preferred (leader-side) JobManager of the current
-// snapshot. One worker thread visits the job that is due first
-// (model/checkpoint_schedule.h), spacing requests evenly under
-// checkpoint_requests_per_second, and publishes what changed at most every
-// min(1 s, poll_interval). Stop() cancels a request in flight.
+// snapshot. kLanes worker threads, each owning the jobs whose id hashes to it
+// and its own keep-alive connection, visit the job due first
+// (model/checkpoint_schedule.h): a slow JobManager answer holds up one lane,
+// not the round. All lanes take request slots from one RequestPacer, so the
+// requests are spaced evenly under checkpoint_requests_per_second. What
+// changed is published at most every min(1 s, poll_interval). Stop() cancels
+// the requests in flight.
 class CheckpointPoller : public Source {
  public:
+  // Requests in flight at most.
+  static constexpr int kLanes = 4;
+
   CheckpointPoller(std::shared_ptr<const ClusterConfig> cluster,
                    StateStore* store);
   ~CheckpointPoller() override;
@@ -46,54 +53,45 @@ class CheckpointPoller : public Source {
     CompletedCheckpoint last_completed;
     TimePoint since{};
   };
+  struct Lane;
 
-  void Run();
+  void Run(Lane& lane);
   // Sleeps until `until` or Stop(); false when stopping.
   bool SleepUntil(MonoTime until);
   // Waits (bounded by one poll interval) for a JobManager poller's first
   // observation; false when stopping.
   bool AwaitFirstJobManagerPoll();
-  // Follows the job list of the current snapshot; returns the JobManager to
-  // ask (its client) or null after recording why there is none.
-  HttpClient* Follow(TimePoint now, MonoTime mono);
+  // Follows the job list of the current snapshot; returns the lane's client
+  // for the JobManager to ask, or null after recording why there is none.
+  HttpClient* Follow(Lane& lane, TimePoint now, MonoTime mono);
   // Visits one due job; false when the endpoint is down (connect/timeout).
-  bool Visit(HttpClient& client, const std::string& job_id, TimePoint now,
-             MonoTime mono);
-  // Waits for the request budget; false when stopping.
+  bool Visit(Lane& lane, HttpClient& client, const std::string& job_id,
+             TimePoint now, MonoTime mono);
+  // Waits for a request slot from the shared pacer; false when stopping.
   bool AwaitSlot();
-  void Retire(const std::string& id, TimePoint now);
-  void Publish(TimePoint now, MonoTime mono, bool force);
+  void Publish(Lane& lane, TimePoint now, MonoTime mono, bool force);
 
   std::shared_ptr<const ClusterConfig> cluster_;
   StateStore* store_;
-  std::map<std::string, std::unique_ptr<HttpClient>>
-      clients_;                                       // by JobManager name
-  std::map<std::string, std::string> client_errors_;  // why a client is missing
+  std::vector<std::unique_ptr<Lane>> lanes_;
 
-  // Worker thread only:
-  CheckpointSchedule schedule_;
-  RequestPacer pacer_;
-  std::shared_ptr<const JobManagerObservation> followed_;  // list last synced
-  std::string endpoint_;                                   // JobManager asked
-  std::map<std::string, JobSummary> jobs_;                 // listed jobs, by id
-  Observations current_;                                   // by job id
-  std::map<std::string, JobPollTracking> tracking_;        // by job id
-  std::map<std::string, Retired> retired_;                 // by job id
-  std::string follow_error_;  // why there is no JobManager to ask
-  std::string visit_error_;   // the endpoint failed (connect, timeout)
-  std::string list_error_;    // a job id that is not put into a URL
+  std::mutex pacer_mu_;
+  RequestPacer pacer_;  // guarded by pacer_mu_
+  std::atomic<uint64_t> requests_total_{0};
+
+  // Shared by the lanes, guarded by mu_:
+  std::mutex mu_;
+  Observations current_;                    // by job id
+  std::map<std::string, Retired> retired_;  // by job id
   bool dirty_ = false;
   bool reported_ = false;
+  MonoTime started_{};  // the first JobManager observation arrived
   MonoTime last_publish_{};
   MonoTime last_attempt_{};  // last RecordSourceAttempt
-  MonoTime started_{};       // the first JobManager observation arrived
-  uint64_t requests_total_ = 0;
   FaultLog faults_{"checkpoints"};
 
-  std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;  // with mu_: wakes sleepers on Stop()
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
 };
 
 }  // namespace flinkha

@@ -12,7 +12,9 @@ namespace {
 std::string Render(const Collector& c, const Snapshot& s) {
   std::vector<std::unique_ptr<Collector>> one;
   if (dynamic_cast<const HaCollector*>(&c)) {
+    // With its per-job part, as AllCollectors() lists them.
     one.push_back(std::make_unique<HaCollector>());
+    one.push_back(std::make_unique<HaJobCollector>());
   } else {
     one.push_back(std::make_unique<ZooKeeperCollector>());
   }

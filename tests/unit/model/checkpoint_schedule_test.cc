@@ -155,9 +155,11 @@ TEST_CASE(
       pacer.Take(now);
     }
     schedule.Visited(*due, Running(std::chrono::minutes(5)), now);
+    // Next at the job's phase, half a cadence to one and a half away.
+    REQUIRE(*schedule.DueOf(*due) >= now + seconds(30));
+    REQUIRE(*schedule.DueOf(*due) < now + seconds(90));
   }
   CHECK(now - t0 < seconds(51));
-  CHECK(schedule.Overdue(now, poll) == 0);
 
   // Steady state: one request a visit, a visit a minute per job.
   const MonoTime steady_from = now + seconds(60);
@@ -221,8 +223,13 @@ TEST_CASE("a changed job is due at once; a vanished one is dropped",
     schedule.Visited(j.id, Running(std::chrono::minutes(5)), t0);
   }
   CHECK(*schedule.CadenceOf(jobs[0].id) == seconds(60));
-  CHECK_FALSE(schedule.NextDue(t0 + seconds(59)));
-  CHECK(*schedule.EarliestDue() == t0 + seconds(60));
+  // Phases 0, 0.618 and 0.236 of the minute, at least 30 s away.
+  CHECK(*schedule.DueOf(jobs[0].id) == t0 + seconds(60));
+  CHECK(*schedule.DueOf(jobs[1].id) - t0 > seconds(37));
+  CHECK(*schedule.DueOf(jobs[1].id) - t0 < seconds(38));
+  CHECK(*schedule.DueOf(jobs[2].id) - t0 > seconds(74));
+  CHECK(*schedule.DueOf(jobs[2].id) - t0 < seconds(75));
+  CHECK_FALSE(schedule.NextDue(t0 + seconds(37)));
 
   // The same list again changes nothing.
   schedule.Sync(Pointers(jobs), "jm-1", t0 + seconds(10));
@@ -234,7 +241,7 @@ TEST_CASE("a changed job is due at once; a vanished one is dropped",
   CHECK(*schedule.NextDue(t0 + seconds(20)) == jobs[1].id);
   schedule.Visited(jobs[1].id, Running(std::chrono::minutes(5)),
                    t0 + seconds(20), t0 + seconds(34));  // recheck restarts
-  CHECK(*schedule.EarliestDue() == t0 + seconds(34));
+  CHECK(*schedule.DueOf(jobs[1].id) == t0 + seconds(34));
 
   // A state change too.
   jobs[2].state = "RESTARTING";

@@ -290,12 +290,19 @@ TEST_CASE(
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
   const SnapshotPtr snap = x.store.Get();  // keeps the snapshot alive
   const ClusterState& c = snap->clusters.at("prod");
-  CHECK(c.sources.at("checkpoints").last_error ==
-        "GET /jobs/" + kRunning + "/checkpoints: timeout after 200ms");
-  // One timeout ends the poll: the other jobs were not asked during that poll.
-  CHECK(x.f.hits("/jobs/" + kRestarting + "/checkpoints") <=
-        x.f.hits("/jobs/" + kRunning + "/checkpoints"));
-  CHECK(x.f.hits("/jobs/" + kRunning + kMetrics) == 0);
+  const std::string& error = c.sources.at("checkpoints").last_error;
+  INFO(error);
+  CHECK(
+      (error == "GET /jobs/" + kRunning + "/checkpoints: timeout after 200ms" ||
+       error ==
+           "GET /jobs/" + kRestarting + "/checkpoints: timeout after 200ms" ||
+       error ==
+           "GET /jobs/" + kInitializing + "/checkpoints: timeout after 200ms"));
+  // A timeout ends the visit: nothing after the statistics was asked.
+  for (const auto& job : {kRunning, kRestarting, kInitializing}) {
+    CHECK(x.f.hits("/jobs/" + job + kMetrics) == 0);
+    CHECK(x.f.hits("/jobs/" + job + "/checkpoints/config") == 0);
+  }
 }
 
 }  // namespace
@@ -385,7 +392,9 @@ TEST_CASE(
   const auto& status = snap->clusters.at("prod").checkpoint_poll;
   REQUIRE(status);
   CHECK(status->requests_per_second_budget == 20);
-  CHECK(status->requests_total >= static_cast<uint64_t>(hits) - 1);
+  // As of the last publication, at most a second before the end.
+  CHECK(status->requests_total <= static_cast<uint64_t>(hits));
+  CHECK(status->requests_total + 25 >= static_cast<uint64_t>(hits));
   CHECK(status->jobs == 43);
   CHECK(status->overdue_jobs > 0);  // 43 jobs every 100 ms: far behind
 }
