@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,9 +41,15 @@ Subprocess::Subprocess(std::vector<std::string> argv, std::string log_path,
   cargv.push_back(nullptr);
   for (auto& e : env) cenv.push_back(e.data());
   cenv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // Dies with the test even when the test is killed (a ctest timeout) and
+    // no destructor runs. Subprocesses are started from the test's main
+    // thread, whose exit is what the kernel watches.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
     dup2(in[0], 0);
     dup2(log_fd, 1);
     dup2(log_fd, 2);
