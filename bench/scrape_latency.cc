@@ -219,25 +219,15 @@ int RunScrapers(const Options& o) {
 // dominates the time of a 3.6 MB body).
 class RawClient {
  public:
-  explicit RawClient(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close(fd_);
-      fd_ = -1;
-    }
-    int one = 1;
-    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    buf_.resize(256 * 1024);
-  }
+  explicit RawClient(int port) : port_(port) { Connect(); }
   ~RawClient() {
     if (fd_ >= 0) close(fd_);
   }
   // The body of GET path; false on any failure or a status other than 200.
+  // Reconnects when the server closed the connection (httplib's server does
+  // after keep_alive_max_count requests).
   bool Get(const std::string& path, bool gzip, std::string* body) {
+    if (fd_ < 0) Connect();
     const std::string req = "GET " + path + " HTTP/1.1\r\nHost: bench\r\n" +
                             (gzip ? "Accept-Encoding: gzip\r\n" : "") + "\r\n";
     if (fd_ < 0 || send(fd_, req.data(), req.size(), MSG_NOSIGNAL) !=
@@ -256,18 +246,41 @@ class RawClient {
     while (in_.size() < total) {
       if (!Fill()) return false;
     }
+    const size_t close_at = in_.find("Connection: close");
+    const bool closing = close_at != std::string::npos && close_at < head_end;
     body->assign(in_, head_end + 4, length);
     in_.erase(0, total);
+    if (closing) {
+      close(fd_);
+      fd_ = -1;
+      in_.clear();
+    }
     return true;
   }
 
  private:
+  void Connect() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(fd_);
+      fd_ = -1;
+      return;
+    }
+    int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    buf_.resize(256 * 1024);
+  }
   bool Fill() {
     const ssize_t n = recv(fd_, buf_.data(), buf_.size(), 0);
     if (n <= 0) return false;
     in_.append(buf_.data(), static_cast<size_t>(n));
     return true;
   }
+  int port_;
   int fd_ = -1;
   std::string in_;
   std::vector<char> buf_;

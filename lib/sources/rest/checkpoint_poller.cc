@@ -142,9 +142,12 @@ JobFetch FetchJob(HttpClient& client, const JobSummary& job,
   return f;
 }
 
-// Publishing every result at once would swap the snapshot for every request;
-// results are batched instead, and still reach /metrics within a second.
-Duration PublishPeriod(Duration poll_interval) {
+// Publishing every result at once would swap the snapshot (and render the
+// checkpoint series of every job again) for every visit: results are batched.
+// A job's first result goes out within a second, so a new job's series
+// appear at once; updates of known jobs once per poll interval, as before the
+// scheduler.
+Duration FirstResultPeriod(Duration poll_interval) {
   return std::min<Duration>(std::chrono::seconds(1), poll_interval);
 }
 
@@ -402,8 +405,9 @@ bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
       revisit);
   std::lock_guard<std::mutex> lock(mu_);
   retired_.erase(job_id);
-  current_[job_id] = std::move(merged);
+  auto [it, inserted] = current_.insert_or_assign(job_id, std::move(merged));
   dirty_ = true;
+  new_results_ |= inserted;
   return true;
 }
 
@@ -436,7 +440,9 @@ void CheckpointPoller::Publish(Lane& lane, TimePoint now, MonoTime mono,
       force || (reported_ ? mono - last_attempt_ >= cluster_->poll_interval
                           : (all_followed && unvisited == 0) ||
                                 mono - started_ >= cluster_->poll_interval);
-  const Duration period = PublishPeriod(cluster_->poll_interval);
+  const Duration period = new_results_
+                              ? FirstResultPeriod(cluster_->poll_interval)
+                              : cluster_->poll_interval;
   if (!attempt_due && !(dirty_ && mono - last_publish_ >= period)) return;
   // Why nothing can be polled, else the first job error.
   for (const auto& [id, obs] : current_) {
@@ -461,6 +467,7 @@ void CheckpointPoller::Publish(Lane& lane, TimePoint now, MonoTime mono,
     reported_ = true;
   }
   dirty_ = false;
+  new_results_ = false;
   last_publish_ = mono;
 }
 

@@ -29,9 +29,9 @@ class HttpClient;
 // and its own keep-alive connection, visit the job due first
 // (model/checkpoint_schedule.h): a slow JobManager answer holds up one lane,
 // not the round. All lanes take request slots from one RequestPacer, so the
-// requests are spaced evenly under checkpoint_requests_per_second. What
-// changed is published at most every min(1 s, poll_interval). Stop() cancels
-// the requests in flight.
+// requests are spaced evenly under checkpoint_requests_per_second. A job's
+// first result is published within min(1 s, poll_interval), updates once per
+// poll_interval. Stop() cancels the requests in flight.
 class CheckpointPoller : public Source {
  public:
   // Requests in flight at most.
@@ -83,7 +83,8 @@ class CheckpointPoller : public Source {
   std::mutex mu_;
   Observations current_;                    // by job id
   std::map<std::string, Retired> retired_;  // by job id
-  bool dirty_ = false;
+  bool dirty_ = false;        // current_ changed since the last publication
+  bool new_results_ = false;  // ... by a job's first result
   bool reported_ = false;
   MonoTime started_{};  // the first JobManager observation arrived
   MonoTime last_publish_{};

@@ -377,7 +377,7 @@ TEST_CASE(
   const double first_seen =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  CHECK(first_seen < 1.0);
+  CHECK(first_seen < 2.0);  // the round takes 6.5 s
   CHECK(Checkpoints(x.store, ids.back()) == nullptr);
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   const int hits = x.f.total_hits();
