@@ -1,6 +1,10 @@
 // LimitMallocArenas: glibc's mallopt, a no-op elsewhere.
 #include "util/memory.h"
 
+// Any libc header defines __GLIBC__; without one first, the test below was
+// always false and these functions did nothing.
+#include <cstdlib>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -22,6 +26,14 @@ void LimitMallocArenas() {
 void ReleaseFreeMemory() {
 #if defined(__GLIBC__)
   malloc_trim(0);
+#endif
+}
+
+bool MallocTuningAvailable() {
+#if defined(__GLIBC__)
+  return true;
+#else
+  return false;
 #endif
 }
 

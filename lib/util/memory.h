@@ -17,4 +17,8 @@ void LimitMallocArenas();
 // freed chunks below the top of the heap otherwise.
 void ReleaseFreeMemory();
 
+// Whether the two functions above reach glibc's allocator (false with another
+// C library, where they do nothing).
+bool MallocTuningAvailable();
+
 }  // namespace flinkha
