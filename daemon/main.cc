@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     bool healthy = false;
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::seconds(flags->status_timeout_seconds);
-    while (!AllSourcesReported(*store.Get()) &&
+    while (!store.Get()->AllSourcesReported() &&
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
     app.Stop();
     return 1;
   }
-  SdNotifier notifier(
-      &store);  // READY=1 once sources reported; WATCHDOG=1 while serving
+  // READY=1 once sources reported; WATCHDOG=1 while the store's lock is free.
+  SdNotifier notifier([&store] { (void)store.Get(); });
 
   // 4. Serve until SIGTERM/SIGINT; SIGHUP reloads (a bad config changes
   // nothing).

@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstring>
 
-#include "app/app.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
 #include "http/web_config.h"
@@ -230,7 +229,7 @@ void HttpServer::Routes() {
   s.Get("/healthz", healthy);
   s.Get("/-/healthy", healthy);
   auto ready = [this](const httplib::Request&, httplib::Response& res) {
-    if (AllSourcesReported(*store_->Get())) {
+    if (store_->Get()->AllSourcesReported()) {
       res.set_content("OK\n", "text/plain");
     } else {
       res.status = 503;

@@ -80,6 +80,15 @@ const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
   return nullptr;
 }
 
+bool Snapshot::AllSourcesReported() const {
+  for (const auto& [name, cluster] : clusters) {
+    for (const auto& [id, st] : cluster.sources) {
+      if (!st.reported) return false;
+    }
+  }
+  return true;
+}
+
 std::vector<const HaEvent*> ClusterEvents(const ClusterState& cluster) {
   std::vector<const HaEvent*> out;
   if (cluster.ha) {

@@ -79,5 +79,18 @@ TEST_CASE(
   CHECK(PreferredJobManager(cs, &name) == nullptr);
 }
 
+TEST_CASE(
+    "Snapshot::AllSourcesReported waits for every source of every "
+    "cluster",
+    "[model][state]") {
+  Snapshot s;
+  CHECK(s.AllSourcesReported());
+  s.clusters["a"].sources["rest/jm-1"].reported = true;
+  s.clusters["b"].sources["zookeeper"].reported = false;
+  CHECK_FALSE(s.AllSourcesReported());
+  s.clusters["b"].sources["zookeeper"].reported = true;
+  CHECK(s.AllSourcesReported());
+}
+
 }  // namespace
 }  // namespace flinkha
