@@ -10,8 +10,7 @@
 namespace flinkha {
 
 struct HostPort {
-  std::string
-      host;  // without brackets for IPv6; empty only when the host is optional
+  std::string host;  // IPv6 without brackets; empty only if optional
   int port = 0;
 };
 

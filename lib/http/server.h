@@ -25,8 +25,7 @@ class HttpRouter;
 struct ServerOptions {
   std::string listen = ":9879";  // [host]:port; port 0 picks a free one
   std::string telemetry_path = "/metrics";
-  std::string
-      web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
+  std::string web_config_file;     // TLS, basic auth; empty: plain, no auth
   std::function<Status()> reload;  // POST /-/reload; null disables it
   ListenerOptions limits;          // connections, deadlines, workers
 };

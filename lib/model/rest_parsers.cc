@@ -1,5 +1,5 @@
-// JobManager REST parsers (shapes of Flink 1.13 to 1.20, see shared
-// FLINK-FACTS.md).
+// JobManager REST parsers (shapes of Flink 1.13 to 1.20, see
+// docs/flink-facts.md).
 #include "model/rest_parsers.h"
 
 #include <algorithm>

@@ -30,10 +30,10 @@ std::string LayoutName(ZkLayout layout);  // "1.13" | "1.14" | "1.15" | "1.19"
 // else is an error.
 Result<std::optional<ZkLayout>> ParseLayoutSetting(std::string_view setting);
 
-// root + cluster_id as one absolute path without a trailing slash: ("/flink",
-// "/pipeline") ->
-// "/flink/pipeline"; missing or doubled slashes are normalised; ("", "") ->
-// "/".
+// root + cluster_id as one absolute path without a trailing slash; missing or
+// doubled slashes are normalised:
+//   ("/flink", "/pipeline") -> "/flink/pipeline"
+//   ("", "")                -> "/"
 std::string BasePath(std::string_view root, std::string_view cluster_id);
 std::string JoinPath(std::string_view parent, std::string_view child);
 
@@ -88,8 +88,8 @@ struct WatchSpec {
   auto operator<=>(const WatchSpec&) const = default;
 };
 
-// The layout the nodes in the cache reveal (see FLINK-FACTS.md), nullopt while
-// nothing tells.
+// The layout the nodes in the cache reveal (see docs/flink-facts.md), nullopt
+// while nothing tells.
 std::optional<ZkLayout> DetectLayout(const ZnodeCache& cache,
                                      std::string_view base);
 

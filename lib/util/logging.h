@@ -36,8 +36,7 @@ class FaultLog {
  private:
   std::string component_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::string>
-      last_;  // key -> last error ("" = healthy)
+  std::unordered_map<std::string, std::string> last_;  // key -> error ("" = ok)
 };
 
 }  // namespace flinkha
