@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "config/address.h"
 #include "config/duration.h"
 #include "util/build_info.h"
 
@@ -22,7 +23,13 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
   };
   const std::map<std::string, Setter> valued = {
       {"--config.file", str(&f.config_file)},
-      {"--web.listen-address", str(&f.listen_address)},
+      // Checked by the grammar of the file's `listen`.
+      {"--web.listen-address", Setter([&f](const std::string& v) -> Status {
+         if (auto hp = ParseListenAddress(v); !hp.ok())
+           return Error{"--web.listen-address: " + hp.error().message};
+         f.listen_address = v;
+         return Ok{};
+       })},
       {"--web.telemetry-path", str(&f.telemetry_path)},
       {"--web.config.file", str(&f.web_config_file)},
       {"--log.level", str(&f.log_level)},

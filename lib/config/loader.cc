@@ -370,20 +370,11 @@ void ParseZooKeeper(const Reader& r, const Field& field,
   ZooKeeperConfig zk;
   if (auto* f = m.Require("quorum")) {
     if (auto v = r.String(*f)) {
-      bool ok = true;
-      size_t start = 0;
-      while (ok) {
-        const size_t comma = v->find(',', start);
-        auto hp =
-            ParseHostPort(std::string_view(*v).substr(start, comma - start));
-        if (!hp.ok()) {
-          r.problems()->Add(f->mark(), f->name + ": " + hp.error().message);
-          ok = false;
-        }
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      if (auto q = ParseQuorum(*v); q.ok()) {
+        zk.quorum = *v;
+      } else {
+        r.problems()->Add(f->mark(), f->name + ": " + q.error().message);
       }
-      if (ok) zk.quorum = *v;
     }
   }
   if (auto* f = m.Get("root")) ReadZooKeeperPath(r, *f, &zk.root);
@@ -624,7 +615,7 @@ void ParseRoot(const YAML::Node& root, YamlProblems* problems, Config* config) {
   Mapping m(root, "configuration", {"listen", "log", "clusters"}, problems);
   if (auto* f = m.Get("listen")) {
     if (auto v = r.String(*f)) {
-      auto hp = ParseHostPort(*v, /*host_optional=*/true, /*min_port=*/0);
+      auto hp = ParseListenAddress(*v);
       if (hp.ok()) {
         config->listen = *v;
       } else {

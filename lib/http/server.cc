@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "config/address.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
 #include "http/web_config.h"
@@ -182,30 +183,6 @@ class HttpRouter : public httplib::Server {
     return response;
   }
 };
-
-Result<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    return Error{"listen address must be [host]:port, found \"" + listen +
-                 "\""};
-  }
-  std::string host = listen.substr(0, colon);
-  std::string port_text = listen.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "0.0.0.0";
-  int port = -1;
-  auto [p, ec] = std::from_chars(port_text.data(),
-                                 port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || p != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return Error{"listen address port must be 0-65535, found \"" + port_text +
-                 "\""};
-  }
-  return std::make_pair(host, port);
-}
 
 HttpServer::HttpServer(StateStore* store, ServerOptions options)
     : store_(store), options_(std::move(options)), metrics_(AllCollectors()) {}

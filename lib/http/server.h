@@ -30,10 +30,6 @@ struct ServerOptions {
   ListenerOptions limits;          // connections, deadlines, workers
 };
 
-// Splits "[host]:port" into host and port; ":9879" listens on all addresses.
-Result<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& listen);
-
 // Owns the listener (socket, event loop, workers) and the routes. Handlers
 // only read the store; the listener's counters are published into it.
 class HttpServer {

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/address.h"
 #include "model/state.h"
 
 namespace flinkha {
@@ -12,21 +13,6 @@ namespace {
 double Seconds(TimePoint from, TimePoint to) {
   const double s = std::chrono::duration<double>(to - from).count();
   return s > 0 ? s : 0;
-}
-
-// Host of a leader address, lower case: the split-brain key of an unmatched
-// leader.
-std::string HostOf(std::string a) {
-  if (auto p = a.find("://"); p != std::string::npos) a = a.substr(p + 3);
-  if (auto at = a.find('@'); at != std::string::npos) a = a.substr(at + 1);
-  if (auto slash = a.find('/'); slash != std::string::npos) a.resize(slash);
-  if (auto colon = a.rfind(':');
-      colon != std::string::npos && a.find(']') == std::string::npos) {
-    a.resize(colon);
-  }
-  for (auto& c : a)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return a;
 }
 
 // HaEvent with only the named fields set (designated initializers would warn
@@ -260,9 +246,11 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
   std::ostringstream who_leads;
   for (const auto& [name, cl] : state.components) {
     if (!cl.known) continue;
+    // Who leads: a session (shared latch), a configured JobManager, else a
+    // host (an RPC and a REST address of one process share only the host).
     std::string key = shared_latch  ? cl.leader.session_id
                       : all_matched ? cl.jobmanager
-                                    : HostOf(cl.leader.address);
+                                    : AddressHostPort(cl.leader.address).host;
     leaders.insert(key);
     who_leads << (who_leads.tellp() > 0 ? " " : "") << name << "="
               << who(cl.leader);

@@ -136,11 +136,10 @@ std::string RpcHostPort(std::string_view rpc_address) {
   rest = rest.substr(0, rest.find('/'));
   auto hp = ParseHostPort(rest);
   if (!hp.ok()) return "";
-  std::string host = hp->host;
-  std::transform(host.begin(), host.end(), host.begin(),
+  HostPort lower = *hp;
+  std::transform(lower.host.begin(), lower.host.end(), lower.host.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return host + ":" + std::to_string(hp->port);
+  return FormatHostPort(lower);
 }
 
 Result<std::optional<int64_t>> ParseJobMetricValue(

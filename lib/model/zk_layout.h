@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/ha_types.h"
+#include "model/job_id.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -69,7 +70,6 @@ std::string JobCheckpointsPath(ZkLayout layout, std::string_view base,
                                std::string_view job_id);
 // "0000000000000000042" -> 42; nullopt unless exactly 19 decimal digits.
 std::optional<int64_t> ParseCheckpointNodeName(std::string_view name);
-bool IsJobId(std::string_view s);  // 32 lower-case hex digits (Flink's JobID)
 // Curator LeaderLatch children ("_c_<uuid>-latch-0000000003") count as
 // contenders.
 bool IsLatchNode(std::string_view child);

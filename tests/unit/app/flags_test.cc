@@ -55,6 +55,13 @@ TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
       {{"--web.request-head-timeout=5"},
        "--web.request-head-timeout: expected a duration 100ms-10m such as "
        "5s, found \"5\""},
+      // Like `listen` in the file (config/address.h).
+      {{"--web.listen-address=9879"},
+       "--web.listen-address: expected [host]:port, found \"9879\""},
+      {{"--web.listen-address=:65536"},
+       "--web.listen-address: expected a port 0-65535, found \"65536\""},
+      {{"--web.listen-address=[::1:9879"},
+       "--web.listen-address: expected [host]:port, found \"[::1:9879\""},
       {{"--web.telemetry-path=metrics"},
        "--web.telemetry-path: expected a path starting with /, found "
        "\"metrics\""},

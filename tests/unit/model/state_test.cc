@@ -38,6 +38,20 @@ TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers",
   }
 }
 
+TEST_CASE("MatchJobManager reads bracketed IPv6 like every other address",
+          "[model]") {
+  ClusterConfig c;
+  c.jobmanagers = {{"jm-1", "http://[fd00::1]:8081", "[fd00::1]:8081"},
+                   {"jm-2", "http://[fd00::2]:8081", "[FD00::2]:8081"}};
+  CHECK(MatchJobManager(c, "http://[fd00::1]:8081") == "jm-1");
+  CHECK(MatchJobManager(c, "http://[fd00::2]:8081/") == "jm-2");
+  // An RPC address carries the RPC port: the host alone decides.
+  CHECK(MatchJobManager(
+            c, "pekko.tcp://flink@[fd00::2]:6123/user/rpc/dispatcher_1") ==
+        "jm-2");
+  CHECK(MatchJobManager(c, "http://[fd00::3]:8081").empty());
+}
+
 TEST_CASE("MatchJobManager refuses to guess between JobManagers on one host",
           "[model]") {
   ClusterConfig c = TwoJobManagers();
