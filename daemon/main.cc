@@ -46,12 +46,9 @@ int main(int argc, char** argv) {
   }
   Config cfg = std::move(config).value();
   if (!flags->listen_address.empty()) cfg.listen = flags->listen_address;
-  if (!flags->log_level.empty()) cfg.log_level = flags->log_level;
-  if (!flags->log_format.empty()) cfg.log_format = flags->log_format;
-  if (auto st = SetupLogging(cfg.log_level, cfg.log_format); !st.ok()) {
-    std::cerr << "flink-ha-exporter: " << st.error().message << "\n";
-    return 2;
-  }
+  if (flags->log_level) cfg.log_level = *flags->log_level;
+  if (flags->log_format) cfg.log_format = *flags->log_format;
+  SetupLogging(cfg.log_level, cfg.log_format);
 
   // 3. Objects in dependency order: store, sources, HTTP server.
   BlockSignals();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "util/log_level.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -84,8 +85,8 @@ struct ClusterConfig {
 struct Config {
   std::string source_file;  // where it was loaded from, for messages
   std::string listen = ":9879";
-  std::string log_level = "info";
-  std::string log_format = "logfmt";
+  LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
   std::vector<ClusterConfig> clusters;
 };
 

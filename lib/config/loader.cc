@@ -308,16 +308,26 @@ void ReadZooKeeperPath(const Reader& r, const Field& f, std::string* out) {
   }
 }
 
+// A scalar that parse turns into an enumerator, or a report naming the choices.
+template <typename T>
+void ReadEnum(const Reader& r, const Field& f,
+              std::optional<T> (*parse)(std::string_view), const char* names,
+              T* out) {
+  auto v = f.value.IsScalar() ? parse(f.value.Scalar()) : std::nullopt;
+  if (v) {
+    *out = *v;
+  } else {
+    r.Report(f, names);
+  }
+}
+
 void ParseLog(const Reader& r, const Field& field, Config* config) {
   if (!r.IsMapping(field)) return;
   Mapping m(field.value, "log", {"level", "format"}, r.problems());
-  if (auto* f = m.Get("level")) {
-    if (auto v = r.OneOf(*f, {"debug", "info", "warn", "error"}))
-      config->log_level = *v;
-  }
-  if (auto* f = m.Get("format")) {
-    if (auto v = r.OneOf(*f, {"logfmt", "json"})) config->log_format = *v;
-  }
+  if (auto* f = m.Get("level"))
+    ReadEnum(r, *f, &ParseLogLevel, kLogLevelNames, &config->log_level);
+  if (auto* f = m.Get("format"))
+    ReadEnum(r, *f, &ParseLogFormat, kLogFormatNames, &config->log_format);
 }
 
 void ParseJobManagers(const Reader& r, const Field& field,
