@@ -114,12 +114,6 @@ Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
     s.slots_number = t.Int("slotsNumber");
     s.free_slots = t.Int("freeSlots");
     s.last_heartbeat_ms = t.OptInt("timeSinceLastHeartbeat").value_or(0);
-    if (const Json* hw = t.OptObject("hardware")) {
-      ObjectReader h(*hw, t.PathOf("hardware"));
-      s.cpu_cores = h.OptInt("cpuCores").value_or(0);
-      s.physical_memory_bytes = h.OptInt("physicalMemory").value_or(0);
-      t.Absorb(h);
-    }
     if (!t.ok()) return *t.error();
     out.push_back(std::move(s));
   }

@@ -57,8 +57,6 @@ struct TaskManagerSummary {
   int64_t slots_number = 0;
   int64_t free_slots = 0;
   int64_t last_heartbeat_ms = 0;  // `timeSinceLastHeartbeat`: epoch ms
-  int64_t cpu_cores = 0;
-  int64_t physical_memory_bytes = 0;
 
   bool operator==(const TaskManagerSummary&) const = default;
 };
