@@ -48,12 +48,9 @@ int main(int argc, char** argv) {
   }
   Config cfg = std::move(config).value();
   if (!flags->listen_address.empty()) cfg.listen = flags->listen_address;
-  if (!flags->log_level.empty()) cfg.log_level = flags->log_level;
-  if (!flags->log_format.empty()) cfg.log_format = flags->log_format;
-  if (auto st = SetupLogging(cfg.log_level, cfg.log_format); !st.ok()) {
-    std::cerr << "flink-ha-exporter: " << st.error().message << "\n";
-    return 2;
-  }
+  if (flags->log_level) cfg.log_level = *flags->log_level;
+  if (flags->log_format) cfg.log_format = *flags->log_format;
+  SetupLogging(cfg.log_level, cfg.log_format);
 
   // 3. Objects in dependency order: store, sources, HTTP server.
   BlockSignals();
@@ -66,7 +63,7 @@ int main(int argc, char** argv) {
     bool healthy = false;
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::seconds(flags->status_timeout_seconds);
-    while (!AllSourcesReported(*store.Get()) &&
+    while (!store.Get()->AllSourcesReported() &&
            std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -103,8 +100,8 @@ int main(int argc, char** argv) {
     app.Stop();
     return 1;
   }
-  SdNotifier notifier(
-      &store);  // READY=1 once sources reported; WATCHDOG=1 while serving
+  // READY=1 once sources reported; WATCHDOG=1 while the store's lock is free.
+  SdNotifier notifier([&store] { (void)store.Get(); });
 
   // 4. Serve until SIGTERM/SIGINT; SIGHUP reloads (a bad config changes
   // nothing).

@@ -31,8 +31,11 @@ stage() {  # stage NAME COMMAND...
 build_and_test() {  # build_and_test DIR LABEL_REGEX CMAKE_ARGS...
   local dir=$1 labels=$2; shift 2
   cmake -S . -B "$dir" -DFLINKHA_WERROR=ON "$@" >"$dir.cmake.log" 2>&1 || { cat "$dir.cmake.log"; return 1; }
-  cmake --build "$dir" -j"$jobs" 2>&1 | grep -vE '^\[ *[0-9]+%\]|^(Consolidate|Scanning|Built target)' || true
-  [[ ${PIPESTATUS[0]} -eq 0 ]] || return 1
+  # The filter may print nothing (grep then exits 1): only the build's own status counts.
+  local build_rc
+  cmake --build "$dir" -j"$jobs" 2>&1 | { grep -vE '^\[ *[0-9]+%\]|^(Consolidate|Scanning|Built target)' || true; }
+  build_rc=${PIPESTATUS[0]}
+  ((build_rc == 0)) || { echo "cmake --build $dir failed (exit $build_rc)"; return 1; }
   (cd "$dir" && ctest -L "$labels" -j"$jobs" --timeout 300 --output-on-failure --no-tests=error)
 }
 

@@ -137,15 +137,6 @@ Status App::Reload() {
   return Ok{};
 }
 
-bool AllSourcesReported(const Snapshot& snapshot) {
-  for (const auto& [name, cluster] : snapshot.clusters) {
-    for (const auto& [id, st] : cluster.sources) {
-      if (!st.reported) return false;
-    }
-  }
-  return true;
-}
-
 Result<std::vector<std::string>> FetchFailoverHistory(
     const std::string& listen, std::chrono::milliseconds timeout) {
   auto hp = ParseHostPort(listen, /*host_optional=*/true);

@@ -57,7 +57,4 @@ class App {
 Result<std::vector<std::string>> FetchFailoverHistory(
     const std::string& listen, std::chrono::milliseconds timeout);
 
-// True when every expected source of every cluster has reported at least once.
-bool AllSourcesReported(const Snapshot& snapshot);
-
 }  // namespace flinkha

@@ -6,8 +6,10 @@
 #include <functional>
 #include <map>
 
+#include "config/address.h"
 #include "config/duration.h"
 #include "util/build_info.h"
+#include "util/log_level.h"
 
 namespace flinkha {
 
@@ -22,11 +24,27 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
   };
   const std::map<std::string, Setter> valued = {
       {"--config.file", str(&f.config_file)},
-      {"--web.listen-address", str(&f.listen_address)},
+      // Checked by the grammar of the file's `listen`.
+      {"--web.listen-address", Setter([&f](const std::string& v) -> Status {
+         if (auto hp = ParseListenAddress(v); !hp.ok())
+           return Error{"--web.listen-address: " + hp.error().message};
+         f.listen_address = v;
+         return Ok{};
+       })},
       {"--web.telemetry-path", str(&f.telemetry_path)},
       {"--web.config.file", str(&f.web_config_file)},
-      {"--log.level", str(&f.log_level)},
-      {"--log.format", str(&f.log_format)},
+      {"--log.level", Setter([&f](const std::string& v) -> Status {
+         f.log_level = ParseLogLevel(v);
+         if (f.log_level) return Ok{};
+         return Error{std::string("--log.level: expected ") + kLogLevelNames +
+                      ", found \"" + v + "\""};
+       })},
+      {"--log.format", Setter([&f](const std::string& v) -> Status {
+         f.log_format = ParseLogFormat(v);
+         if (f.log_format) return Ok{};
+         return Error{std::string("--log.format: expected ") + kLogFormatNames +
+                      ", found \"" + v + "\""};
+       })},
       {"--status.timeout", Setter([&f](const std::string& v) -> Status {
          int n = 0;
          auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);

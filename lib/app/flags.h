@@ -3,9 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "util/log_level.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -19,10 +21,9 @@ struct Flags {
   std::string listen_address;  // overrides `listen` when set
   std::string telemetry_path = "/metrics";
   std::string web_config_file;
-  std::string log_level;   // overrides the config file when set
-  std::string log_format;  // overrides the config file when set
-  int status_timeout_seconds =
-      15;  // `status`: how long to wait for every source
+  std::optional<LogLevel> log_level;    // overrides the config file when set
+  std::optional<LogFormat> log_format;  // overrides the config file when set
+  int status_timeout_seconds = 15;  // `status`: wait this long for every source
   // The HTTP listener's limits (http/listener.h): open connections beyond
   // this are refused; a request head must arrive within the timeout.
   int web_max_connections = 512;

@@ -37,9 +37,7 @@ void TaskManagers(const TaskManagerView& v, const Info& info) {
     text += ": " + std::to_string(tm.free_slots) + "/" +
             std::to_string(tm.slots_number) + " slots free";
     if (tm.last_heartbeat_ms > 0 && v.listed_at) {
-      const double poll_s =
-          std::chrono::duration<double>(v.listed_at->time_since_epoch())
-              .count();
+      const double poll_s = ToUnixSeconds(*v.listed_at);
       text += ", heartbeat " +
               Age(poll_s - static_cast<double>(tm.last_heartbeat_ms) / 1000) +
               " before the poll";

@@ -29,8 +29,4 @@ void FamilyBuilder::AppendTo(std::vector<prometheus::MetricFamily>* out) {
   family_.metric.clear();
 }
 
-double ToUnixSeconds(TimePoint t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
 }  // namespace flinkha

@@ -40,8 +40,6 @@ inline FamilyBuilder Counter(std::string name, std::string help) {
                        prometheus::MetricType::Counter);
 }
 
-// Seconds since the Unix epoch, for *_timestamp_seconds series.
-double ToUnixSeconds(TimePoint t);
 inline double MillisToSeconds(int64_t ms) {
   return static_cast<double>(ms) / 1000.0;
 }

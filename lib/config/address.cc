@@ -1,5 +1,8 @@
-// Host:port and URL validation for the configuration loader.
+// The address grammar (see address.h).
 #include "config/address.h"
+
+#include <cctype>
+#include <utility>
 
 #include "config/quote.h"
 
@@ -82,12 +85,38 @@ Result<HostPort> ParseHostPort(std::string_view text, bool host_optional,
   return HostPort{std::string(host), *p};
 }
 
-Result<std::string> NormalizeHttpUrl(std::string_view text) {
+std::string FormatHostPort(const HostPort& hp) {
+  const bool v6 = hp.host.find(':') != std::string::npos;
+  return (v6 ? "[" + hp.host + "]" : hp.host) + ":" + std::to_string(hp.port);
+}
+
+Result<HostPort> ParseListenAddress(std::string_view text) {
+  auto hp = ParseHostPort(text, /*host_optional=*/true, /*min_port=*/0);
+  if (hp.ok() && hp->host.empty()) hp->host = "0.0.0.0";
+  return hp;
+}
+
+Result<std::vector<HostPort>> ParseQuorum(std::string_view text) {
+  std::vector<HostPort> members;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = text.find(',', start);
+    auto hp = ParseHostPort(text.substr(start, comma - start));
+    if (!hp.ok()) return hp.error();
+    members.push_back(std::move(hp).value());
+    if (comma == std::string_view::npos) return members;
+    start = comma + 1;
+  }
+}
+
+Result<HttpUrl> ParseHttpUrl(std::string_view text) {
+  HttpUrl url;
   std::string_view rest;
   bool has_scheme = false;
   for (std::string_view scheme : {"http://", "https://"}) {
     if (text.substr(0, scheme.size()) == scheme) {
       rest = text.substr(scheme.size());
+      url.https = scheme == "https://";
       has_scheme = true;
     }
   }
@@ -123,13 +152,44 @@ Result<std::string> NormalizeHttpUrl(std::string_view text) {
     return Error{"expected a host name or IP address, found " +
                  QuoteValue(host)};
   }
+  url.host = std::string(host);
+  url.port = url.https ? 443 : 80;
   if (has_port) {
     auto p = ParsePort(port, 1);
     if (!p.ok()) return p.error();
+    url.port = *p;
   }
+  if (slash != std::string_view::npos) {
+    url.path_prefix = std::string(rest.substr(slash));
+    while (!url.path_prefix.empty() && url.path_prefix.back() == '/')
+      url.path_prefix.pop_back();
+  }
+  return url;
+}
+
+Result<std::string> NormalizeHttpUrl(std::string_view text) {
+  auto url = ParseHttpUrl(text);
+  if (!url.ok()) return url.error();
   std::string normalized(text);
   while (normalized.back() == '/') normalized.pop_back();
   return normalized;
+}
+
+HostPort AddressHostPort(std::string_view a) {
+  if (auto p = a.find("://"); p != std::string_view::npos) a = a.substr(p + 3);
+  if (auto at = a.find('@'); at != std::string_view::npos) a = a.substr(at + 1);
+  if (auto slash = a.find('/'); slash != std::string_view::npos)
+    a = a.substr(0, slash);
+  std::string_view host = a, port;
+  bool has_port = false, bracketed = false;
+  if (!SplitHostPort(a, &host, &port, &has_port, &bracketed)) host = a;
+  HostPort out{std::string(host), 0};
+  for (auto& c : out.host)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (has_port) {
+    if (auto p = ParsePort(port, 1); p.ok()) out.port = *p;
+  }
+  return out;
 }
 
 }  // namespace flinkha

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "util/log_level.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -19,9 +20,8 @@ struct TlsClientConfig {
   std::string ca_file;    // empty: system trust store
   std::string cert_file;  // client certificate for mutual TLS
   std::string key_file;
-  std::string server_name;  // overrides SNI / verification name
-  bool insecure_skip_verify =
-      false;  // must be set explicitly; logged as a warning
+  std::string server_name;            // overrides SNI / verification name
+  bool insecure_skip_verify = false;  // explicit only; logged as a warning
 };
 
 // How the exporter authenticates to Flink REST (e.g. behind a reverse proxy).
@@ -35,9 +35,9 @@ struct HttpAuthConfig {
 
 struct JobManagerConfig {
   std::string name;  // label value `jobmanager`
-  std::string
-      url;  // how the exporter reaches it, e.g. http://localhost:8081
-            // (may carry a path prefix; never ends in "/": append "/overview")
+  // How the exporter reaches it, e.g. http://localhost:8081 (may carry a path
+  // prefix; never ends in "/": append "/overview").
+  std::string url;
   std::string advertised;  // host:port as it appears in ZooKeeper leader data
 };
 
@@ -45,8 +45,7 @@ struct ZooKeeperConfig {
   std::string quorum;                   // host:port[,host:port...]
   std::string root = "/flink";          // high-availability.zookeeper.path.root
   std::string cluster_id = "/default";  // high-availability.cluster-id
-  std::string layout =
-      "auto";  // auto | 1.13 | 1.14 | 1.15 | 1.19 (see FLINK-FACTS.md)
+  std::string layout = "auto";          // auto | 1.13 | 1.14 | 1.15 | 1.19
   Duration session_timeout{10000};
   std::string chroot;       // appended to the quorum string, optional
   std::string auth_digest;  // "user:password" for digest auth, optional
@@ -56,10 +55,8 @@ struct ZooKeeperConfig {
 
 struct OutputConfig {
   std::string path;
-  std::string pattern =
-      "*";  // glob on the file name after FileSink's hidden/in-progress prefix
-  bool count_rows =
-      false;  // count lines of each new finished file, once per file
+  std::string pattern = "*";        // glob on the name past FileSink prefix
+  bool count_rows = false;          // count lines of new finished files, once
   Duration rescan_interval{60000};  // full rescan behind inotify
 };
 
@@ -88,8 +85,8 @@ struct ClusterConfig {
 struct Config {
   std::string source_file;  // where it was loaded from, for messages
   std::string listen = ":9879";
-  std::string log_level = "info";
-  std::string log_format = "logfmt";
+  LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kLogfmt;
   std::vector<ClusterConfig> clusters;
 };
 

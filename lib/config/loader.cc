@@ -308,16 +308,26 @@ void ReadZooKeeperPath(const Reader& r, const Field& f, std::string* out) {
   }
 }
 
+// A scalar that parse turns into an enumerator, or a report naming the choices.
+template <typename T>
+void ReadEnum(const Reader& r, const Field& f,
+              std::optional<T> (*parse)(std::string_view), const char* names,
+              T* out) {
+  auto v = f.value.IsScalar() ? parse(f.value.Scalar()) : std::nullopt;
+  if (v) {
+    *out = *v;
+  } else {
+    r.Report(f, names);
+  }
+}
+
 void ParseLog(const Reader& r, const Field& field, Config* config) {
   if (!r.IsMapping(field)) return;
   Mapping m(field.value, "log", {"level", "format"}, r.problems());
-  if (auto* f = m.Get("level")) {
-    if (auto v = r.OneOf(*f, {"debug", "info", "warn", "error"}))
-      config->log_level = *v;
-  }
-  if (auto* f = m.Get("format")) {
-    if (auto v = r.OneOf(*f, {"logfmt", "json"})) config->log_format = *v;
-  }
+  if (auto* f = m.Get("level"))
+    ReadEnum(r, *f, &ParseLogLevel, kLogLevelNames, &config->log_level);
+  if (auto* f = m.Get("format"))
+    ReadEnum(r, *f, &ParseLogFormat, kLogFormatNames, &config->log_format);
 }
 
 void ParseJobManagers(const Reader& r, const Field& field,
@@ -370,20 +380,11 @@ void ParseZooKeeper(const Reader& r, const Field& field,
   ZooKeeperConfig zk;
   if (auto* f = m.Require("quorum")) {
     if (auto v = r.String(*f)) {
-      bool ok = true;
-      size_t start = 0;
-      while (ok) {
-        const size_t comma = v->find(',', start);
-        auto hp =
-            ParseHostPort(std::string_view(*v).substr(start, comma - start));
-        if (!hp.ok()) {
-          r.problems()->Add(f->mark(), f->name + ": " + hp.error().message);
-          ok = false;
-        }
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      if (auto q = ParseQuorum(*v); q.ok()) {
+        zk.quorum = *v;
+      } else {
+        r.problems()->Add(f->mark(), f->name + ": " + q.error().message);
       }
-      if (ok) zk.quorum = *v;
     }
   }
   if (auto* f = m.Get("root")) ReadZooKeeperPath(r, *f, &zk.root);
@@ -624,7 +625,7 @@ void ParseRoot(const YAML::Node& root, YamlProblems* problems, Config* config) {
   Mapping m(root, "configuration", {"listen", "log", "clusters"}, problems);
   if (auto* f = m.Get("listen")) {
     if (auto v = r.String(*f)) {
-      auto hp = ParseHostPort(*v, /*host_optional=*/true, /*min_port=*/0);
+      auto hp = ParseListenAddress(*v);
       if (hp.ok()) {
         config->listen = *v;
       } else {

@@ -11,7 +11,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "app/app.h"
+#include "config/address.h"
 #include "http/history_json.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
@@ -185,30 +185,6 @@ class HttpRouter : public httplib::Server {
   }
 };
 
-Result<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    return Error{"listen address must be [host]:port, found \"" + listen +
-                 "\""};
-  }
-  std::string host = listen.substr(0, colon);
-  std::string port_text = listen.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  if (host.empty()) host = "0.0.0.0";
-  int port = -1;
-  auto [p, ec] = std::from_chars(port_text.data(),
-                                 port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || p != port_text.data() + port_text.size() ||
-      port < 0 || port > 65535) {
-    return Error{"listen address port must be 0-65535, found \"" + port_text +
-                 "\""};
-  }
-  return std::make_pair(host, port);
-}
-
 HttpServer::HttpServer(StateStore* store, ServerOptions options)
     : store_(store), options_(std::move(options)), metrics_(AllCollectors()) {}
 
@@ -231,7 +207,7 @@ void HttpServer::Routes() {
   s.Get("/healthz", healthy);
   s.Get("/-/healthy", healthy);
   auto ready = [this](const httplib::Request&, httplib::Response& res) {
-    if (AllSourcesReported(*store_->Get())) {
+    if (store_->Get()->AllSourcesReported()) {
       res.set_content("OK\n", "text/plain");
     } else {
       res.status = 503;

@@ -27,18 +27,13 @@ class HttpRouter;
 struct ServerOptions {
   std::string listen = ":9879";  // [host]:port; port 0 picks a free one
   std::string telemetry_path = "/metrics";
-  std::string
-      web_config_file;  // TLS and basic auth; empty: plain HTTP, no auth
+  std::string web_config_file;     // TLS, basic auth; empty: plain, no auth
   std::function<Status()> reload;  // POST /-/reload; null disables it
   ListenerOptions limits;          // connections, deadlines, workers
   // The exporter's history for / and /api/v1/history (borrowed, outlives the
   // server); null: the page has the checks only.
   const History* history = nullptr;
 };
-
-// Splits "[host]:port" into host and port; ":9879" listens on all addresses.
-Result<std::pair<std::string, int>> ParseListenAddress(
-    const std::string& listen);
 
 // Owns the listener (socket, event loop, workers) and the routes. Handlers
 // only read the store; the listener's counters are published into it.

@@ -6,8 +6,6 @@
 #include <ctime>
 #include <vector>
 
-#include "collectors/family.h"
-
 namespace flinkha {
 namespace {
 

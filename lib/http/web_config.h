@@ -75,8 +75,8 @@ class BasicAuthVerifier {
   const std::map<std::string, std::string> users_;
   const std::chrono::seconds cache_ttl_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point>
-      cache_;  // credential digest -> expiry
+  // Credential digest -> expiry.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> cache_;
   uint64_t bcrypt_calls_ = 0;
 };
 

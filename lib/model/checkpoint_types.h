@@ -54,9 +54,8 @@ struct CheckpointConfigInfo {
   int64_t timeout_ms = 0;
   int64_t min_pause_ms = 0;
   std::string mode;
-  int64_t tolerable_failed_checkpoints = 0;  // absent in old versions: 0
-  bool tolerable_failed_checkpoints_known =
-      false;  // false when the field was absent
+  int64_t tolerable_failed_checkpoints = 0;         // absent in old versions: 0
+  bool tolerable_failed_checkpoints_known = false;  // false: field absent
 };
 
 // What the exporter knows about one job's checkpoints, merged over polls (and

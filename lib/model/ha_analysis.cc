@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/address.h"
 #include "model/state.h"
 
 namespace flinkha {
@@ -12,21 +13,6 @@ namespace {
 double Seconds(TimePoint from, TimePoint to) {
   const double s = std::chrono::duration<double>(to - from).count();
   return s > 0 ? s : 0;
-}
-
-// Host of a leader address, lower case: the split-brain key of an unmatched
-// leader.
-std::string HostOf(std::string a) {
-  if (auto p = a.find("://"); p != std::string::npos) a = a.substr(p + 3);
-  if (auto at = a.find('@'); at != std::string::npos) a = a.substr(at + 1);
-  if (auto slash = a.find('/'); slash != std::string::npos) a.resize(slash);
-  if (auto colon = a.rfind(':');
-      colon != std::string::npos && a.find(']') == std::string::npos) {
-    a.resize(colon);
-  }
-  for (auto& c : a)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return a;
 }
 
 // HaEvent with only the named fields set (designated initializers would warn
@@ -59,192 +45,192 @@ struct Ev {
   }
 };
 
-}  // namespace
-
-HaState ApplyObservation(HaState state, const ZkObservation& obs,
-                         const ClusterConfig& config, TimePoint now,
-                         std::vector<HaEvent>* new_events,
-                         const HaOptions& options) {
-  // With the shared latch (1.15+) one leader session leads every component.
-  const bool shared_latch = obs.layout == "1.15" || obs.layout == "1.19";
-  // The dispatcher's and resource manager's RPC addresses carry an RPC port
-  // that matches no configured JobManager when several share a host; with the
-  // shared latch they share the REST leader's session id, which names them.
-  std::string rest_session, rest_jobmanager;
-  if (auto rs = obs.components.find("rest_server");
-      shared_latch && rs != obs.components.end() && rs->second) {
-    rest_session = rs->second->session_id;
-    rest_jobmanager = MatchJobManager(config, rs->second->address);
+// One observation folded into the state, phase by phase in ApplyObservation's
+// order (each phase reads what the earlier ones wrote). Lives for one call.
+class Fold {
+ public:
+  Fold(HaState& state, const ZkObservation& obs, const ClusterConfig& config,
+       TimePoint now, std::vector<HaEvent>* new_events,
+       const HaOptions& options)
+      : state_(state),
+        obs_(obs),
+        config_(config),
+        now_(now),
+        new_events_(new_events),
+        options_(options),
+        // With the shared latch (1.15+) one leader session leads every
+        // component.
+        shared_latch_(obs.layout == "1.15" || obs.layout == "1.19") {
+    // The dispatcher's and resource manager's RPC addresses carry an RPC port
+    // that matches no configured JobManager when several share a host; with
+    // the shared latch they share the REST leader's session id, which names
+    // them.
+    if (auto rs = obs.components.find("rest_server");
+        shared_latch_ && rs != obs.components.end() && rs->second) {
+      rest_session_ = rs->second->session_id;
+      rest_jobmanager_ = MatchJobManager(config, rs->second->address);
+    }
   }
-  auto match = [&](const LeaderInfo& l) {
-    std::string jm = MatchJobManager(config, l.address);
-    if (jm.empty() && !rest_session.empty() && l.session_id == rest_session)
-      jm = rest_jobmanager;
-    return jm;
-  };
-  auto who = [&](const LeaderInfo& l) {
-    std::string jm = match(l);
-    return jm.empty() ? l.address : jm;
-  };
-  auto emit = [&](Ev& ev) {
-    HaEvent e = std::move(ev.e);
-    e.at = now;
-    state.events.push_back(e);
-    while (state.events.size() > options.max_events) state.events.pop_front();
-    if (new_events) new_events->push_back(std::move(e));
-  };
 
   // Leaderless time since the previous observation (the state then held until
   // now).
-  if (!state.session_down && state.leaderless_since && state.last_update) {
-    state.leaderless_seconds_total += Seconds(*state.last_update, now);
-  }
-  state.last_update = now;
-
-  if (!obs.connected) {
-    if (!state.session_down) {
-      state.session_down = true;
-      emit(Ev().kind("zookeeper_session_lost")
-               .detail(obs.session_state +
-                       (obs.error.empty() ? "" : ": " + obs.error)));
-      if (state.failover_started) state.failover_duration_unknown = true;
+  void CountLeaderlessTime() {
+    if (!state_.session_down && state_.leaderless_since && state_.last_update) {
+      state_.leaderless_seconds_total += Seconds(*state_.last_update, now_);
     }
-    for (auto& [name, cl] : state.components) {
+    state_.last_update = now_;
+  }
+
+  // Our session is down: leaders are unknown and nothing is inferred.
+  void SessionDown() {
+    if (!state_.session_down) {
+      state_.session_down = true;
+      Emit(Ev().kind("zookeeper_session_lost")
+               .detail(obs_.session_state +
+                       (obs_.error.empty() ? "" : ": " + obs_.error)));
+      if (state_.failover_started) state_.failover_duration_unknown = true;
+    }
+    for (auto& [name, cl] : state_.components) {
       cl.known = false;
       cl.leader = {};
       cl.jobmanager.clear();
     }
-    state.leaderless_since.reset();
-    state.contenders.clear();
-    state.split_since.reset();
-    return state;
+    state_.leaderless_since.reset();
+    state_.contenders.clear();
+    state_.split_since.reset();
   }
-  const bool reconnected = state.session_down;
-  if (reconnected) {
-    state.session_down = false;
-    emit(Ev().kind("zookeeper_session_restored"));
+
+  // Our session is up (again).
+  void SessionUp() {
+    if (state_.session_down) {
+      reconnected_ = true;
+      state_.session_down = false;
+      Emit(Ev().kind("zookeeper_session_restored"));
+    }
   }
-  const char* outage_note = "while the exporter's zookeeper session was down";
 
   // Per component: elections, losses, replacements.
-  std::map<std::string, LeaderInfo> seen_before;
-  bool replaced_or_lost = false;
-  for (const auto& [name, leader] : obs.components) {
-    const bool observed_before = state.components.count(name) > 0;
-    ComponentLeadership& cl = state.components[name];
-    const LeaderInfo* last_seen = nullptr;
-    if (auto it = state.last_seen.find(name); it != state.last_seen.end()) {
-      last_seen = &it->second;
-      seen_before[name] = it->second;
-    }
-    if (leader) {
-      const bool is_new = !last_seen || !(*last_seen == *leader);
-      if (is_new && observed_before) {
-        ++cl.changes_total;
-        cl.last_change = now;
-        emit(Ev().kind(last_seen ? "leader_changed" : "leader_elected")
-                 .component(name)
-                 .from(last_seen ? who(*last_seen) : "")
-                 .to(who(*leader))
-                 .detail(reconnected ? outage_note : ""));
-        if (last_seen) replaced_or_lost = true;
+  void Components() {
+    for (const auto& [name, leader] : obs_.components) {
+      const bool observed_before = state_.components.count(name) > 0;
+      ComponentLeadership& cl = state_.components[name];
+      const LeaderInfo* last_seen = nullptr;
+      if (auto it = state_.last_seen.find(name); it != state_.last_seen.end()) {
+        last_seen = &it->second;
+        seen_before_[name] = it->second;
       }
-      cl.known = true;
-      cl.leader = *leader;
-      cl.jobmanager = match(*leader);
-      state.last_seen[name] = *leader;
-    } else {
-      if (cl.known || (reconnected && last_seen)) {
-        emit(Ev().kind("leader_lost")
-                 .component(name)
-                 .from(who(*last_seen))
-                 .detail(cl.known ? "" : outage_note));
-        replaced_or_lost = true;
+      if (leader) {
+        const bool is_new = !last_seen || !(*last_seen == *leader);
+        if (is_new && observed_before) {
+          ++cl.changes_total;
+          cl.last_change = now_;
+          Emit(Ev().kind(last_seen ? "leader_changed" : "leader_elected")
+                   .component(name)
+                   .from(last_seen ? Who(*last_seen) : "")
+                   .to(Who(*leader))
+                   .detail(reconnected_ ? kOutageNote : ""));
+          if (last_seen) replaced_or_lost_ = true;
+        }
+        cl.known = true;
+        cl.leader = *leader;
+        cl.jobmanager = Match(*leader);
+        state_.last_seen[name] = *leader;
+      } else {
+        if (cl.known || (reconnected_ && last_seen)) {
+          Emit(Ev().kind("leader_lost")
+                   .component(name)
+                   .from(Who(*last_seen))
+                   .detail(cl.known ? "" : kOutageNote));
+          replaced_or_lost_ = true;
+        }
+        cl.known = false;
+        cl.leader = {};
+        cl.jobmanager.clear();
       }
-      cl.known = false;
-      cl.leader = {};
-      cl.jobmanager.clear();
     }
   }
 
   // Failover episode: from the first loss/replacement until every component
   // leads again.
-  if (!state.failover_started && replaced_or_lost) {
-    state.failover_started = now;
-    state.failover_from = seen_before;
-    state.failover_duration_unknown = reconnected;
-  }
-  // With the shared latch the failover ends once the new leader has written
-  // every component, not at its first node.
-  if (state.failover_started) {
-    bool all_back = true;
-    std::set<std::string> sessions;
-    for (const auto& [name, leader] : obs.components) {
-      if (leader) sessions.insert(leader->session_id);
+  void FailoverEpisode() {
+    if (!state_.failover_started && replaced_or_lost_) {
+      state_.failover_started = now_;
+      state_.failover_from = seen_before_;
+      state_.failover_duration_unknown = reconnected_;
     }
-    if (shared_latch && sessions.size() > 1) all_back = false;
-    bool changed = false;
-    for (const auto& [name, from] : state.failover_from) {
-      auto it = obs.components.find(name);
-      if (it == obs.components.end() || !it->second) {
-        all_back = false;
-      } else if (!(*it->second == from)) {
-        changed = true;
+    // With the shared latch the failover ends once the new leader has written
+    // every component, not at its first node.
+    if (state_.failover_started) {
+      bool all_back = true;
+      std::set<std::string> sessions;
+      for (const auto& [name, leader] : obs_.components) {
+        if (leader) sessions.insert(leader->session_id);
       }
-    }
-    if (all_back) {
-      const double duration = Seconds(*state.failover_started, now);
-      auto pick = [](const auto& m) {
-        auto it = m.find("rest_server");
-        return it != m.end() ? it : m.begin();
-      };
-      auto from_it = pick(state.failover_from);
-      std::string from =
-          from_it != state.failover_from.end() ? who(from_it->second) : "";
-      std::string to;
-      if (auto to_it = pick(obs.components);
-          to_it != obs.components.end() && to_it->second) {
-        to = who(*to_it->second);
+      if (shared_latch_ && sessions.size() > 1) all_back = false;
+      bool changed = false;
+      for (const auto& [name, from] : state_.failover_from) {
+        auto it = obs_.components.find(name);
+        if (it == obs_.components.end() || !it->second) {
+          all_back = false;
+        } else if (!(*it->second == from)) {
+          changed = true;
+        }
       }
-      if (changed) {
-        ++state.failovers_total;
-        if (!state.failover_duration_unknown)
-          state.last_failover_duration_seconds = duration;
-        emit(Ev().kind("leaders_replaced")
-                 .from(from)
-                 .to(to)
-                 .duration(state.failover_duration_unknown ? 0 : duration)
-                 .detail(
-                     state.failover_duration_unknown
-                         ? std::string(
-                               "duration unknown: it overlapped a loss of the "
-                               "exporter's zookeeper session")
-                         : ""));
-        state.recent_failovers.push_back(now);
-      } else {
-        emit(Ev().kind("leader_recovered")
-                 .from(from)
-                 .to(to)
-                 .duration(duration)
-                 .detail("the same leaders returned; not a failover"));
+      if (all_back) {
+        const double duration = Seconds(*state_.failover_started, now_);
+        auto pick = [](const auto& m) {
+          auto it = m.find("rest_server");
+          return it != m.end() ? it : m.begin();
+        };
+        auto from_it = pick(state_.failover_from);
+        std::string from =
+            from_it != state_.failover_from.end() ? Who(from_it->second) : "";
+        std::string to;
+        if (auto to_it = pick(obs_.components);
+            to_it != obs_.components.end() && to_it->second) {
+          to = Who(*to_it->second);
+        }
+        if (changed) {
+          ++state_.failovers_total;
+          if (!state_.failover_duration_unknown)
+            state_.last_failover_duration_seconds = duration;
+          Emit(
+              Ev().kind("leaders_replaced")
+                  .from(from)
+                  .to(to)
+                  .duration(state_.failover_duration_unknown ? 0 : duration)
+                  .detail(
+                      state_.failover_duration_unknown
+                          ? std::string(
+                                "duration unknown: it overlapped a loss of the "
+                                "exporter's zookeeper session")
+                          : ""));
+          state_.recent_failovers.push_back(now_);
+        } else {
+          Emit(Ev().kind("leader_recovered")
+                   .from(from)
+                   .to(to)
+                   .duration(duration)
+                   .detail("the same leaders returned; not a failover"));
+        }
+        state_.failover_started.reset();
+        state_.failover_from.clear();
+        state_.failover_duration_unknown = false;
       }
-      state.failover_started.reset();
-      state.failover_from.clear();
-      state.failover_duration_unknown = false;
     }
   }
 
   // Leaderless time starts now when any component has no leader.
-  bool leaderless = false;
-  for (const auto& [name, leader] : obs.components)
-    leaderless |= !leader.has_value();
-  if (!leaderless) {
-    state.leaderless_since.reset();
-  } else if (!state.leaderless_since) {
-    state.leaderless_since = now;
+  void Leaderless() {
+    bool leaderless = false;
+    for (const auto& [name, leader] : obs_.components)
+      leaderless |= !leader.has_value();
+    if (!leaderless) {
+      state_.leaderless_since.reset();
+    } else if (!state_.leaderless_since) {
+      state_.leaderless_since = now_;
+    }
   }
-
-  state.contenders = obs.contenders;
 
   // Split brain: components led by different processes at once. With the shared
   // latch (Flink 1.15+) one leader session covers every component, so sessions
@@ -252,54 +238,116 @@ HaState ApplyObservation(HaState state, const ZkObservation& obs,
   // compared when every leader matched one; otherwise hosts, never a mix of the
   // two (an RPC address often matches no JobManager while the REST address
   // does).
-  bool all_matched = true;
-  for (const auto& [name, cl] : state.components) {
-    if (cl.known && cl.jobmanager.empty()) all_matched = false;
-  }
-  std::set<std::string> leaders;
-  std::ostringstream who_leads;
-  for (const auto& [name, cl] : state.components) {
-    if (!cl.known) continue;
-    std::string key = shared_latch  ? cl.leader.session_id
-                      : all_matched ? cl.jobmanager
-                                    : HostOf(cl.leader.address);
-    leaders.insert(key);
-    who_leads << (who_leads.tellp() > 0 ? " " : "") << name << "="
-              << who(cl.leader);
-  }
-  if (leaders.size() > 1) {
-    if (!state.split_since) state.split_since = now;
-    if (!state.split_brain &&
-        now - *state.split_since >= options.split_brain_grace) {
-      state.split_brain = true;
-      emit(Ev().kind("split_brain").detail(who_leads.str()));
+  void SplitBrain() {
+    bool all_matched = true;
+    for (const auto& [name, cl] : state_.components) {
+      if (cl.known && cl.jobmanager.empty()) all_matched = false;
     }
-  } else {
-    state.split_since.reset();
-    if (state.split_brain) {
-      state.split_brain = false;
-      emit(Ev().kind("split_brain_resolved").detail(who_leads.str()));
+    std::set<std::string> leaders;
+    std::ostringstream who_leads;
+    for (const auto& [name, cl] : state_.components) {
+      if (!cl.known) continue;
+      // Who leads: a session (shared latch), a configured JobManager, else a
+      // host (an RPC and a REST address of one process share only the host).
+      std::string key = shared_latch_ ? cl.leader.session_id
+                        : all_matched ? cl.jobmanager
+                                      : AddressHostPort(cl.leader.address).host;
+      leaders.insert(key);
+      who_leads << (who_leads.tellp() > 0 ? " " : "") << name << "="
+                << Who(cl.leader);
+    }
+    if (leaders.size() > 1) {
+      if (!state_.split_since) state_.split_since = now_;
+      if (!state_.split_brain &&
+          now_ - *state_.split_since >= options_.split_brain_grace) {
+        state_.split_brain = true;
+        Emit(Ev().kind("split_brain").detail(who_leads.str()));
+      }
+    } else {
+      state_.split_since.reset();
+      if (state_.split_brain) {
+        state_.split_brain = false;
+        Emit(Ev().kind("split_brain_resolved").detail(who_leads.str()));
+      }
     }
   }
 
   // Flapping: many failovers within the window, reported once per episode.
-  while (!state.recent_failovers.empty() &&
-         now - state.recent_failovers.front() > options.flapping_window) {
-    state.recent_failovers.pop_front();
+  void Flapping() {
+    while (!state_.recent_failovers.empty() &&
+           now_ - state_.recent_failovers.front() > options_.flapping_window) {
+      state_.recent_failovers.pop_front();
+    }
+    const bool flapping = static_cast<int>(state_.recent_failovers.size()) >=
+                          options_.flapping_failovers;
+    if (flapping && !state_.flapping) {
+      Emit(Ev().kind("flapping")
+               .detail(std::to_string(state_.recent_failovers.size()) +
+                       " failovers within " +
+                       std::to_string(
+                           std::chrono::duration_cast<std::chrono::seconds>(
+                               options_.flapping_window)
+                               .count()) +
+                       " s"));
+    }
+    state_.flapping = flapping;
   }
-  const bool flapping = static_cast<int>(state.recent_failovers.size()) >=
-                        options.flapping_failovers;
-  if (flapping && !state.flapping) {
-    emit(Ev().kind("flapping")
-             .detail(std::to_string(state.recent_failovers.size()) +
-                     " failovers within " +
-                     std::to_string(
-                         std::chrono::duration_cast<std::chrono::seconds>(
-                             options.flapping_window)
-                             .count()) +
-                     " s"));
+
+ private:
+  static constexpr const char* kOutageNote =
+      "while the exporter's zookeeper session was down";
+
+  std::string Match(const LeaderInfo& l) const {
+    std::string jm = MatchJobManager(config_, l.address);
+    if (jm.empty() && !rest_session_.empty() && l.session_id == rest_session_)
+      jm = rest_jobmanager_;
+    return jm;
   }
-  state.flapping = flapping;
+  std::string Who(const LeaderInfo& l) const {
+    std::string jm = Match(l);
+    return jm.empty() ? l.address : jm;
+  }
+  void Emit(Ev& ev) {
+    HaEvent e = std::move(ev.e);
+    e.at = now_;
+    state_.events.push_back(e);
+    while (state_.events.size() > options_.max_events)
+      state_.events.pop_front();
+    if (new_events_) new_events_->push_back(std::move(e));
+  }
+
+  HaState& state_;
+  const ZkObservation& obs_;
+  const ClusterConfig& config_;
+  const TimePoint now_;
+  std::vector<HaEvent>* const new_events_;
+  const HaOptions& options_;
+  const bool shared_latch_;
+  std::string rest_session_, rest_jobmanager_;
+  bool reconnected_ = false;       // the session came back with this one
+  bool replaced_or_lost_ = false;  // a seen leader was lost or replaced
+  std::map<std::string, LeaderInfo> seen_before_;  // last leaders seen
+};
+
+}  // namespace
+
+HaState ApplyObservation(HaState state, const ZkObservation& obs,
+                         const ClusterConfig& config, TimePoint now,
+                         std::vector<HaEvent>* new_events,
+                         const HaOptions& options) {
+  Fold fold(state, obs, config, now, new_events, options);
+  fold.CountLeaderlessTime();
+  if (!obs.connected) {
+    fold.SessionDown();
+    return state;
+  }
+  fold.SessionUp();
+  fold.Components();
+  fold.FailoverEpisode();
+  fold.Leaderless();
+  state.contenders = obs.contenders;
+  fold.SplitBrain();
+  fold.Flapping();
   return state;
 }
 

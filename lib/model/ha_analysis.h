@@ -26,29 +26,25 @@ struct HaOptions {
 //
 // Semantics:
 // - A component's leader is identified by (address, session id). The leaders
-// present at the
-//   first observation are not changes; any later new leader is (changes_total,
-//   last_change).
-// - A failover begins when a leader that was seen is lost or replaced, and ends
-// when every
-//   component that had a leader has one again; if any of them is a different
-//   leader it counts (failovers_total, last_failover_duration_seconds =
-//   leaderless time, "failover" event), otherwise the same leaders came back
-//   ("leader_recovered", not a failover). A cluster's first election is not a
-//   failover.
+//   present at the first observation are not changes; any later new leader is
+//   (changes_total, last_change).
+// - A failover begins when a leader that was seen is lost or replaced, and
+//   ends when every component that had a leader has one again; if any of them
+//   is a different leader it counts (failovers_total,
+//   last_failover_duration_seconds = leaderless time, "leaders_replaced"
+//   event), otherwise the same leaders came back ("leader_recovered", not a
+//   failover). A cluster's first election is not a failover.
 // - leaderless_seconds_total grows while any component has no leader and our
-// session is up.
+//   session is up.
 // - When our own ZooKeeper session is down, leaders are unknown (known=false),
-// no leaderless
-//   time is counted and nothing is inferred; on reconnect, changes made
-//   meanwhile are counted but the duration of a failover that overlapped the
-//   outage is unknown (not exported).
+//   no leaderless time is counted and nothing is inferred; on reconnect,
+//   changes made meanwhile are counted but the duration of a failover that
+//   overlapped the outage is unknown (not exported).
 // - Split brain: known leaders of different components map to different
-// JobManagers (or, with
-//   the shared latch of 1.15+, different leader sessions) for at least
-//   split_brain_grace.
+//   JobManagers (or, with the shared latch of 1.15+, different leader
+//   sessions) for at least split_brain_grace.
 // - Events are appended to state.events (bounded) and, when given, to
-// new_events.
+//   new_events.
 HaState ApplyObservation(HaState state, const ZkObservation& observation,
                          const ClusterConfig& config, TimePoint now,
                          std::vector<HaEvent>* new_events = nullptr,

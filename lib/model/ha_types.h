@@ -24,10 +24,8 @@ struct LeaderInfo {
 struct ZkObservation {
   TimePoint at{};
   bool connected = false;
-  std::string
-      session_state;  // connecting | connected | expired | auth_failed | closed
-  std::string
-      layout;  // detected or configured layout: 1.13 | 1.14 | 1.15 | 1.19
+  std::string session_state;  // connecting|connected|expired|auth_failed|closed
+  std::string layout;         // detected or configured: 1.13|1.14|1.15|1.19
   // component (rest_server, dispatcher, resource_manager) -> leader; nullopt =
   // no leader known.
   std::map<std::string, std::optional<LeaderInfo>> components;
@@ -39,9 +37,8 @@ struct ZkObservation {
   // job id -> newest checkpoint id among its HA checkpoint pointers
   // (jobs/<job id>/checkpoints from 1.14, checkpoints/<job id> up to 1.13).
   std::map<std::string, int64_t> latest_checkpoint_ids;
-  std::string error;  // empty when the last read succeeded
-  uint64_t session_expirations_total =
-      0;  // our sessions that ZooKeeper expired
+  std::string error;                       // empty when the last read succeeded
+  uint64_t session_expirations_total = 0;  // of our sessions
 };
 
 // One event of the HA timeline.
@@ -81,15 +78,11 @@ struct HaState {
 
   // Analysis bookkeeping (model/ha_analysis.h), carried from one observation to
   // the next.
-  bool session_down =
-      false;  // our ZooKeeper session is down: leaders unknown, no time counted
+  bool session_down = false;  // ours: leaders unknown, no time counted
   std::optional<TimePoint> last_update;  // time of the last applied observation
-  std::optional<TimePoint>
-      failover_started;  // a leader was lost or replaced at this time
-  bool failover_duration_unknown =
-      false;  // part of the failover fell in our session loss
-  std::map<std::string, LeaderInfo>
-      failover_from;  // component -> leader when it began
+  std::optional<TimePoint> failover_started;  // leader lost or replaced
+  bool failover_duration_unknown = false;     // partly in our session loss
+  std::map<std::string, LeaderInfo> failover_from;  // component -> leader then
   // component -> last leader seen, kept while there is none or it is unknown,
   // so a leader that returns is not counted as a change.
   std::map<std::string, LeaderInfo> last_seen;

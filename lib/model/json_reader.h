@@ -58,8 +58,7 @@ class ObjectReader {
   const std::optional<Error>& error() const { return error_; }
 
  private:
-  const Json* Find(
-      const char* key) const;  // nullptr when absent (or not an object)
+  const Json* Find(const char* key) const;  // nullptr: absent or not an object
 
   const Json* value_;
   std::string path_;

@@ -14,13 +14,11 @@ struct OutputObservation {
   TimePoint at{};
   bool readable = false;  // the directory exists and could be listed
   int64_t finished_files = 0;
-  int64_t in_progress_files =
-      0;              // hidden in-progress and pending FileSink part files
-  int64_t bytes = 0;  // of finished files
-  std::optional<double>
-      last_file_timestamp_seconds;  // newest finished file mtime
-  std::optional<double>
-      in_progress_last_write_timestamp_seconds;  // newest in-progress mtime
+  int64_t in_progress_files = 0;  // hidden in-progress and pending parts
+  int64_t bytes = 0;              // of finished files
+  std::optional<double> last_file_timestamp_seconds;  // newest finished mtime
+  // Newest in-progress mtime.
+  std::optional<double> in_progress_last_write_timestamp_seconds;
   uint64_t files_created_total = 0;  // finished files that appeared since start
   std::optional<uint64_t> rows_total;  // when count_rows is on
   uint64_t scans_total = 0;

@@ -1,5 +1,5 @@
-// JobManager REST parsers (shapes of Flink 1.13 to 1.20, see shared
-// FLINK-FACTS.md).
+// JobManager REST parsers (shapes of Flink 1.13 to 1.20, see
+// docs/flink-facts.md).
 #include "model/rest_parsers.h"
 
 #include <algorithm>
@@ -114,12 +114,6 @@ Result<std::vector<TaskManagerSummary>> ParseTaskManagers(
     s.slots_number = t.Int("slotsNumber");
     s.free_slots = t.Int("freeSlots");
     s.last_heartbeat_ms = t.OptInt("timeSinceLastHeartbeat").value_or(0);
-    if (const Json* hw = t.OptObject("hardware")) {
-      ObjectReader h(*hw, t.PathOf("hardware"));
-      s.cpu_cores = h.OptInt("cpuCores").value_or(0);
-      s.physical_memory_bytes = h.OptInt("physicalMemory").value_or(0);
-      t.Absorb(h);
-    }
     if (!t.ok()) return *t.error();
     out.push_back(std::move(s));
   }
@@ -136,11 +130,10 @@ std::string RpcHostPort(std::string_view rpc_address) {
   rest = rest.substr(0, rest.find('/'));
   auto hp = ParseHostPort(rest);
   if (!hp.ok()) return "";
-  std::string host = hp->host;
-  std::transform(host.begin(), host.end(), host.begin(),
+  HostPort lower = *hp;
+  std::transform(lower.host.begin(), lower.host.end(), lower.host.begin(),
                  [](unsigned char c) { return std::tolower(c); });
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return host + ":" + std::to_string(hp->port);
+  return FormatHostPort(lower);
 }
 
 Result<std::optional<int64_t>> ParseJobMetricValue(

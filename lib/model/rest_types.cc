@@ -3,6 +3,10 @@
 
 namespace flinkha {
 
+double ToUnixSeconds(TimePoint t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
 bool IsTerminalJobState(const std::string& state) {
   return state == "FAILED" || state == "CANCELED" || state == "FINISHED" ||
          state == "SUSPENDED";

@@ -1,5 +1,5 @@
-// Typed results of Flink's JobManager REST API (see shared FLINK-FACTS.md for
-// field meanings).
+// Typed results of Flink's JobManager REST API (field meanings in
+// docs/flink-facts.md).
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,9 @@
 namespace flinkha {
 
 using TimePoint = std::chrono::system_clock::time_point;
+
+// Seconds since the Unix epoch (*_timestamp_seconds series, status JSON).
+double ToUnixSeconds(TimePoint t);
 
 // GET /config
 struct FlinkConfigInfo {
@@ -53,10 +56,7 @@ struct TaskManagerSummary {
   std::string address;
   int64_t slots_number = 0;
   int64_t free_slots = 0;
-  int64_t last_heartbeat_ms =
-      0;  // `timeSinceLastHeartbeat` is an epoch timestamp in ms
-  int64_t cpu_cores = 0;
-  int64_t physical_memory_bytes = 0;
+  int64_t last_heartbeat_ms = 0;  // `timeSinceLastHeartbeat`: epoch ms
 
   bool operator==(const TaskManagerSummary&) const = default;
 };
@@ -85,8 +85,7 @@ const char* RestFaultName(RestFault fault);
 // The outcome of one poll of one JobManager's REST endpoint.
 struct JobManagerObservation {
   TimePoint at{};
-  bool up =
-      false;  // answered as a Flink REST endpoint (200, or 503 during election)
+  bool up = false;  // answered as Flink REST (200, or 503 in election)
   RestFault fault = RestFault::kNone;
   std::string error;            // empty when the poll fully succeeded
   double duration_seconds = 0;  // wall time of the whole poll

@@ -2,49 +2,24 @@
 #include "model/state.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "config/address.h"
 
 namespace flinkha {
-namespace {
-
-// Lower-cased host:port from a leader address: "http://Host:8081" ->
-// "host:8081", "pekko.tcp://flink@host:6123/user/rpc/x" -> "host:6123".
-std::string HostPort(std::string address) {
-  if (auto p = address.find("://"); p != std::string::npos)
-    address = address.substr(p + 3);
-  if (auto at = address.find('@'); at != std::string::npos)
-    address = address.substr(at + 1);
-  if (auto slash = address.find('/'); slash != std::string::npos)
-    address.resize(slash);
-  std::transform(address.begin(), address.end(), address.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return address;
-}
-
-std::string HostOnly(const std::string& host_port) {
-  if (!host_port.empty() && host_port.front() == '[') {  // [v6]:port
-    auto close = host_port.find(']');
-    return close == std::string::npos ? host_port
-                                      : host_port.substr(0, close + 1);
-  }
-  auto colon = host_port.rfind(':');
-  return colon == std::string::npos ? host_port : host_port.substr(0, colon);
-}
-
-}  // namespace
 
 std::string MatchJobManager(const ClusterConfig& config,
                             const std::string& leader_address) {
-  const std::string leader = HostPort(leader_address);
-  if (leader.empty()) return "";
+  const HostPort leader = AddressHostPort(leader_address);
+  if (leader.host.empty()) return "";
   for (const auto& jm : config.jobmanagers) {
-    if (HostPort(jm.advertised) == leader) return jm.name;
+    const HostPort a = AddressHostPort(jm.advertised);
+    if (a.host == leader.host && a.port == leader.port) return jm.name;
   }
   // RPC addresses carry the RPC port (6123), not the REST port: fall back to
   // the host alone when exactly one JobManager has that host.
   std::string found;
   for (const auto& jm : config.jobmanagers) {
-    if (HostOnly(HostPort(jm.advertised)) == HostOnly(leader)) {
+    if (AddressHostPort(jm.advertised).host == leader.host) {
       if (!found.empty()) return "";
       found = jm.name;
     }
@@ -78,6 +53,15 @@ const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
     }
   }
   return nullptr;
+}
+
+bool Snapshot::AllSourcesReported() const {
+  for (const auto& [name, cluster] : clusters) {
+    for (const auto& [id, st] : cluster.sources) {
+      if (!st.reported) return false;
+    }
+  }
+  return true;
 }
 
 std::vector<const HaEvent*> ClusterEvents(const ClusterState& cluster) {

@@ -43,23 +43,24 @@ struct CheckpointPollStatus {
 struct ClusterState {
   std::string name;
   std::shared_ptr<const ClusterConfig> config;
+  // By JobManager name.
   std::map<std::string, std::shared_ptr<const JobManagerObservation>>
-      jobmanagers;  // by name
+      jobmanagers;
+  // By job id.
   std::map<std::string, std::shared_ptr<const JobCheckpointObservation>>
-      checkpoints;                                      // job id
+      checkpoints;
   std::optional<CheckpointPollStatus> checkpoint_poll;  // once it ran
-  std::shared_ptr<const ZkObservation>
-      zookeeper;  // null when not configured / not yet read
+  std::shared_ptr<const ZkObservation> zookeeper;       // null: none or unread
   std::shared_ptr<const HaState> ha;
+  // By server.
   std::map<std::string, std::shared_ptr<const ZkServerHealth>>
-      zookeeper_servers;  // by server
-  std::map<std::string, std::shared_ptr<const OutputObservation>>
-      outputs;  // by path
+      zookeeper_servers;
+  // By path.
+  std::map<std::string, std::shared_ptr<const OutputObservation>> outputs;
   // Failovers as the exporter saw them (model/failover.h); null until the
   // first update.
   std::shared_ptr<const FailoverState> failover;
-  std::map<std::string, SourceStatus>
-      sources;  // by source id, e.g. "rest/jm-1"
+  std::map<std::string, SourceStatus> sources;  // by source id ("rest/jm-1")
   // TaskManagers of the preferred JobManager and the lost ones (built by
   // UpdateTaskManagers after every update; null before the first).
   std::shared_ptr<const TaskManagerView> taskmanagers;
@@ -78,6 +79,10 @@ struct Snapshot {
   bool config_last_reload_successful = true;
   std::optional<TimePoint> config_last_reload_success;
   HttpStats http;
+
+  // True when every expected source of every cluster has reported once
+  // (/ready, and the `status` command's wait).
+  bool AllSourcesReported() const;
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

@@ -26,9 +26,8 @@ class StateStore {
   void Update(const std::function<void(Snapshot&)>& fn);
 
  private:
-  mutable std::mutex
-      read_mu_;  // guards current_ (std::atomic<shared_ptr> is C++20 but slow)
-  std::mutex write_mu_;  // serializes writers so no update is lost
+  mutable std::mutex read_mu_;  // guards current_ (atomic<shared_ptr> is slow)
+  std::mutex write_mu_;         // serializes writers so no update is lost
   SnapshotPtr current_;
 };
 

@@ -119,12 +119,6 @@ std::string JobsParentPath(ZkLayout layout, std::string_view base) {
   return JoinPath(base, layout == ZkLayout::k1_14 ? "jobs" : "leader");
 }
 
-bool IsJobId(std::string_view s) {
-  return s.size() == 32 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 std::optional<std::string> JobIdFromChild(ZkLayout layout,
                                           std::string_view child) {
   if (IsJobId(child)) return std::string(child);

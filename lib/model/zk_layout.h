@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/ha_types.h"
+#include "model/job_id.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -30,10 +31,10 @@ std::string LayoutName(ZkLayout layout);  // "1.13" | "1.14" | "1.15" | "1.19"
 // else is an error.
 Result<std::optional<ZkLayout>> ParseLayoutSetting(std::string_view setting);
 
-// root + cluster_id as one absolute path without a trailing slash: ("/flink",
-// "/pipeline") ->
-// "/flink/pipeline"; missing or doubled slashes are normalised; ("", "") ->
-// "/".
+// root + cluster_id as one absolute path without a trailing slash; missing or
+// doubled slashes are normalised:
+//   ("/flink", "/pipeline") -> "/flink/pipeline"
+//   ("", "")                -> "/"
 std::string BasePath(std::string_view root, std::string_view cluster_id);
 std::string JoinPath(std::string_view parent, std::string_view child);
 
@@ -69,7 +70,6 @@ std::string JobCheckpointsPath(ZkLayout layout, std::string_view base,
                                std::string_view job_id);
 // "0000000000000000042" -> 42; nullopt unless exactly 19 decimal digits.
 std::optional<int64_t> ParseCheckpointNodeName(std::string_view name);
-bool IsJobId(std::string_view s);  // 32 lower-case hex digits (Flink's JobID)
 // Curator LeaderLatch children ("_c_<uuid>-latch-0000000003") count as
 // contenders.
 bool IsLatchNode(std::string_view child);
@@ -88,8 +88,8 @@ struct WatchSpec {
   auto operator<=>(const WatchSpec&) const = default;
 };
 
-// The layout the nodes in the cache reveal (see FLINK-FACTS.md), nullopt while
-// nothing tells.
+// The layout the nodes in the cache reveal (see docs/flink-facts.md), nullopt
+// while nothing tells.
 std::optional<ZkLayout> DetectLayout(const ZnodeCache& cache,
                                      std::string_view base);
 

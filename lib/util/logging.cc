@@ -71,36 +71,32 @@ std::shared_ptr<spdlog::sinks::sink> Sink() {
 
 }  // namespace
 
-Status SetupLogging(const std::string& level, const std::string& format) {
-  spdlog::level::level_enum lvl;
-  if (level == "debug") {
-    lvl = spdlog::level::debug;
-  } else if (level == "info") {
-    lvl = spdlog::level::info;
-  } else if (level == "warn") {
-    lvl = spdlog::level::warn;
-  } else if (level == "error") {
-    lvl = spdlog::level::err;
-  } else {
-    return Error{"log level must be one of debug, info, warn, error, found \"" +
-                 level + "\""};
+void SetupLogging(LogLevel level, LogFormat format) {
+  spdlog::level::level_enum lvl = spdlog::level::info;
+  switch (level) {
+    case LogLevel::kDebug:
+      lvl = spdlog::level::debug;
+      break;
+    case LogLevel::kInfo:
+      lvl = spdlog::level::info;
+      break;
+    case LogLevel::kWarn:
+      lvl = spdlog::level::warn;
+      break;
+    case LogLevel::kError:
+      lvl = spdlog::level::err;
+      break;
   }
-  std::string pattern;
-  if (format == "logfmt") {
-    pattern = "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%*\"";
-  } else if (format == "json") {
-    pattern =
-        R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%*"})";
-  } else {
-    return Error{"log format must be logfmt or json, found \"" + format + "\""};
-  }
+  const std::string pattern =
+      format == LogFormat::kJson
+          ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","msg":"%*"})"
+          : "ts=%Y-%m-%dT%H:%M:%S.%e%z level=%l logger=%n msg=\"%*\"";
   std::lock_guard<std::mutex> lock(g_mu);
   g_level = lvl;
   g_pattern = pattern;
   ApplyPattern(*Sink(), g_pattern);
   spdlog::apply_all(
       [&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(g_level); });
-  return Ok{};
 }
 
 std::shared_ptr<spdlog::logger> Logger(const std::string& component) {

@@ -9,16 +9,14 @@
 #include <string>
 #include <unordered_map>
 
+#include "util/log_level.h"
 #include "util/result.h"
 
 namespace flinkha {
 
-enum class LogFormat { kLogfmt, kJson };
-
 // Configures the default sink and level; call once at start-up (and again on
-// reload). level: debug|info|warn|error. Returns an error for an unknown level
-// or format.
-Status SetupLogging(const std::string& level, const std::string& format);
+// reload).
+void SetupLogging(LogLevel level, LogFormat format);
 
 // The logger for a component ("rest", "zookeeper", "output", "http", ...),
 // created on first use.
@@ -36,8 +34,7 @@ class FaultLog {
  private:
   std::string component_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::string>
-      last_;  // key -> last error ("" = healthy)
+  std::unordered_map<std::string, std::string> last_;  // key -> error ("" = ok)
 };
 
 }  // namespace flinkha

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 namespace flinkha {
 
@@ -30,7 +31,7 @@ bool SdNotify(const std::string& message) {
   return n == static_cast<ssize_t>(message.size());
 }
 
-SdNotifier::SdNotifier(StateStore* store) : store_(store) {
+SdNotifier::SdNotifier(std::function<void()> alive) : alive_(std::move(alive)) {
   if (!std::getenv("NOTIFY_SOCKET")) return;
   Ready();
   const char* usec = std::getenv("WATCHDOG_USEC");
@@ -40,7 +41,7 @@ SdNotifier::SdNotifier(StateStore* store) : store_(store) {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stop_) {
       lock.unlock();
-      (void)store_->Get();  // proves the store's lock is not stuck
+      alive_();
       SdNotify("WATCHDOG=1");
       lock.lock();
       cv_.wait_for(lock, std::chrono::microseconds(interval_us),

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include "model/store.h"
 
 namespace flinkha {
 
@@ -16,19 +15,20 @@ namespace flinkha {
 bool SdNotify(const std::string& message);
 
 // Sends READY=1 on construction (the server is listening) and WATCHDOG=1 every
-// half of $WATCHDOG_USEC from its own thread, as long as the store answers (a
-// deadlocked process stops petting the watchdog). Does nothing when
-// NOTIFY_SOCKET is unset. Thread-safe.
+// half of $WATCHDOG_USEC from its own thread, each time after `alive` returns
+// (a probe that blocks when the process is deadlocked, e.g. taking the store's
+// lock, stops petting the watchdog). Does nothing when NOTIFY_SOCKET is unset.
+// Thread-safe.
 class SdNotifier {
  public:
-  explicit SdNotifier(StateStore* store);
+  explicit SdNotifier(std::function<void()> alive);
   ~SdNotifier();
   void Reloading();
   void Ready();
   void Stopping();
 
  private:
-  StateStore* store_;
+  const std::function<void()> alive_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Series Prometheus writes itself for every target (the exporter dashboard and alert use them).
 PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
                      "scrape_samples_post_metric_relabeling", "scrape_series_added"}
-# Contract metrics without a flink_cluster label (/work/notes/contract.md: "no flink_cluster").
+# Metrics of the exporter itself, without a flink_cluster label (docs/metrics.md).
 NO_CLUSTER_LABEL = {"flinkha_build_info", "flinkha_start_time_seconds",
                     "flinkha_config_last_reload_successful",
                     "flinkha_config_last_reload_success_timestamp_seconds"} | PROMETHEUS_SERIES

@@ -26,30 +26,28 @@ std::string ReadFlinkFixture(const std::string& relative);
 struct FakeFlinkTls {
   std::string cert_file;
   std::string key_file;
-  std::string
-      client_ca_file;  // non-empty: require a client certificate signed by it
+  std::string client_ca_file;  // set: require a client cert it signed
 };
 
 // Usage:
-//   FakeFlink f;                       // serves nothing yet (404 for every
-//   path) f.ServeVersion("1.18");            // /config, /overview,
-//   /jobs/overview, /taskmanagers f.Serve("/jobs/<jid>/checkpoints", body);  //
-//   any path, optional status f.Start();  ... f.port() / f.url() ...
+//   FakeFlink f;                 // serves nothing yet (404 for every path)
+//   f.ServeVersion("1.18");      // /config, /overview, /jobs/overview,
+//                                // /taskmanagers
+//   f.Serve("/jobs/<jid>/checkpoints", body);  // any path, optional status
+//   f.Start();                   // then f.port(), f.url()
 //   f.SetMode(FakeFlink::Mode::kHang);  // or kElection, kGarbage, kHuge,
-//   kNormal f.Kill();  f.Revive();             // stop listening / listen again
-//   on the same port f.Stop();                          // also done by the
-//   destructor
+//                                       // kNormal
+//   f.Kill(); f.Revive();        // stop listening, listen again on the port
+//   f.Stop();                    // also done by the destructor
 // Thread-safe: tests change routes and modes while the exporter polls.
 class FakeFlink {
  public:
   enum class Mode {
     kNormal,    // serve the routes
-    kElection,  // 503 {"errors":["Service temporarily unavailable due to an
-                // ongoing leader election..."]}
-    kHang,  // accept, read the request, never answer (until the mode changes or
-            // Stop)
-    kGarbage,  // 200 with a body that is not JSON
-    kHuge,     // 200 with a body of huge_bytes() bytes
+    kElection,  // 503 {"errors":["Service temporarily unavailable ..."]}
+    kHang,      // read the request, never answer (until a mode change, Stop)
+    kGarbage,   // 200 with a body that is not JSON
+    kHuge,      // 200 with a body of huge_bytes() bytes
   };
 
   FakeFlink();

@@ -19,7 +19,6 @@ const std::set<std::string>& VolatileMetrics() {
       "flinkha_config_last_reload_success_timestamp_seconds",
       "flinkha_source_last_success_timestamp_seconds",
       "flinkha_jobmanager_request_duration_seconds",
-      "flinkha_output_scan_duration_seconds",
       "flinkha_checkpoint_poll_requests_total",
       "flinkha_checkpoint_poll_overdue_jobs",
   };

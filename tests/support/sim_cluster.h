@@ -24,8 +24,7 @@ struct SimClusterOptions {
   std::string cluster_name = "sim";  // the exporter's flink_cluster label
   std::string root = "/flink";       // high-availability.zookeeper.path.root
   std::string cluster_id = "/sim";   // high-availability.cluster-id
-  std::string layout =
-      "1.19";  // 1.13 | 1.14 | 1.15 | 1.19 (see FLINK-FACTS.md)
+  std::string layout = "1.19";       // 1.13 | 1.14 | 1.15 | 1.19
   std::string job_name = "sim-job";
   int checkpoint_interval_ms = 500;
   int session_timeout_ms = 1500;
@@ -64,8 +63,7 @@ class ZkPeek {
 
   bool connected() const;
   Node Get(const std::string& path);
-  std::vector<std::string> Children(
-      const std::string& path);  // empty when absent
+  std::vector<std::string> Children(const std::string& path);  // none: {}
   bool Delete(const std::string& path);
 
  private:
@@ -132,9 +130,8 @@ class SimCluster {
                         // times out
   bool Hang(size_t i);
   bool Unhang(size_t i);
-  bool Leave(size_t i);  // graceful: leaves the election, exits 0
-  bool Restart(
-      size_t i);  // a new process on the same port, after Kill or Leave
+  bool Leave(size_t i);    // graceful: leaves the election, exits 0
+  bool Restart(size_t i);  // same port, after Kill or Leave
 
   std::string ExporterConfigYaml(
       const ExporterConfigOptions& options = {}) const;

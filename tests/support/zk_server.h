@@ -19,8 +19,7 @@ class ZkServer {
   // Starts and waits until it answers srvr; false (with the log in error()) on
   // failure.
   bool Start();
-  void
-  Stop();  // SIGTERM, like an operator stopping it; keeps the data directory
+  void Stop();     // SIGTERM; keeps the data directory
   void Kill();     // SIGKILL
   bool Restart();  // same port and data: sessions may survive if within their
                    // timeout

@@ -24,15 +24,12 @@ namespace flinkha {
 // cycle by counting system calls, not by timing them.
 struct OutputScanStats {
   uint64_t cycles = 0;
-  uint64_t full_rescans =
-      0;  // cycles that checked every known directory's mtime
-  uint64_t deep_rescans =
-      0;  // after an inotify overflow: every directory re-listed
-  uint64_t dirs_stated = 0;     // stat/fstat of directories
-  uint64_t dirs_listed = 0;     // directories read with readdir
-  uint64_t entries_listed = 0;  // names returned by readdir
-  uint64_t entries_stated =
-      0;  // stat of files (new, changed, or named by inotify)
+  uint64_t full_rescans = 0;        // cycles checking every dir's mtime
+  uint64_t deep_rescans = 0;        // after an overflow: all re-listed
+  uint64_t dirs_stated = 0;         // stat/fstat of directories
+  uint64_t dirs_listed = 0;         // directories read with readdir
+  uint64_t entries_listed = 0;      // names returned by readdir
+  uint64_t entries_stated = 0;      // files: new, changed, or by inotify
   uint64_t in_progress_stated = 0;  // stat of in-progress files for last write
   uint64_t files_read = 0;          // opens for row counting
   uint64_t bytes_read = 0;
@@ -52,12 +49,10 @@ struct OutputTotals {
   // RefreshInProgress): tells a sink that is writing from files a dead attempt
   // left behind.
   std::optional<double> in_progress_last_write_timestamp_seconds;
-  uint64_t files_created_total =
-      0;  // finished files that appeared after the first listing
+  uint64_t files_created_total = 0;    // finished, after the first listing
   std::optional<uint64_t> rows_total;  // with count_rows
-  int64_t directories =
-      0;              // directories in the index, the configured one included
-  std::string error;  // empty when everything could be read
+  int64_t directories = 0;             // in the index, the configured one too
+  std::string error;                   // empty when everything could be read
 };
 
 enum class ScanKind {
@@ -119,8 +114,7 @@ class OutputScanner {
     int64_t mtime_ns = 0;
     bool listed = false;
     bool relist = false;  // list fully at the next visit
-    bool racy =
-        false;  // changed within the timestamp granularity of the last listing
+    bool racy = false;    // changed within the last listing's tick
     int wd = -1;
     uint32_t gen = 0;
     std::unordered_map<std::string, Entry> entries;
@@ -153,14 +147,12 @@ class OutputScanner {
   OutputConfig config_;
   int inotify_fd_ = -1;
   OutputScanStats stats_;
-  std::map<std::string, std::unique_ptr<Dir>>
-      dirs_;  // by rel; parents sort before children
+  std::map<std::string, std::unique_ptr<Dir>> dirs_;  // by rel; parents first
   std::unordered_map<int, std::string> wd_to_rel_;
   std::set<std::string> dirty_dirs_;  // rels with inotify marks
-  std::set<std::pair<std::string, std::string>>
-      rows_retry_;  // (rel, name) that failed to read
-  std::map<std::string, std::string>
-      errors_;  // path -> message, for subdirectories and files
+  // (rel, name) whose rows failed to read.
+  std::set<std::pair<std::string, std::string>> rows_retry_;
+  std::map<std::string, std::string> errors_;  // path -> message
   std::string root_error_;
   std::string watch_error_;  // inotify unavailable or out of watches (degraded,
                              // not failing)

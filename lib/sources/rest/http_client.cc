@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/address.h"
 #include "config/duration.h"
 #include "util/build_info.h"
 #include "util/logging.h"
@@ -132,58 +133,14 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(
 }
 
 Status HttpClient::Init() {
-  // URL: scheme://host[:port][/prefix]
+  // URL: scheme://host[:port][/prefix], by the config's grammar.
   const std::string& url = options_.base_url;
-  std::string rest;
-  if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    https_ = true;
-    rest = url.substr(8);
-  } else {
-    return Error{"url: expected http:// or https://, found \"" + url + "\""};
-  }
-  std::string authority = rest;
-  if (auto slash = rest.find('/'); slash != std::string::npos) {
-    authority = rest.substr(0, slash);
-    prefix_ = rest.substr(slash);
-    while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
-  }
-  if (authority.find('@') != std::string::npos) {
-    return Error{
-        "url: credentials in the URL are not supported, use "
-        "auth.username/password, "
-        "found \"" +
-        url + "\""};
-  }
-  std::string port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string::npos)
-      return Error{"url: unclosed [ in \"" + url + "\""};
-    host_ = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':')
-        return Error{"url: bad port in \"" + url + "\""};
-      port_text = authority.substr(close + 2);
-    }
-  } else if (auto colon = authority.rfind(':'); colon != std::string::npos) {
-    host_ = authority.substr(0, colon);
-    port_text = authority.substr(colon + 1);
-  } else {
-    host_ = authority;
-  }
-  if (host_.empty())
-    return Error{"url: expected a host, found \"" + url + "\""};
-  port_ = https_ ? 443 : 80;
-  if (!port_text.empty()) {
-    auto [end, ec] = std::from_chars(
-        port_text.data(), port_text.data() + port_text.size(), port_);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() ||
-        port_ < 1 || port_ > 65535) {
-      return Error{"url: expected a port 1-65535, found \"" + port_text + "\""};
-    }
-  }
+  auto parsed = ParseHttpUrl(url);
+  if (!parsed.ok()) return Error{"url: " + parsed.error().message};
+  https_ = parsed->https;
+  host_ = parsed->host;
+  port_ = parsed->port;
+  prefix_ = parsed->path_prefix;
 
   // Authentication: secrets from files are read once, here.
   const HttpAuthConfig& a = options_.auth;

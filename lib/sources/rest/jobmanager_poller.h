@@ -34,9 +34,8 @@ class JobManagerPoller : public Source {
   std::shared_ptr<const ClusterConfig> cluster_;
   JobManagerConfig jm_;
   StateStore* store_;
-  std::unique_ptr<HttpClient>
-      client_;                // null when its configuration is unusable
-  std::string client_error_;  // why client_ is null
+  std::unique_ptr<HttpClient> client_;  // null: configuration unusable
+  std::string client_error_;            // why client_ is null
   FaultLog faults_{"rest"};
   std::atomic<bool> stopping_{
       false};  // set before cancelling, so a cancelled poll is dropped

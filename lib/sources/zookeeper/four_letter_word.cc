@@ -32,34 +32,6 @@ struct Fd {
 
 }  // namespace
 
-Result<std::pair<std::string, int>> SplitHostPort(const std::string& server) {
-  std::string host = server;
-  std::string port = "2181";
-  if (!host.empty() && host.front() == '[') {
-    const auto close_bracket = host.find(']');
-    if (close_bracket == std::string::npos) {
-      return Error{"expected [ipv6]:port, found \"" + server + "\""};
-    }
-    if (close_bracket + 1 < host.size() && host[close_bracket + 1] == ':') {
-      port = host.substr(close_bracket + 2);
-    }
-    host = host.substr(1, close_bracket - 1);
-  } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
-    port = host.substr(colon + 1);
-    host.resize(colon);
-  }
-  int p = 0;
-  for (char c : port) {
-    if (c < '0' || c > '9' || p > 65535)
-      return Error{"expected a port number in \"" + server + "\""};
-    p = p * 10 + (c - '0');
-  }
-  if (host.empty() || p <= 0 || p > 65535) {
-    return Error{"expected host:port, found \"" + server + "\""};
-  }
-  return std::make_pair(host, p);
-}
-
 Result<std::string> SendFourLetterWord(const std::string& host, int port,
                                        const std::string& cmd,
                                        std::chrono::milliseconds timeout) {

@@ -15,7 +15,4 @@ Result<std::string> SendFourLetterWord(const std::string& host, int port,
                                        const std::string& cmd,
                                        std::chrono::milliseconds timeout);
 
-// "host:port" -> (host, port); "[v6]:port" too; the port defaults to 2181.
-Result<std::pair<std::string, int>> SplitHostPort(const std::string& server);
-
 }  // namespace flinkha

@@ -45,11 +45,9 @@ struct ZkEvent {
 class ZkClient {
  public:
   struct Options {
-    std::string
-        hosts;  // "host:port,host:port" plus an optional chroot ("/chroot")
+    std::string hosts;  // "host:port,host:port" [+ "/chroot"]
     std::chrono::milliseconds session_timeout{10000};
-    std::string
-        auth_digest;  // "user:password" for the digest scheme; empty for none
+    std::string auth_digest;  // digest "user:password"; empty: none
   };
 
   explicit ZkClient(Options options);

@@ -3,6 +3,7 @@
 // they answer.
 #include "sources/zookeeper/zk_health_probe.h"
 
+#include "config/address.h"
 #include "model/zk_4lw.h"
 #include "sources/zookeeper/four_letter_word.h"
 #include "util/logging.h"
@@ -14,23 +15,6 @@ constexpr const char* kSource = "zookeeper_health";
 // A refused command is asked again now and then: the whitelist changes with a
 // restart.
 constexpr uint64_t kRetryRefusedEvery = 30;
-
-std::vector<std::string> QuorumMembers(const std::string& quorum) {
-  std::string q = quorum;
-  if (auto slash = q.find('/'); slash != std::string::npos)
-    q.resize(slash);  // chroot suffix
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= q.size()) {
-    const size_t j = std::min(q.find(',', i), q.size());
-    std::string s = q.substr(i, j - i);
-    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    if (!s.empty()) out.push_back(s);
-    i = j + 1;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -46,16 +30,12 @@ void ZkHealthProbe::Start() {
 
 void ZkHealthProbe::Stop() { worker_.Stop(); }
 
-ZkServerHealth ZkHealthProbe::ProbeServer(const std::string& server) {
+ZkServerHealth ZkHealthProbe::ProbeServer(const HostPort& member) {
+  const std::string server = FormatHostPort(member);
   const ZooKeeperConfig& zk = *cluster_->zookeeper;
   ZkServerHealth h;
   h.server = server;
   h.at = std::chrono::system_clock::now();
-  auto hp = SplitHostPort(server);
-  if (!hp.ok()) {
-    h.error = hp.error().message;
-    return h;
-  }
   // Bounded by the cluster's request timeout, at most 5 s per command.
   const auto timeout = std::min<std::chrono::milliseconds>(
       cluster_->request_timeout, std::chrono::milliseconds(5000));
@@ -67,8 +47,7 @@ ZkServerHealth ZkHealthProbe::ProbeServer(const std::string& server) {
   };
   // Asks cmd; nullopt when the server did not answer at all (h.error says why).
   auto ask = [&](const std::string& cmd) -> std::optional<std::string> {
-    auto answer =
-        SendFourLetterWord(hp.value().first, hp.value().second, cmd, timeout);
+    auto answer = SendFourLetterWord(member.host, member.port, cmd, timeout);
     if (!answer.ok()) {
       h.error = cmd + ": " + answer.error().message;
       return std::nullopt;
@@ -126,9 +105,14 @@ void ZkHealthProbe::ProbeOnce() {
   const ZooKeeperConfig& zk = *cluster_->zookeeper;
   std::map<std::string, std::shared_ptr<const ZkServerHealth>> results;
   std::string error;
-  for (const auto& server : QuorumMembers(zk.quorum)) {
+  // The loader checked the quorum: an error here means none to probe.
+  auto quorum = ParseQuorum(zk.quorum);
+  if (!quorum.ok()) error = quorum.error().message;
+  for (const HostPort& member :
+       quorum.ok() ? *quorum : std::vector<HostPort>()) {
     if (worker_.stopping()) return;
-    auto h = std::make_shared<ZkServerHealth>(ProbeServer(server));
+    const std::string server = FormatHostPort(member);
+    auto h = std::make_shared<ZkServerHealth>(ProbeServer(member));
     if (!h->error.empty())
       error += (error.empty() ? "" : "; ") + server + ": " + h->error;
     results[server] = std::move(h);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "config/address.h"
 #include "config/config.h"
 #include "model/store.h"
 #include "model/zk_health_types.h"
@@ -26,7 +27,7 @@ class ZkHealthProbe : public Source {
 
  private:
   void ProbeOnce();
-  ZkServerHealth ProbeServer(const std::string& server);
+  ZkServerHealth ProbeServer(const HostPort& member);
 
   // Worker thread only: per server, command -> whitelisted, learned from the
   // answers.

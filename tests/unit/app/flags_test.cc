@@ -13,7 +13,7 @@ TEST_CASE("ParseFlags accepts both --name=value and --name value", "[app]") {
   CHECK(f->config_file == "/etc/x.yml");
   CHECK(f->listen_address == "127.0.0.1:0");
   CHECK(f->config_check);
-  CHECK(f->log_format == "json");
+  CHECK(f->log_format == LogFormat::kJson);
   CHECK(f->command == "serve");
 }
 
@@ -55,6 +55,17 @@ TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
       {{"--web.request-head-timeout=5"},
        "--web.request-head-timeout: expected a duration 100ms-10m such as "
        "5s, found \"5\""},
+      {{"--log.level=verbose"},
+       "--log.level: expected debug, info, warn or error, found \"verbose\""},
+      {{"--log.format=text"},
+       "--log.format: expected logfmt or json, found \"text\""},
+      // Like `listen` in the file (config/address.h).
+      {{"--web.listen-address=9879"},
+       "--web.listen-address: expected [host]:port, found \"9879\""},
+      {{"--web.listen-address=:65536"},
+       "--web.listen-address: expected a port 0-65535, found \"65536\""},
+      {{"--web.listen-address=[::1:9879"},
+       "--web.listen-address: expected [host]:port, found \"[::1:9879\""},
       {{"--web.telemetry-path=metrics"},
        "--web.telemetry-path: expected a path starting with /, found "
        "\"metrics\""},

@@ -1,4 +1,4 @@
-// Table tests for ParseHostPort and NormalizeHttpUrl.
+// Table tests for the address grammar (config/address.h).
 #include "config/address.h"
 
 #include <catch2/catch.hpp>
@@ -125,6 +125,87 @@ TEST_CASE("NormalizeHttpUrl says what is wrong", "[config]") {
     REQUIRE_FALSE(url.ok());
     CHECK(url.error().message == c.message);
   }
+}
+
+TEST_CASE("ParseListenAddress takes [host]:port with port 0 and no host",
+          "[config]") {
+  auto any = ParseListenAddress(":9879");
+  REQUIRE(any.ok());
+  CHECK(any->host == "0.0.0.0");
+  CHECK(any->port == 9879);
+  auto v6 = ParseListenAddress("[::1]:0");
+  REQUIRE(v6.ok());
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 0);
+  auto big = ParseListenAddress("127.0.0.1:65536");
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().message == "expected a port 0-65535, found \"65536\"");
+  auto bare = ParseListenAddress("localhost");
+  REQUIRE_FALSE(bare.ok());
+  CHECK(bare.error().message == "expected [host]:port, found \"localhost\"");
+}
+
+TEST_CASE("ParseQuorum takes every member or names the first bad one",
+          "[config]") {
+  auto q = ParseQuorum("zk-1:2181,[fd00::2]:2182");
+  REQUIRE(q.ok());
+  REQUIRE(q->size() == 2);
+  CHECK(FormatHostPort((*q)[0]) == "zk-1:2181");
+  CHECK((*q)[1].host == "fd00::2");
+  CHECK(FormatHostPort((*q)[1]) == "[fd00::2]:2182");
+  auto bad = ParseQuorum("zk-1:2181,zk-2");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message == "expected host:port, found \"zk-2\"");
+  CHECK_FALSE(ParseQuorum("zk-1:99999").ok());
+  CHECK_FALSE(ParseQuorum(":2181").ok());
+  CHECK_FALSE(ParseQuorum("").ok());
+}
+
+TEST_CASE("ParseHttpUrl splits scheme, host, port and prefix", "[config]") {
+  auto a = ParseHttpUrl("https://[::1]/flink/jm-1/");
+  REQUIRE(a.ok());
+  CHECK(a->https);
+  CHECK(a->host == "::1");
+  CHECK(a->port == 443);
+  CHECK(a->path_prefix == "/flink/jm-1");
+  auto b = ParseHttpUrl("http://jobmanager:8082");
+  REQUIRE(b.ok());
+  CHECK_FALSE(b->https);
+  CHECK(b->host == "jobmanager");
+  CHECK(b->port == 8082);
+  CHECK(b->path_prefix.empty());
+}
+
+// One grammar for bracketed IPv6 wherever an address is read: the brackets go,
+// the port stays a port.
+TEST_CASE("Bracketed IPv6 reads the same in every address form", "[config]") {
+  const std::string v6 = "fd00::7";
+  CHECK(ParseHostPort("[fd00::7]:8081")->host == v6);
+  CHECK(ParseHostPort("[fd00::7]:8081")->port == 8081);
+  CHECK(ParseListenAddress("[fd00::7]:8081")->host == v6);
+  CHECK((*ParseQuorum("[fd00::7]:8081"))[0].host == v6);
+  CHECK(ParseHttpUrl("http://[fd00::7]:8081")->host == v6);
+  CHECK(ParseHttpUrl("http://[fd00::7]:8081")->port == 8081);
+  for (const char* a : {"[FD00::7]:8081", "http://[fd00::7]:8081/x",
+                        "pekko.tcp://flink@[fd00::7]:8081/user/rpc/d"}) {
+    INFO(a);
+    CHECK(AddressHostPort(a).host == v6);
+    CHECK(AddressHostPort(a).port == 8081);
+  }
+  CHECK(AddressHostPort("[fd00::7]").host == v6);
+  CHECK(AddressHostPort("[fd00::7]").port == 0);
+  CHECK(FormatHostPort({v6, 8081}) == "[fd00::7]:8081");
+}
+
+TEST_CASE("AddressHostPort reads leader addresses leniently", "[config]") {
+  CHECK(AddressHostPort("http://JobManager:8081").host == "jobmanager");
+  CHECK(AddressHostPort("http://JobManager:8081").port == 8081);
+  CHECK(AddressHostPort("akka.tcp://flink@jm-2:6123/user/rpc/x").host ==
+        "jm-2");
+  CHECK(AddressHostPort("akka.tcp://flink@jm-2:6123/user/rpc/x").port == 6123);
+  CHECK(AddressHostPort("jm-1").host == "jm-1");
+  CHECK(AddressHostPort("jm-1").port == 0);
+  CHECK(AddressHostPort("").host.empty());
 }
 
 }  // namespace

@@ -254,8 +254,8 @@ TEST_CASE("minimal config takes every default from config.h", "[config]") {
   CHECK(config->source_file == "good/minimal.yml");
   CHECK(config->listen == defaults.listen);
   CHECK(config->listen == ":9879");
-  CHECK(config->log_level == "info");
-  CHECK(config->log_format == "logfmt");
+  CHECK(config->log_level == LogLevel::kInfo);
+  CHECK(config->log_format == LogFormat::kLogfmt);
   REQUIRE(config->clusters.size() == 1);
   const ClusterConfig& c = config->clusters[0];
   CHECK(c.name == "minimal");
@@ -351,8 +351,8 @@ TEST_CASE("the shipped config matches the reference deployment", "[config]") {
   REQUIRE(config.ok());
   CHECK(config->source_file == path);
   CHECK(config->listen == ":9879");
-  CHECK(config->log_level == "info");
-  CHECK(config->log_format == "logfmt");
+  CHECK(config->log_level == LogLevel::kInfo);
+  CHECK(config->log_format == LogFormat::kLogfmt);
   REQUIRE(config->clusters.size() == 1);
   const ClusterConfig& c = config->clusters[0];
   CHECK(c.name == "realtime-pipeline");
@@ -383,8 +383,8 @@ TEST_CASE("the all-keys example sets every key", "[config]") {
   INFO((config.ok() ? std::string() : config.error().message));
   REQUIRE(config.ok());
   CHECK(config->listen == "127.0.0.1:9879");
-  CHECK(config->log_level == "info");
-  CHECK(config->log_format == "json");
+  CHECK(config->log_level == LogLevel::kInfo);
+  CHECK(config->log_format == LogFormat::kJson);
   REQUIRE(config->clusters.size() == 2);
   const ClusterConfig& c = config->clusters[0];
   CHECK(c.name == "realtime-pipeline");

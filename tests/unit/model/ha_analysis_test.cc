@@ -282,6 +282,17 @@ TEST_CASE(
   CHECK_FALSE(old.state.split_brain);
 }
 
+TEST_CASE(
+    "HA: one unmatched IPv6 leader on its REST and RPC ports is no split brain",
+    "[model][ha_analysis]") {
+  Run r;
+  ZkObservation o = Obs("[fd00::9]");  // no configured JobManager has it
+  o.layout = "1.14";                   // each component elected apart
+  r.At(kT0, o).At(kT0 + seconds(30), o);
+  CHECK_FALSE(r.state.split_brain);
+  CHECK(r.Count("split_brain") == 0);
+}
+
 TEST_CASE("HA: many failovers in the window raise one flapping event",
           "[model][ha_analysis]") {
   Run r;

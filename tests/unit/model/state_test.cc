@@ -38,6 +38,20 @@ TEST_CASE("MatchJobManager maps leader addresses to configured JobManagers",
   }
 }
 
+TEST_CASE("MatchJobManager reads bracketed IPv6 like every other address",
+          "[model]") {
+  ClusterConfig c;
+  c.jobmanagers = {{"jm-1", "http://[fd00::1]:8081", "[fd00::1]:8081"},
+                   {"jm-2", "http://[fd00::2]:8081", "[FD00::2]:8081"}};
+  CHECK(MatchJobManager(c, "http://[fd00::1]:8081") == "jm-1");
+  CHECK(MatchJobManager(c, "http://[fd00::2]:8081/") == "jm-2");
+  // An RPC address carries the RPC port: the host alone decides.
+  CHECK(MatchJobManager(
+            c, "pekko.tcp://flink@[fd00::2]:6123/user/rpc/dispatcher_1") ==
+        "jm-2");
+  CHECK(MatchJobManager(c, "http://[fd00::3]:8081").empty());
+}
+
 TEST_CASE("MatchJobManager refuses to guess between JobManagers on one host",
           "[model]") {
   ClusterConfig c = TwoJobManagers();
@@ -77,6 +91,19 @@ TEST_CASE(
   CHECK(name == "jm-1");
   cs.jobmanagers["jm-1"] = down;
   CHECK(PreferredJobManager(cs, &name) == nullptr);
+}
+
+TEST_CASE(
+    "Snapshot::AllSourcesReported waits for every source of every "
+    "cluster",
+    "[model][state]") {
+  Snapshot s;
+  CHECK(s.AllSourcesReported());
+  s.clusters["a"].sources["rest/jm-1"].reported = true;
+  s.clusters["b"].sources["zookeeper"].reported = false;
+  CHECK_FALSE(s.AllSourcesReported());
+  s.clusters["b"].sources["zookeeper"].reported = true;
+  CHECK(s.AllSourcesReported());
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ TEST_CASE("ParseLayoutSetting maps Flink versions to layouts",
   CHECK_THAT(bad.error().message, Catch::Contains("found \"1.12\""));
 }
 
-TEST_CASE("Paths per layout follow FLINK-FACTS", "[model][zk_layout]") {
+TEST_CASE("Paths per layout follow docs/flink-facts.md", "[model][zk_layout]") {
   struct Case {
     ZkLayout layout;
     std::vector<std::pair<std::string, std::string>> latches;

@@ -17,7 +17,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * One JobManager process contending for leadership. Layouts (see FLINK-FACTS.md):
+ * One JobManager process contending for leadership. Layouts (see docs/flink-facts.md):
  * "1.13": one latch per component at leaderlatch/<c>_lock, data at leader/<c>_lock;
  * "1.14": latch leader/<c>/latch, data leader/<c>/connection_info;
  * "1.15": one shared latch leader/latch, data leader/<c>/connection_info, jobs leader/<jid>/...;

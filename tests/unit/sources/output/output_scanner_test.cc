@@ -512,10 +512,13 @@ TEST_CASE("OutputScanner rescans everything after an inotify queue overflow",
           "[output]") {
   int max_events = 16384;
   std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> max_events;
+  // Catch2 v2 cannot skip: a limit this case cannot overflow in reasonable
+  // time fails it with the reason rather than passing it silently.
   if (max_events > 200000) {
-    WARN("max_queued_events is " << max_events
-                                 << ": overflow not reachable, case not run");
-    return;
+    FAIL("fs.inotify.max_queued_events is "
+         << max_events
+         << ": more than 200000 files would be needed to overflow the queue; "
+            "run with sysctl fs.inotify.max_queued_events=16384");
   }
   TempTree t(testing::FastTmpBase());
   t.Mkdir("b");

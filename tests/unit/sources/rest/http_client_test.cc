@@ -280,7 +280,8 @@ TEST_CASE("HttpClient::Create reports configuration errors", "[rest][http]") {
   auto scheme = HttpClient::Create(Options("ftp://jobmanager:8081"));
   REQUIRE_FALSE(scheme.ok());
   CHECK(scheme.error().message ==
-        "url: expected http:// or https://, found \"ftp://jobmanager:8081\"");
+        "url: expected an http:// or https:// URL, found "
+        "\"ftp://jobmanager:8081\"");
 
   auto port = HttpClient::Create(Options("http://jobmanager:80x"));
   REQUIRE_FALSE(port.ok());

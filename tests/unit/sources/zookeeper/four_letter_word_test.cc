@@ -95,17 +95,5 @@ TEST_CASE("SendFourLetterWord reports a refused connection",
   CHECK_THAT(r.error().message, Catch::Contains("connect"));
 }
 
-TEST_CASE("SplitHostPort takes host:port, [v6]:port and a default port",
-          "[sources][zk_health]") {
-  CHECK(SplitHostPort("zk1:2182").value() ==
-        std::make_pair(std::string("zk1"), 2182));
-  CHECK(SplitHostPort("zk1").value() ==
-        std::make_pair(std::string("zk1"), 2181));
-  CHECK(SplitHostPort("[::1]:2183").value() ==
-        std::make_pair(std::string("::1"), 2183));
-  CHECK_FALSE(SplitHostPort("zk1:99999").ok());
-  CHECK_FALSE(SplitHostPort(":2181").ok());
-}
-
 }  // namespace
 }  // namespace flinkha
