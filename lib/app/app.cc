@@ -3,9 +3,9 @@
 
 #include <set>
 
-#include "app/report.h"
 #include "config/address.h"
 #include "config/loader.h"
+#include "http/report.h"
 #include "sources/output/output_watcher.h"
 #include "sources/rest/checkpoint_poller.h"
 #include "sources/rest/http_client.h"

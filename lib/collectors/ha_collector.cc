@@ -5,43 +5,48 @@
 #include "collectors/family.h"
 
 namespace flinkha {
+namespace {
+
+// Where the HA series come from, for their HELP.
+std::string ZkSource() {
+  return " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
+         "connection_info znodes), updated on ZooKeeper watch events.";
+}
+
+}  // namespace
 
 void HaCollector::Collect(const Snapshot& snapshot,
                           std::vector<prometheus::MetricFamily>* out) const {
-  const std::string src =
-      " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
-      "connection_info "
-      "znodes), updated on ZooKeeper watch events.";
   auto known = Gauge(
       "flinkha_leader_known",
       "Whether ZooKeeper names a leader for the component (0 also while the "
       "exporter's ZooKeeper session is down: unknown)." +
-          src);
+          ZkSource());
   auto info = Gauge(
       "flinkha_leader_info",
       "Leader of the component: address from its connection_info znode and the "
       "configured JobManager it matches; constant 1." +
-          src);
+          ZkSource());
   auto changes =
       Counter("flinkha_leader_changes_total",
               "Times a new leader took over the component since the exporter "
               "started (leaders present at start do not count)." +
-                  src);
+                  ZkSource());
   auto last_change = Gauge(
       "flinkha_leader_last_change_timestamp_seconds",
       "Time the exporter saw the component's leader change, seconds since "
       "epoch." +
-          src);
+          ZkSource());
   auto contenders = Gauge(
       "flinkha_contenders",
       "JobManager processes contending in the leader latch (children of the "
       "latch znode; latch=shared for Flink >= 1.15)." +
-          src);
+          ZkSource());
   auto standby = Gauge(
       "flinkha_standby_available",
       "1 when every leader latch has at least 2 contenders, so a standby can "
       "take over." +
-          src);
+          ZkSource());
   const std::string truth =
       " The loss starts at the first evidence: the named leader's REST "
       "endpoint refusing or timing out, or ZooKeeper dropping its leader data; "
@@ -77,7 +82,7 @@ void HaCollector::Collect(const Snapshot& snapshot,
       "flinkha_split_brain",
       "1 while components are led by different JobManagers (or, from Flink "
       "1.15, different leader sessions) for longer than 10 s." +
-          src);
+          ZkSource());
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.ha) {
       const HaState& ha = *cluster.ha;
@@ -130,15 +135,11 @@ void HaCollector::Collect(const Snapshot& snapshot,
 
 void HaJobCollector::Collect(const Snapshot& snapshot,
                              std::vector<prometheus::MetricFamily>* out) const {
-  const std::string src =
-      " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
-      "connection_info "
-      "znodes), updated on ZooKeeper watch events.";
   auto job_known =
       Gauge("flinkha_job_leader_known",
             "Whether ZooKeeper names a JobMaster leader for the job (its "
             "connection_info znode holds leader data)." +
-                src);
+                ZkSource());
   auto checkpoint =
       Gauge("flinkha_zookeeper_latest_checkpoint_id",
             "Newest checkpoint id among the job's HA checkpoint pointers "

@@ -72,14 +72,7 @@ double Between(TimePoint a, TimePoint b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-std::string Clock(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
-  return buf;
-}
+std::string Clock(TimePoint t) { return FormatUtc(t, "%H:%M:%S"); }
 
 int64_t EpochMs(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -199,14 +199,7 @@ void TaskManagers(const ClusterState& c, json& cj) {
 
 }  // namespace
 
-std::string Rfc3339(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Rfc3339(TimePoint t) { return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
 
 json StatusJson(const Snapshot& snapshot) {
   json clusters = json::array();

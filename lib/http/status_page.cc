@@ -8,9 +8,9 @@
 #include <iterator>
 #include <sstream>
 
-#include "app/report.h"
 #include "http/history_page.h"
 #include "http/html.h"
+#include "http/report.h"
 #include "http/status_json.h"
 
 namespace flinkha {

@@ -1,10 +1,21 @@
 // Small helpers over the REST types.
 #include "model/rest_types.h"
 
+#include <ctime>
+
 namespace flinkha {
 
 double ToUnixSeconds(TimePoint t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::string FormatUtc(TimePoint t, const char* strftime_format) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  const size_t n = std::strftime(buf, sizeof buf, strftime_format, &tm);
+  return std::string(buf, n);
 }
 
 bool IsTerminalJobState(const std::string& state) {

@@ -15,6 +15,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 // Seconds since the Unix epoch (*_timestamp_seconds series, status JSON).
 double ToUnixSeconds(TimePoint t);
 
+// t in UTC, formatted by strftime (e.g. "%H:%M:%S"); at most 63 characters.
+std::string FormatUtc(TimePoint t, const char* strftime_format);
+
 // GET /config
 struct FlinkConfigInfo {
   std::string flink_version;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "model/checkpoint_parsers.h"
+#include "model/job_id.h"
 #include "model/rest_parsers.h"
 #include "sources/rest/http_client.h"
 
@@ -20,18 +21,6 @@ namespace {
 // most.
 constexpr auto kRetiredFor = std::chrono::hours(1);
 constexpr size_t kMaxRetired = 1000;
-
-// Flink job ids are 32 hex digits; anything else is not put into a URL.
-bool IsJobId(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-          (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 struct JobFetch {
   CheckpointPollResult result;
@@ -318,7 +307,8 @@ HttpClient* CheckpointPoller::Follow(Lane& lane, TimePoint now, MonoTime mono) {
     if (IsTerminalJobState(job.state)) continue;
     if (!IsJobId(job.id)) {
       if (lane.index == 0 && lane.list_error.empty()) {
-        lane.list_error = "job id \"" + job.id.substr(0, 64) + "\" is not hex";
+        lane.list_error = "job id \"" + job.id.substr(0, 64) +
+                          "\" is not a Flink job id (32 hex digits)";
       }
       continue;
     }

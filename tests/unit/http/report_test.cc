@@ -1,6 +1,6 @@
 // The operator's report: which findings are OK, which need attention, and the
 // text the `status` command prints.
-#include "app/report.h"
+#include "http/report.h"
 
 #include <catch2/catch.hpp>
 

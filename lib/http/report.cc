@@ -1,7 +1,7 @@
 // Report over a snapshot: JobManagers, leader, TaskManagers and slots, jobs,
 // checkpoints, output, ZooKeeper; each check marked so an operator's eye finds
 // the problems.
-#include "app/report.h"
+#include "http/report.h"
 
 #include <chrono>
 #include <cstdio>
