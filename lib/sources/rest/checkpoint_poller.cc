@@ -8,6 +8,8 @@
 #include <functional>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "model/checkpoint_parsers.h"
 #include "model/job_id.h"
@@ -336,12 +338,15 @@ HttpClient* CheckpointPoller::Follow(Lane& lane, TimePoint now, MonoTime mono) {
   std::erase_if(retired_, [&](const auto& kv) {
     return now - kv.second.since > kRetiredFor;
   });
-  while (retired_.size() > kMaxRetired) {
-    auto oldest = retired_.begin();
-    for (auto it = retired_.begin(); it != retired_.end(); ++it) {
-      if (it->second.since < oldest->second.since) oldest = it;
-    }
-    retired_.erase(oldest);
+  if (retired_.size() > kMaxRetired) {
+    // The oldest go, in one pass: a JobManager listing no jobs at all retires
+    // every job at once.
+    std::vector<std::pair<TimePoint, std::string>> by_age;
+    by_age.reserve(retired_.size());
+    for (const auto& [id, r] : retired_) by_age.emplace_back(r.since, id);
+    const size_t excess = retired_.size() - kMaxRetired;
+    std::nth_element(by_age.begin(), by_age.begin() + excess, by_age.end());
+    for (size_t i = 0; i < excess; ++i) retired_.erase(by_age[i].second);
   }
   return client_it->second.get();
 }
@@ -404,13 +409,18 @@ bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
 void CheckpointPoller::Publish(Lane& lane, TimePoint now, MonoTime mono,
                                bool force) {
   if (stopping_) return;  // a cancelled poll says nothing about Flink
+  // The schedule is the lane's own: read it before taking the shared lock.
+  const size_t lane_scheduled = lane.schedule.size();
+  const size_t lane_unvisited = lane.schedule.Unvisited();
+  const size_t lane_overdue =
+      lane.schedule.Overdue(mono, cluster_->poll_interval);
   std::lock_guard<std::mutex> lock(mu_);
   lane.error = !lane.follow_error.empty()  ? lane.follow_error
                : !lane.visit_error.empty() ? lane.visit_error
                                            : lane.list_error;
-  lane.scheduled = lane.schedule.size();
-  lane.unvisited = lane.schedule.Unvisited();
-  lane.overdue = lane.schedule.Overdue(mono, cluster_->poll_interval);
+  lane.scheduled = lane_scheduled;
+  lane.unvisited = lane_unvisited;
+  lane.overdue = lane_overdue;
   lane.has_list = lane.followed != nullptr;
   size_t scheduled = 0, unvisited = 0, overdue = 0;
   bool all_followed = true;
