@@ -133,10 +133,11 @@ struct HttpListener::Connection {
   int fd = -1;
   SSL* ssl = nullptr;
   State state = State::kReading;
-  std::string in;   // received, not yet handed to a worker
-  std::string out;  // head (and small bodies)
-  std::shared_ptr<const std::string> out_body;  // shared body after `out`
-  size_t out_pos = 0;                           // over out, then out_body
+  std::string in;          // received, not yet handed to a worker
+  std::string out;         // head (and small bodies)
+  SharedBodyPtr out_body;  // shared body after `out`
+  size_t out_pos = 0;      // in out, then in the current piece of out_body
+  size_t out_piece = 0;    // the piece of out_body being written
   bool close_after_write = false;
   bool eof = false;     // the client closed its side
   bool served = false;  // at least one response written
@@ -550,6 +551,7 @@ void HttpListener::Reply(Connection* c, RawResponse response) {
   c->out = std::move(response.bytes);
   c->out_body = std::move(response.body);
   c->out_pos = 0;
+  c->out_piece = 0;
   c->close_after_write = response.close || c->eof;
   c->state = Connection::State::kWriting;
   c->deadline = Clock::now() + options_.write_timeout;
@@ -557,16 +559,26 @@ void HttpListener::Reply(Connection* c, RawResponse response) {
 }
 
 bool HttpListener::WriteAvailable(Connection* c) {
-  // The bytes still to write: the rest of the head, then of the shared body.
+  // The bytes still to write: the rest of the head, then of each piece of
+  // the shared body. out_pos counts within the head while out_piece is 0 and
+  // the head is not done, else within the current piece.
   auto pending = [c](const char** p) -> size_t {
-    if (c->out_pos < c->out.size()) {
-      *p = c->out.data() + c->out_pos;
-      return c->out.size() - c->out_pos;
+    if (!c->out.empty()) {
+      if (c->out_pos < c->out.size()) {
+        *p = c->out.data() + c->out_pos;
+        return c->out.size() - c->out_pos;
+      }
+      std::string().swap(c->out);
+      c->out_pos = 0;
     }
-    const size_t body_pos = c->out_pos - c->out.size();
-    if (c->out_body && body_pos < c->out_body->size()) {
-      *p = c->out_body->data() + body_pos;
-      return c->out_body->size() - body_pos;
+    while (c->out_body && c->out_piece < c->out_body->pieces.size()) {
+      const std::string& piece = *c->out_body->pieces[c->out_piece];
+      if (c->out_pos < piece.size()) {
+        *p = piece.data() + c->out_pos;
+        return piece.size() - c->out_pos;
+      }
+      ++c->out_piece;
+      c->out_pos = 0;
     }
     return 0;
   };
@@ -608,6 +620,7 @@ bool HttpListener::WriteAvailable(Connection* c) {
   std::string().swap(c->out);
   c->out_body.reset();
   c->out_pos = 0;
+  c->out_piece = 0;
   c->served = true;
   if (c->close_after_write) {
     if (c->ssl) {

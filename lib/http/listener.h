@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http/shared_body.h"
 #include "util/result.h"
 
 namespace flinkha {
@@ -50,7 +51,7 @@ struct RawResponse {
   std::string bytes;  // status line, headers and (unless `body`) the body
   // A shared body written after `bytes` without copying it (the cached
   // /metrics body); null for most responses.
-  std::shared_ptr<const std::string> body;
+  SharedBodyPtr body;
   bool close = false;  // close the connection once written
 };
 

@@ -104,7 +104,9 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 }
 
 MetricsCache::MetricsCache(std::vector<std::unique_ptr<Collector>> collectors)
-    : collectors_(std::move(collectors)), parts_(collectors_.size()) {}
+    : collectors_(std::move(collectors)), parts_(collectors_.size()) {
+  for (Part& part : parts_) part.text = std::make_shared<const std::string>();
+}
 
 MetricsBody MetricsCache::Get(const SnapshotPtr& snapshot,
                               MetricsEncoding encoding) {
@@ -120,16 +122,12 @@ MetricsBody MetricsCache::Get(const SnapshotPtr& snapshot,
 
 void MetricsCache::RenderLocked(const Snapshot& snapshot) {
   bool changed = !text_;
-  size_t size = 0;
   size_t rendered = 0;
   for (size_t i = 0; i < collectors_.size(); ++i) {
     Part& part = parts_[i];
     RenderKey key;
     const bool keyed = collectors_[i]->Key(snapshot, &key);
-    if (keyed && part.keyed && key == part.key && text_) {
-      size += part.text.size();
-      continue;
-    }
+    if (keyed && part.keyed && key == part.key && text_) continue;
     part.keyed = keyed;
     part.key = std::move(key);
     families_.clear();
@@ -137,34 +135,36 @@ void MetricsCache::RenderLocked(const Snapshot& snapshot) {
     std::string text = prometheus::TextSerializer().Serialize(families_);
     rendered += text.size();
     // An unkeyed collector often renders the same text again (nothing it
-    // reads changed): its deflated piece stays valid.
-    if (text != part.text) {
-      part.text = std::move(text);
+    // reads changed): its piece and deflated piece stay valid.
+    if (text != *part.text) {
+      part.text = std::make_shared<const std::string>(std::move(text));
       part.deflated_valid = false;
       changed = true;
     }
-    size += part.text.size();
   }
   families_.clear();
   // The metric families behind a large text took several times its size.
   if (rendered > kTrimAfterBytes) ReleaseFreeMemory();
   if (!changed) return;
-  auto text = std::make_shared<std::string>();
-  text->reserve(size);
-  for (const Part& part : parts_) text->append(part.text);
-  text_ = std::move(text);
+  auto body = std::make_shared<SharedBody>();
+  for (const Part& part : parts_) {
+    if (part.text->empty()) continue;
+    body->size += part.text->size();
+    body->pieces.push_back(part.text);
+  }
+  text_ = std::move(body);
   gzip_.reset();
 }
 
-std::shared_ptr<const std::string> MetricsCache::GzipLocked() {
+SharedBodyPtr MetricsCache::GzipLocked() {
   if (gzip_) return gzip_;
   size_t size = 0;
   for (Part& part : parts_) {
     if (!part.deflated_valid) {
-      if (!DeflatePiece(part.text, &part.deflated)) return nullptr;
+      if (!DeflatePiece(*part.text, &part.deflated)) return nullptr;
       part.crc = static_cast<uint32_t>(
-          crc32(0, reinterpret_cast<const Bytef*>(part.text.data()),
-                static_cast<uInt>(part.text.size())));
+          crc32(0, reinterpret_cast<const Bytef*>(part.text->data()),
+                static_cast<uInt>(part.text->size())));
       part.deflated_valid = true;
     }
     size += part.deflated.size();
@@ -178,13 +178,13 @@ std::shared_ptr<const std::string> MetricsCache::GzipLocked() {
   uint64_t length = 0;
   for (const Part& part : parts_) {
     gz->append(part.deflated);
-    crc = crc32_combine(crc, part.crc, static_cast<z_off_t>(part.text.size()));
-    length += part.text.size();
+    crc = crc32_combine(crc, part.crc, static_cast<z_off_t>(part.text->size()));
+    length += part.text->size();
   }
   gz->append("\x03\x00", 2);
   AppendLittleEndian32(gz.get(), static_cast<uint32_t>(crc));
   AppendLittleEndian32(gz.get(), static_cast<uint32_t>(length));
-  gzip_ = std::move(gz);
+  gzip_ = SingleBody(std::move(gz));
   return gzip_;
 }
 

@@ -10,15 +10,17 @@
 #include <vector>
 
 #include "collectors/collector.h"
+#include "http/shared_body.h"
 #include "model/state.h"
 
 namespace flinkha {
 
 enum class MetricsEncoding { kIdentity, kGzip };
 
-// An immutable body, shared with the cache and every response sending it.
+// An immutable body, shared with the cache and every response sending it: the
+// text in one piece per collector, gzip in one piece.
 struct MetricsBody {
-  std::shared_ptr<const std::string> bytes;
+  SharedBodyPtr bytes;
   bool gzip = false;  // false also when gzip was asked but compression failed
 };
 
@@ -30,8 +32,10 @@ bool AcceptsGzip(std::string_view accept_encoding);
 // scrapes of a new snapshot wait for a single rendering instead of each
 // rendering their own; scrapes of an unchanged snapshot copy a shared_ptr.
 //
-// The body of a snapshot is the concatenation of each collector's
-// TextSerializer output, byte for byte what RenderMetrics() returns. A
+// The body of a snapshot is each collector's TextSerializer output, one after
+// another (byte for byte what RenderMetrics() returns), sent as pieces: a
+// change renders and copies only the pieces of the collectors it touches (one
+// 3.6 MB body copied again took 2.5 ms, mostly page faults, at 1,000 jobs). A
 // collector whose Key() equals its key for the previous snapshot keeps its
 // text; the others (and collectors without a key) are rendered again. Nothing
 // in the output depends on the wall clock at scrape time (collectors export
@@ -49,7 +53,7 @@ class MetricsCache {
   struct Part {
     bool keyed = false;
     RenderKey key;
-    std::string text;
+    std::shared_ptr<const std::string> text;  // never null
     std::string deflated;  // raw deflate of text ending on a sync flush
     uint32_t crc = 0;      // crc32 of text
     bool deflated_valid = false;
@@ -57,7 +61,7 @@ class MetricsCache {
 
   void RenderLocked(const Snapshot& snapshot);
   // Null when zlib fails (out of memory).
-  std::shared_ptr<const std::string> GzipLocked();
+  SharedBodyPtr GzipLocked();
 
   const std::vector<std::unique_ptr<Collector>> collectors_;
   std::mutex mu_;
@@ -65,8 +69,8 @@ class MetricsCache {
   // The snapshot parts_ were rendered from: holding it keeps alive every
   // object a stored key points to, so no new object can reuse an address.
   SnapshotPtr snapshot_;
-  std::shared_ptr<const std::string> text_;
-  std::shared_ptr<const std::string> gzip_;         // null until asked for
+  SharedBodyPtr text_;
+  SharedBodyPtr gzip_;                              // null until asked for
   std::vector<prometheus::MetricFamily> families_;  // reused scratch space
 };
 

@@ -111,7 +111,7 @@ Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
 // The cached body of the /metrics response being handled on this worker
 // thread: HttpRouter::Handle hands it to the listener, which writes it after
 // httplib's head, so a scrape copies no body.
-thread_local std::shared_ptr<const std::string> tls_metrics_body;
+thread_local SharedBodyPtr tls_metrics_body;
 
 void SendMetrics(MetricsBody body, const httplib::Request& req,
                  httplib::Response& res) {
@@ -125,7 +125,7 @@ void SendMetrics(MetricsBody body, const httplib::Request& req,
   mutable_req.headers.erase("Accept-Encoding");
   mutable_req.headers.erase("Range");
   mutable_req.ranges.clear();  // else httplib answers 206 with the whole body
-  res.set_header("Content-Length", std::to_string(body.bytes->size()));
+  res.set_header("Content-Length", std::to_string(body.bytes->size));
   if (req.method != "HEAD") tls_metrics_body = std::move(body.bytes);
 }
 
