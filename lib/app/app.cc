@@ -80,6 +80,8 @@ void App::StartLocked(ConfigPtr config) {
         cs.zookeeper.reset();
         cs.zookeeper_servers.clear();
       }
+      // The JobManagers and their order may have changed.
+      cs.facts = DeriveFacts(cs);
     }
     std::erase_if(s.clusters,
                   [&](const auto& kv) { return !names.count(kv.first); });

@@ -35,13 +35,7 @@ json JobManagers(const ClusterState& c) {
       j["duration_seconds"] = o.duration_seconds;
       if (o.config) j["flink_version"] = o.config->flink_version;
     }
-    bool leader = false;
-    if (c.ha) {
-      auto rs = c.ha->components.find("rest_server");
-      leader = rs != c.ha->components.end() && rs->second.known &&
-               rs->second.jobmanager == jm.name;
-    }
-    j["leader"] = leader;
+    j["leader"] = c.facts.rest_leader == jm.name;
     out.push_back(std::move(j));
   }
   return out;

@@ -65,12 +65,7 @@ class Advancer {
   }
 
   // The configured JobManager ZooKeeper names as REST leader, "" if none.
-  std::string NamedLeader() const {
-    if (!c_.ha) return "";
-    auto it = c_.ha->components.find("rest_server");
-    if (it == c_.ha->components.end() || !it->second.known) return "";
-    return it->second.jobmanager;
-  }
+  const std::string& NamedLeader() const { return c_.facts.rest_leader; }
 
   const JobManagerObservation* Poll(const std::string& jm) const {
     auto it = c_.jobmanagers.find(jm);

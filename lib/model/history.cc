@@ -327,11 +327,8 @@ size_t History::ApproxBytes() const {
 std::string ServingLeader(const ClusterState& c) {
   if (c.failover && c.failover->in_progress()) return "";
   if (c.config && c.config->zookeeper) {
-    if (!c.ha) return "";
-    auto it = c.ha->components.find("rest_server");
-    if (it == c.ha->components.end() || !it->second.known) return "";
-    return it->second.jobmanager.empty() ? it->second.leader.address
-                                         : it->second.jobmanager;
+    return c.facts.rest_leader.empty() ? c.facts.rest_leader_address
+                                       : c.facts.rest_leader;
   }
   std::string name;
   if (PreferredJobManager(c, &name)) return name;

@@ -27,32 +27,32 @@ std::string MatchJobManager(const ClusterConfig& config,
   return found;
 }
 
-const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
-                                                 std::string* name) {
-  auto usable = [](const std::shared_ptr<const JobManagerObservation>& o) {
-    return o && o->up && o->overview.has_value();
-  };
+ClusterFacts DeriveFacts(const ClusterState& cluster) {
+  ClusterFacts f;
   if (cluster.ha) {
     auto it = cluster.ha->components.find("rest_server");
-    if (it != cluster.ha->components.end() && it->second.known &&
-        !it->second.jobmanager.empty()) {
-      auto jm = cluster.jobmanagers.find(it->second.jobmanager);
-      if (jm != cluster.jobmanagers.end() && usable(jm->second)) {
-        if (name) *name = jm->first;
-        return jm->second.get();
-      }
+    if (it != cluster.ha->components.end() && it->second.known) {
+      f.rest_leader = it->second.jobmanager;
+      f.rest_leader_address = it->second.leader.address;
     }
   }
+  auto usable = [&](const std::string& name) {
+    auto it = cluster.jobmanagers.find(name);
+    if (it == cluster.jobmanagers.end() || !it->second || !it->second->up ||
+        !it->second->overview.has_value()) {
+      return false;
+    }
+    f.preferred = name;
+    f.preferred_observation = it->second;
+    return true;
+  };
+  if (!f.rest_leader.empty() && usable(f.rest_leader)) return f;
   if (cluster.config) {
     for (const auto& jm : cluster.config->jobmanagers) {
-      auto it = cluster.jobmanagers.find(jm.name);
-      if (it != cluster.jobmanagers.end() && usable(it->second)) {
-        if (name) *name = it->first;
-        return it->second.get();
-      }
+      if (usable(jm.name)) return f;
     }
   }
-  return nullptr;
+  return f;
 }
 
 bool Snapshot::AllSourcesReported() const {

@@ -37,6 +37,21 @@ struct CheckpointPollStatus {
   size_t overdue_jobs = 0;      // due for more than one poll interval
 };
 
+// Facts derived from a cluster's observations once per update (DeriveCluster
+// in model/derive.h), so every reader agrees and none derives them again.
+struct ClusterFacts {
+  // The configured JobManager ZooKeeper names REST leader; "" when ZooKeeper
+  // names none (or is not configured) or the leader matches no JobManager.
+  std::string rest_leader;
+  // That leader's address as ZooKeeper publishes it; "" when it names none.
+  std::string rest_leader_address;
+  // The healthy JobManager whose cluster-level data (overview, jobs,
+  // TaskManagers) is exported: the REST leader when it is up with data,
+  // otherwise the first such one in config order; "" and null when none is.
+  std::string preferred;
+  std::shared_ptr<const JobManagerObservation> preferred_observation;
+};
+
 // Everything known about one Flink cluster. Shared pointers make copies cheap:
 // a source swaps in a new observation, everything else is shared with the
 // previous snapshot.
@@ -64,6 +79,7 @@ struct ClusterState {
   // TaskManagers of the preferred JobManager and the lost ones (built by
   // UpdateTaskManagers after every update; null before the first).
   std::shared_ptr<const TaskManagerView> taskmanagers;
+  ClusterFacts facts;  // derived from the above after every update
 };
 
 // Counters of the HTTP listener, published by the server at most once a
@@ -87,12 +103,18 @@ struct Snapshot {
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
-// The healthy JobManager whose cluster-level data (overview, jobs,
-// TaskManagers) is exported: the REST leader when ZooKeeper names one,
-// otherwise the first up one in config order. Returns null when none is up with
-// data.
-const JobManagerObservation* PreferredJobManager(const ClusterState& cluster,
-                                                 std::string* name = nullptr);
+// The facts of `cluster` as its observations stand (ClusterFacts).
+ClusterFacts DeriveFacts(const ClusterState& cluster);
+
+// The preferred JobManager of the published facts (ClusterFacts::preferred):
+// null when none; its name in *name when there is one.
+inline const JobManagerObservation* PreferredJobManager(
+    const ClusterState& cluster, std::string* name = nullptr) {
+  if (name && cluster.facts.preferred_observation) {
+    *name = cluster.facts.preferred;
+  }
+  return cluster.facts.preferred_observation.get();
+}
 
 // Name of the configured JobManager whose `advertised` host:port matches a
 // leader address (http://host:port or pekko/akka.tcp://flink@host:port/...).

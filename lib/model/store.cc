@@ -4,8 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "model/failover.h"
-#include "model/taskmanager_tracker.h"
+#include "model/derive.h"
 #include "util/logging.h"
 
 namespace flinkha {
@@ -36,9 +35,7 @@ void StateStore::UpdateCluster(const std::string& cluster,
     c.name = cluster;
     fn(c);
     std::vector<HaEvent> events;
-    c.failover = std::make_shared<const FailoverState>(
-        AdvanceFailover(c.failover ? *c.failover : FailoverState(), c,
-                        std::chrono::system_clock::now(), &events));
+    DeriveCluster(c, std::chrono::system_clock::now(), &events);
     for (const auto& e : events) {
       Logger("failover")
           ->info(
@@ -46,7 +43,6 @@ void StateStore::UpdateCluster(const std::string& cluster,
               "duration_seconds={:.3f} detail=\"{}\"",
               cluster, e.kind, e.from, e.to, e.duration_seconds, e.detail);
     }
-    UpdateTaskManagers(c);
   });
 }
 

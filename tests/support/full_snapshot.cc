@@ -175,7 +175,12 @@ Snapshot FullSnapshot() {
   r.output_at = kT - seconds(410);
   f->reports.push_back(r);
   c.failover = f;
+  RefreshFacts(s);
   return s;
+}
+
+void RefreshFacts(Snapshot& s) {
+  for (auto& [name, c] : s.clusters) c.facts = DeriveFacts(c);
 }
 
 }  // namespace flinkha::testing

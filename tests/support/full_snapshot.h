@@ -14,4 +14,8 @@ extern const TimePoint kFullSnapshotTime;
 // three TaskManagers (one lost) and a closed failover report.
 Snapshot FullSnapshot();
 
+// Derives every cluster's facts (ClusterFacts) as StateStore::UpdateCluster
+// does, for a snapshot built or changed by hand.
+void RefreshFacts(Snapshot& s);
+
 }  // namespace flinkha::testing

@@ -104,6 +104,7 @@ Snapshot HistorySnapshot(const HistoryScenario& sc, int step, TimePoint now) {
   auto tms = std::make_shared<TaskManagerView>();
   tms->jobmanager = "jm-1";
   c.taskmanagers = tms;
+  c.facts = DeriveFacts(c);
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/family.h"
+#include "support/full_snapshot.h"
 
 namespace flinkha {
 namespace {
@@ -24,6 +25,7 @@ TEST_CASE("Rendered job metrics escape label values and drop -1 end times",
       std::vector<JobSummary>{{"j1", "csv \"writer\"\nnew", "RUNNING",
                                1700000000000, -1, 5, 1700000000500, 4, 4}};
   c.jobmanagers["jm-1"] = o;
+  testing::RefreshFacts(s);
   const std::string text = RenderMetrics(AllCollectors(), s);
   CHECK(text.find("# TYPE flinkha_taskmanagers gauge") != std::string::npos);
   CHECK(text.find("flinkha_taskmanagers{flink_cluster=\"prod\"} 3") !=

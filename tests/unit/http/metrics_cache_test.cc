@@ -219,6 +219,7 @@ std::vector<Change> EverySourceChange() {
 SnapshotPtr Changed(const SnapshotPtr& base, const Change& change) {
   auto next = std::make_shared<Snapshot>(*base);
   change.apply(next->clusters.at(kCluster), *next);
+  testing::RefreshFacts(*next);
   return next;
 }
 

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/full_snapshot.h"
+
 namespace flinkha {
 namespace {
 
@@ -48,6 +50,7 @@ Snapshot Healthy() {
   out->finished_files = 5;
   out->bytes = 100;
   c.outputs["/data/out"] = out;
+  testing::RefreshFacts(s);
   return s;
 }
 
@@ -101,6 +104,7 @@ TEST_CASE(
   (*jm1->jobs)[0].state = "FAILED";
   c.jobmanagers["jm-1"] = jm1;
 
+  testing::RefreshFacts(s);
   const auto r = BuildReport(s);
   CHECK_FALSE(ReportHealthy(r));
   CHECK(Find(r, "contenders for leadership")->text ==
@@ -130,6 +134,7 @@ TEST_CASE(
   old.state = "CANCELED";
   jm1->jobs->push_back(old);
   c.jobmanagers["jm-1"] = jm1;
+  testing::RefreshFacts(s);
   auto r = BuildReport(s);
   CHECK(ReportHealthy(r));
   const ReportLine* cancelled = Find(r, "job orders <csv> (0f9e");
@@ -140,6 +145,7 @@ TEST_CASE(
   auto stopped = std::make_shared<JobManagerObservation>(*jm1);
   (*stopped->jobs)[0].state = "FINISHED";
   c.jobmanagers["jm-1"] = stopped;
+  testing::RefreshFacts(s);
   r = BuildReport(s);
   CHECK_FALSE(ReportHealthy(r));
   REQUIRE(Find(r, "no job is RUNNING") != nullptr);
@@ -167,6 +173,7 @@ TEST_CASE("Report: TaskManagers with slots and heartbeat age, then the lost",
                      TimePoint{} + seconds(1'764'629'005),
                      TimePoint{} + seconds(1'764'629'065)});
   s.clusters["prod"].taskmanagers = v;
+  testing::RefreshFacts(s);
   const auto r = BuildReport(s);
   CHECK(ReportHealthy(r));  // a loss is the alert's business; this is now
   const ReportLine* listed = Find(r, "TaskManager 127.0.0.1:40123-4a5b6c");
@@ -186,6 +193,7 @@ TEST_CASE("Report: TaskManagers with slots and heartbeat age, then the lost",
 TEST_CASE("Report: nothing polled yet is not healthy", "[report]") {
   Snapshot s = Healthy();
   s.clusters["prod"].jobmanagers.clear();
+  testing::RefreshFacts(s);
   const auto r = BuildReport(s);
   CHECK_FALSE(ReportHealthy(r));
   CHECK(Find(r, "JobManager jm-1")->text ==

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/full_snapshot.h"
+
 namespace flinkha {
 namespace {
 
@@ -41,6 +43,7 @@ TEST_CASE("Status JSON lists TaskManagers and the lost ones newest first",
                      TimePoint(seconds(1700000061))});
   c.taskmanagers = v;
 
+  testing::RefreshFacts(s);
   const nlohmann::json j = StatusJson(s)["clusters"][0];
   CHECK(j["taskmanagers_registered"] == 1);
   CHECK(j["taskmanagers_from"] == "jm-1");
@@ -66,6 +69,7 @@ TEST_CASE("Status JSON of a cluster without a view has empty lists",
           "[http][status_json]") {
   Snapshot s;
   s.clusters["prod"].name = "prod";
+  testing::RefreshFacts(s);
   const nlohmann::json j = StatusJson(s)["clusters"][0];
   CHECK(j["taskmanagers"].empty());
   CHECK(j["lost_taskmanagers"].empty());

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/full_snapshot.h"
+
 namespace flinkha {
 namespace {
 
@@ -58,6 +60,7 @@ Snapshot WithEvents() {
   rec.restored_checkpoint_id = 7;
   f->reports.push_back(rec);
   c.failover = f;
+  testing::RefreshFacts(s);
   return s;
 }
 
@@ -118,6 +121,7 @@ TEST_CASE("Status page lists TaskManagers and the lost ones, escaped",
                      TimePoint(std::chrono::seconds(1700000001)),
                      TimePoint(std::chrono::seconds(1700000061))});
   s.clusters["prod<1>"].taskmanagers = v;
+  testing::RefreshFacts(s);
   const std::string page = StatusPage(s, "/metrics");
   CHECK(page.find(R"(<td class="info"></td><td>TaskManager tm&lt;1&gt; )"
                   "(10.0.0.5:6122): 0/4 slots free, heartbeat 1.5 s before "
@@ -143,6 +147,7 @@ TEST_CASE("Status page of a healthy cluster says OK and has no event table",
   auto o = std::make_shared<JobManagerObservation>(*c.jobmanagers["jm-1"]);
   (*o->jobs)[0].state = "RUNNING";
   c.jobmanagers["jm-1"] = o;
+  testing::RefreshFacts(s);
   const std::string page = StatusPage(s, "/metrics");
   CHECK(page.find("Overall: <span class=\"ok\">OK</span>") !=
         std::string::npos);

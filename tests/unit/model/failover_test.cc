@@ -106,6 +106,7 @@ struct Fixture {
   }
 
   Fixture& At(TimePoint now) {
+    c.facts = DeriveFacts(c);  // as DeriveCluster does before the failover
     f = AdvanceFailover(f, c, now, &events);
     return *this;
   }

@@ -63,9 +63,8 @@ TEST_CASE("MatchJobManager refuses to guess between JobManagers on one host",
             .empty());
 }
 
-TEST_CASE(
-    "PreferredJobManager prefers the ZooKeeper REST leader, else config order",
-    "[model]") {
+TEST_CASE("DeriveFacts prefers the ZooKeeper REST leader, else config order",
+          "[model]") {
   ClusterState cs;
   cs.config = std::make_shared<const ClusterConfig>(TwoJobManagers());
   auto up = std::make_shared<JobManagerObservation>();
@@ -73,24 +72,46 @@ TEST_CASE(
   up->overview = ClusterOverview{};
   cs.jobmanagers["jm-1"] = up;
   cs.jobmanagers["jm-2"] = up;
+  ClusterFacts f = DeriveFacts(cs);
+  CHECK(f.preferred == "jm-1");
+  CHECK(f.preferred_observation == up);
+  CHECK(f.rest_leader.empty());
+  CHECK(f.rest_leader_address.empty());
+  CHECK(PreferredJobManager(cs) == nullptr);  // nothing published yet
+  cs.facts = f;
   std::string name;
-  REQUIRE(PreferredJobManager(cs, &name) != nullptr);
+  CHECK(PreferredJobManager(cs, &name) == up.get());
   CHECK(name == "jm-1");
 
   auto ha = std::make_shared<HaState>();
   ha->components["rest_server"] = ComponentLeadership{
       true, {"http://jobmanager-standby:8081", "x"}, "jm-2", 1, std::nullopt};
   cs.ha = ha;
-  REQUIRE(PreferredJobManager(cs, &name) != nullptr);
-  CHECK(name == "jm-2");
+  f = DeriveFacts(cs);
+  CHECK(f.preferred == "jm-2");
+  CHECK(f.rest_leader == "jm-2");
+  CHECK(f.rest_leader_address == "http://jobmanager-standby:8081");
 
   auto down = std::make_shared<JobManagerObservation>();
-  cs.jobmanagers["jm-2"] =
-      down;  // the leader's REST is down: fall back to the standby
-  REQUIRE(PreferredJobManager(cs, &name) != nullptr);
-  CHECK(name == "jm-1");
+  cs.jobmanagers["jm-2"] = down;
+  // The leader's REST is down: fall back to the standby; the leader stays.
+  f = DeriveFacts(cs);
+  CHECK(f.preferred == "jm-1");
+  CHECK(f.rest_leader == "jm-2");
   cs.jobmanagers["jm-1"] = down;
+  f = DeriveFacts(cs);
+  CHECK(f.preferred.empty());
+  CHECK(f.preferred_observation == nullptr);
+  cs.facts = f;
+  name = "unchanged";
   CHECK(PreferredJobManager(cs, &name) == nullptr);
+  CHECK(name == "unchanged");
+
+  // A leader ZooKeeper does not know (our session is down) names nothing.
+  ha->components["rest_server"].known = false;
+  f = DeriveFacts(cs);
+  CHECK(f.rest_leader.empty());
+  CHECK(f.rest_leader_address.empty());
 }
 
 TEST_CASE(

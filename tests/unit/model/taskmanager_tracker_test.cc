@@ -248,24 +248,29 @@ TEST_CASE(
     "unchanged view",
     "[model][taskmanagers]") {
   ClusterState c = Cluster();
-  UpdateTaskManagers(c);
+  // As DeriveCluster does: the facts first, then the view.
+  auto update = [](ClusterState& cluster) {
+    cluster.facts = DeriveFacts(cluster);
+    UpdateTaskManagers(cluster);
+  };
+  update(c);
   REQUIRE(c.taskmanagers);  // a view (lost_total 0) even before any answer
   CHECK(c.taskmanagers->jobmanager.empty());
 
   const Ids ab{"a", "b"}, a{"a"};
   c.jobmanagers["jm-1"] = Jm(t0, &ab);
   c.jobmanagers["jm-2"] = Jm(t0, &a);  // not preferred: first up in config
-  UpdateTaskManagers(c);
+  update(c);
   REQUIRE(c.taskmanagers->taskmanagers.size() == 2);
   CHECK(c.taskmanagers->jobmanager == "jm-1");
   const auto before = c.taskmanagers;
-  UpdateTaskManagers(c);  // e.g. another source's update: same answer
+  update(c);  // e.g. another source's update: same answer
   CHECK(c.taskmanagers == before);
 
   c.jobmanagers["jm-1"] = Jm(t0 + seconds(5), &a);
-  UpdateTaskManagers(c);
+  update(c);
   c.jobmanagers["jm-1"] = Jm(t0 + seconds(15), &a);
-  UpdateTaskManagers(c);
+  update(c);
   CHECK(c.taskmanagers->lost_total == 1);
   CHECK(c.taskmanagers->lost.back().id == "b");
 }
