@@ -4,9 +4,9 @@
 
 #include <csignal>
 
-#include "model/leader_info.h"
-#include "sources/zookeeper/zk_client.h"
+#include "support/leader_info_encode.h"
 #include "support/tcp_proxy.h"
+#include "support/zk_writer.h"
 #include "zk/zk_test_util.h"
 
 namespace flinkha::testing {
@@ -289,9 +289,8 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
           "[zk][ha_watcher]") {
   ZkServer zk;
   REQUIRE(zk.Start());
-  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
-  REQUIRE(writer.Open().ok());
-  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  ZkWriter writer;
+  REQUIRE(writer.Connect(zk.connect_string()).ok());
   const std::string base = "/tenant/flink/c113";
   auto info = [](const std::string& address) {
     return EncodeLeaderInfo(address, "123e4567-e89b-12d3-a456-426614174000")
@@ -381,9 +380,8 @@ TEST_CASE("HaWatcher reads 1.19 checkpoint pointers under jobs/<jid>",
           "[zk][ha_watcher]") {
   ZkServer zk;
   REQUIRE(zk.Start());
-  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
-  REQUIRE(writer.Open().ok());
-  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  ZkWriter writer;
+  REQUIRE(writer.Connect(zk.connect_string()).ok());
   const std::string base = "/flink/c119";
   const std::string info =
       EncodeLeaderInfo("http://jm1:8081",

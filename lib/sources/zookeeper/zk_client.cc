@@ -161,42 +161,6 @@ Status ZkClient::Exists(const std::string& path) {
   return Ok{};
 }
 
-Status ZkClient::Create(const std::string& path, const std::string& data,
-                        bool ephemeral) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  // Parents first, persistent, ignoring those that exist.
-  for (size_t slash = path.find('/', 1); slash != std::string::npos;
-       slash = path.find('/', slash + 1)) {
-    const std::string parent = path.substr(0, slash);
-    const int rc = zoo_create(zh_, parent.c_str(), nullptr, -1,
-                              &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT, nullptr, 0);
-    if (rc != ZOK && rc != ZNODEEXISTS)
-      return Error{"create " + parent + ": " + zerror(rc)};
-  }
-  const int rc =
-      zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
-                 &ZOO_OPEN_ACL_UNSAFE,
-                 ephemeral ? ZOO_EPHEMERAL : ZOO_PERSISTENT, nullptr, 0);
-  if (rc != ZOK) return Error{"create " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
-Status ZkClient::SetData(const std::string& path, const std::string& data) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  const int rc = zoo_set(zh_, path.c_str(), data.data(),
-                         static_cast<int>(data.size()), -1);
-  if (rc != ZOK) return Error{"set " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
-Status ZkClient::Delete(const std::string& path) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  const int rc = zoo_delete(zh_, path.c_str(), -1);
-  if (rc != ZOK && rc != ZNONODE)
-    return Error{"delete " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
 void ZkClient::Push(ZkEvent e) {
   std::lock_guard<std::mutex> lock(mu_);
   if (e.generation != generation_) return;

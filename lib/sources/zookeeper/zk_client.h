@@ -1,6 +1,6 @@
-// Adapter over the ZooKeeper C client (libzookeeper_mt): the only code that
-// calls it. Turns sessions, watches and asynchronous reads into events on one
-// queue.
+// Adapter over the ZooKeeper C client (libzookeeper_mt): the only exporter code
+// that calls it. Turns sessions, watches and asynchronous reads into events on
+// one queue.
 #pragma once
 
 #include <chrono>
@@ -70,14 +70,6 @@ class ZkClient {
   Status GetChildren(const std::string& path);
   Status GetData(const std::string& path);
   Status Exists(const std::string& path);
-
-  // Synchronous writes, for tools and tests that play Flink's part (the
-  // exporter only reads). Create makes missing parents (persistent); ephemeral
-  // nodes belong to this session.
-  Status Create(const std::string& path, const std::string& data,
-                bool ephemeral);
-  Status SetData(const std::string& path, const std::string& data);
-  Status Delete(const std::string& path);  // absent nodes are fine
 
   // Waits up to timeout for events and returns those of the current handle,
   // oldest first.

@@ -4,10 +4,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "model/leader_info.h"
+#include "support/leader_info_encode.h"
 
 namespace flinkha {
 namespace {
+
+using testing::EncodeLeaderInfo;
 
 const std::string kBase = "/flink/realtime-pipeline";
 const std::string kJob = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
