@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   ZooKeeperConfig z;
   z.quorum = zk.connect_string();
   z.cluster_id = "/bench";
-  z.layout = "1.19";
+  z.layout = ZkLayout::k1_19;
   cfg.zookeeper = z;
 
   testing::ZkWriter writer;

@@ -84,8 +84,8 @@ Snapshot FullSnapshot() {
   auto zk = std::make_shared<ZkObservation>();
   zk->at = kT;
   zk->connected = true;
-  zk->session_state = "connected";
-  zk->layout = "1.19";
+  zk->session_state = ZkSessionState::kConnected;
+  zk->layout = ZkLayout::k1_19;
   zk->components["rest_server"] = LeaderInfo{
       "http://jobmanager:8081", "5d9457cf-c176-4885-9d15-fa3f8b1642fd"};
   zk->contenders["shared"] = 1;

@@ -44,7 +44,7 @@ TEST_CASE(
     ClusterState c = Cluster(store);
     REQUIRE(c.zookeeper);
     CHECK(c.zookeeper->connected);
-    CHECK(c.zookeeper->layout == "1.15");
+    CHECK(c.zookeeper->layout == ZkLayout::k1_15);
     CHECK(c.zookeeper->error.empty());
     REQUIRE(c.zookeeper->job_leaders.count(kJob));
     CHECK(c.zookeeper->job_leaders.at(kJob).has_value());
@@ -257,7 +257,7 @@ TEST_CASE("HaWatcher follows 1.19 jobs and 1.14 per-component latches",
       REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1") && all_two(); },
                          seconds(10)));
       ClusterState c = Cluster(store);
-      CHECK(c.zookeeper->layout == layout);
+      CHECK(c.zookeeper->layout == ParseLayout(layout));
       REQUIRE(c.zookeeper->job_leaders.count(kJob));
       CHECK(c.zookeeper->job_leaders.at(kJob)->address ==
             "pekko.tcp://flink@jm1:6123/user/rpc/jobmanager_2");
@@ -330,7 +330,7 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
   watcher.Start();
   REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
   ClusterState c = Cluster(store);
-  CHECK(c.zookeeper->layout == "1.13");
+  CHECK(c.zookeeper->layout == ZkLayout::k1_13);
   CHECK(c.ha->contenders.at("rest_server") == 1);
   // The checkpoint place is read once the layout is known: a read later.
   REQUIRE(Eventually(
@@ -412,7 +412,7 @@ TEST_CASE("HaWatcher reads 1.19 checkpoint pointers under jobs/<jid>",
   REQUIRE(Eventually(
       [&] {
         ClusterState s = Cluster(store);
-        return s.zookeeper && s.zookeeper->layout == "1.19" &&
+        return s.zookeeper && s.zookeeper->layout == ZkLayout::k1_19 &&
                AllLedBy(store, "jm-1") && s.zookeeper->job_leaders.count(kJob);
       },
       seconds(10)));

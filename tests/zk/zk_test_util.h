@@ -15,8 +15,7 @@
 namespace flinkha::testing {
 
 inline ClusterConfig ZkCluster(const ZkServer& zk,
-                               const std::string& cluster_id,
-                               const std::string& layout = "auto") {
+                               const std::string& cluster_id) {
   ClusterConfig c;
   c.name = "test";
   c.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
@@ -25,7 +24,6 @@ inline ClusterConfig ZkCluster(const ZkServer& zk,
   z.quorum = zk.connect_string();
   z.root = "/flink";
   z.cluster_id = cluster_id;
-  z.layout = layout;
   z.session_timeout = std::chrono::milliseconds(2000);
   z.health_interval = std::chrono::milliseconds(300);
   c.zookeeper = z;
@@ -112,7 +110,8 @@ inline int ChildrenNow(const ZkServer& zk, const std::string& path) {
       std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
     for (const ZkEvent& e : client.Wait(std::chrono::milliseconds(100))) {
-      if (e.kind == ZkEvent::Kind::kSession && e.session_state == "connected" &&
+      if (e.kind == ZkEvent::Kind::kSession &&
+          e.session_state == ZkSessionState::kConnected &&
           !client.GetChildren(path).ok())
         return -1;
       if (e.kind == ZkEvent::Kind::kChildren)

@@ -27,16 +27,6 @@ struct ZkClient::Request {
 
 namespace {
 
-std::string StateName(int state) {
-  if (state == ZOO_CONNECTED_STATE || state == ZOO_READONLY_STATE)
-    return "connected";
-  if (state == ZOO_EXPIRED_SESSION_STATE) return "expired";
-  if (state == ZOO_AUTH_FAILED_STATE) return "auth_failed";
-  if (state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE)
-    return "connecting";
-  return "closed";
-}
-
 std::string WatchName(int type) {
   if (type == ZOO_CREATED_EVENT) return "created";
   if (type == ZOO_DELETED_EVENT) return "deleted";
@@ -62,6 +52,16 @@ void SetResult(int rc, ZkEvent* e) {
 std::once_flag g_log_once;
 
 }  // namespace
+
+ZkSessionState SessionStateFromC(int state) {
+  if (state == ZOO_CONNECTED_STATE || state == ZOO_READONLY_STATE)
+    return ZkSessionState::kConnected;
+  if (state == ZOO_EXPIRED_SESSION_STATE) return ZkSessionState::kExpired;
+  if (state == ZOO_AUTH_FAILED_STATE) return ZkSessionState::kAuthFailed;
+  if (state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE)
+    return ZkSessionState::kConnecting;
+  return ZkSessionState::kClosed;
+}
 
 ZkClient::ZkClient(Options options) : options_(std::move(options)) {
   std::call_once(g_log_once, [] { zoo_set_debug_level(ZOO_LOG_LEVEL_WARN); });
@@ -175,7 +175,7 @@ void ZkClient::OnWatch(zhandle_t*, int type, int state, const char* path,
   e.generation = self->generation();
   if (type == ZOO_SESSION_EVENT) {
     e.kind = ZkEvent::Kind::kSession;
-    e.session_state = StateName(state);
+    e.session_state = SessionStateFromC(state);
   } else {
     e.watch_type = WatchName(type);
     if (e.watch_type.empty())
