@@ -75,15 +75,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", zk.error().c_str());
     return 1;
   }
-  ClusterConfig cfg;
-  cfg.name = "bench";
-  cfg.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
-                     {"jm-2", "http://127.0.0.1:2", "jm2:8081"}};
-  ZooKeeperConfig z;
-  z.quorum = zk.connect_string();
-  z.cluster_id = "/bench";
-  z.layout = ZkLayout::k1_19;
-  cfg.zookeeper = z;
+  const ClusterConfig cfg =
+      testing::TwoJobManagerCluster(zk, "bench", "/bench", ZkLayout::k1_19);
 
   testing::ZkWriter writer;
   if (auto st = writer.Connect(zk.connect_string()); !st.ok()) {
