@@ -100,8 +100,8 @@ Snapshot FullSnapshot() {
                           3, kT - seconds(600)};
   ha->contenders["shared"] = 1;
   ha->failovers_total = 2;
-  ha->events.push_back(HaEvent{kT - seconds(600), "leaders_replaced", "",
-                               "jm-2", "jm-1", 0.5, ""});
+  ha->events.push_back(HaEvent{kT - seconds(600), HaEventKind::kLeadersReplaced,
+                               "", "jm-2", "jm-1", 0.5, ""});
   c.ha = ha;
   RecordSourceAttempt(c, "zookeeper", kT, "");
 
