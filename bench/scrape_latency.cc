@@ -83,8 +83,8 @@ void Fill(StateStore* store, int jobs) {
     o->overview = ClusterOverview{3, 12, 0, jobs, 0, 0, 0, "1.19.1", "abcdef"};
     auto zk = std::make_shared<ZkObservation>();
     zk->connected = true;
-    zk->session_state = "connected";
-    zk->layout = "1.19";
+    zk->session_state = ZkSessionState::kConnected;
+    zk->layout = ZkLayout::k1_19;
     zk->components["rest_server"] = LeaderInfo{"http://jobmanager:8081", "u"};
     zk->contenders["shared"] = 2;
     std::vector<JobSummary> list;

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "http/server.h"
-#include "model/leader_info.h"
 #include "model/store.h"
 #include "sources/zookeeper/ha_watcher.h"
-#include "sources/zookeeper/zk_client.h"
+#include "support/leader_info_encode.h"
 #include "support/zk_server.h"
+#include "support/zk_writer.h"
 
 using namespace flinkha;  // NOLINT: a small program
 using Clock = std::chrono::steady_clock;
@@ -75,20 +75,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", zk.error().c_str());
     return 1;
   }
-  ClusterConfig cfg;
-  cfg.name = "bench";
-  cfg.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
-                     {"jm-2", "http://127.0.0.1:2", "jm2:8081"}};
-  ZooKeeperConfig z;
-  z.quorum = zk.connect_string();
-  z.cluster_id = "/bench";
-  z.layout = "1.19";
-  cfg.zookeeper = z;
+  const ClusterConfig cfg =
+      testing::TwoJobManagerCluster(zk, "bench", "/bench", ZkLayout::k1_19);
 
-  ZkClient writer({zk.connect_string(), std::chrono::milliseconds(4000), ""});
-  if (!writer.Open().ok()) return 1;
-  while (writer.session_id() == 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  testing::ZkWriter writer;
+  if (auto st = writer.Connect(zk.connect_string()); !st.ok()) {
+    std::fprintf(stderr, "%s\n", st.error().message.c_str());
+    return 1;
+  }
   const std::string base = "/flink/bench/leader";
   (void)writer.Create(base + "/latch/_c_a-latch-0000000000", "", true);
   (void)writer.Create(base + "/latch/_c_b-latch-0000000001", "", true);
@@ -115,8 +109,9 @@ int main(int argc, char** argv) {
           std::string(c) == "rest_server"
               ? "http://" + host + ":8081"
               : "pekko.tcp://flink@" + host + ":6123/user/rpc/" + c;
-      auto st = writer.Create(base + "/" + c + "/connection_info",
-                              EncodeLeaderInfo(address, uuid).value(), true);
+      auto st =
+          writer.Create(base + "/" + c + "/connection_info",
+                        testing::EncodeLeaderInfo(address, uuid).value(), true);
       if (!st.ok()) std::fprintf(stderr, "%s\n", st.error().message.c_str());
     }
     return i % 2 ? "jm-2" : "jm-1";

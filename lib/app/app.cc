@@ -22,7 +22,7 @@ std::vector<std::string> ExpectedSources(const ClusterConfig& cluster) {
   if (cluster.checkpoints) ids.push_back("checkpoints");
   if (cluster.zookeeper) {
     ids.push_back("zookeeper");
-    if (cluster.zookeeper->four_letter_words != "off")
+    if (cluster.zookeeper->four_letter_words != FourLetterWords::kOff)
       ids.push_back("zookeeper_health");
   }
   for (const auto& o : cluster.output) ids.push_back("output/" + o.path);
@@ -97,7 +97,7 @@ void App::StartLocked(ConfigPtr config) {
       sources_.push_back(std::make_unique<CheckpointPoller>(cluster, store_));
     if (c.zookeeper) {
       sources_.push_back(std::make_unique<HaWatcher>(cluster, store_));
-      if (c.zookeeper->four_letter_words != "off") {
+      if (c.zookeeper->four_letter_words != FourLetterWords::kOff) {
         sources_.push_back(std::make_unique<ZkHealthProbe>(cluster, store_));
       }
     }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/zookeeper_settings.h"
 #include "util/log_level.h"
 #include "util/result.h"
 
@@ -45,11 +46,11 @@ struct ZooKeeperConfig {
   std::string quorum;                   // host:port[,host:port...]
   std::string root = "/flink";          // high-availability.zookeeper.path.root
   std::string cluster_id = "/default";  // high-availability.cluster-id
-  std::string layout = "auto";          // auto | 1.13 | 1.14 | 1.15 | 1.19
+  std::optional<ZkLayout> layout;       // nullopt: auto (detected)
   Duration session_timeout{10000};
   std::string chroot;       // appended to the quorum string, optional
   std::string auth_digest;  // "user:password" for digest auth, optional
-  std::string four_letter_words = "auto";  // auto | srvr | mntr | off
+  FourLetterWords four_letter_words = FourLetterWords::kAuto;
   Duration health_interval{10000};
 };
 

@@ -224,23 +224,6 @@ class Reader {
     return d;
   }
 
-  std::optional<std::string> OneOf(
-      const Field& f, std::initializer_list<std::string_view> choices) const {
-    if (f.value.IsScalar()) {
-      for (std::string_view c : choices) {
-        if (f.value.Scalar() == c) return std::string(c);
-      }
-    }
-    const std::vector<std::string_view> list(choices);
-    std::string expected;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (i > 0) expected += i + 1 == list.size() ? " or " : ", ";
-      expected += list[i];
-    }
-    Report(f, expected);
-    return std::nullopt;
-  }
-
   // A mapping value, or nothing after reporting what was found instead.
   bool IsMapping(const Field& f) const {
     if (f.value.IsMap()) return true;
@@ -309,10 +292,11 @@ void ReadZooKeeperPath(const Reader& r, const Field& f, std::string* out) {
 }
 
 // A scalar that parse turns into an enumerator, or a report naming the choices.
-template <typename T>
+// out is a T or an optional<T> (set when the field is).
+template <typename T, typename Out>
 void ReadEnum(const Reader& r, const Field& f,
               std::optional<T> (*parse)(std::string_view), const char* names,
-              T* out) {
+              Out* out) {
   auto v = f.value.IsScalar() ? parse(f.value.Scalar()) : std::nullopt;
   if (v) {
     *out = *v;
@@ -391,8 +375,9 @@ void ParseZooKeeper(const Reader& r, const Field& field,
   if (auto* f = m.Get("cluster_id")) ReadZooKeeperPath(r, *f, &zk.cluster_id);
   if (auto* f = m.Get("chroot")) ReadZooKeeperPath(r, *f, &zk.chroot);
   if (auto* f = m.Get("layout")) {
-    if (auto v = r.OneOf(*f, {"auto", "1.13", "1.14", "1.15", "1.19"}))
-      zk.layout = *v;
+    // "auto" leaves it unset: detected from the znodes.
+    if (!f->value.IsScalar() || f->value.Scalar() != "auto")
+      ReadEnum(r, *f, &ParseLayout, kLayoutSettingNames, &zk.layout);
   }
   if (auto* f = m.Get("session_timeout")) {
     if (auto d = r.DurationAtLeast(*f, kMinInterval)) zk.session_timeout = *d;
@@ -409,8 +394,8 @@ void ParseZooKeeper(const Reader& r, const Field& field,
     }
   }
   if (auto* f = m.Get("four_letter_words")) {
-    if (auto v = r.OneOf(*f, {"auto", "srvr", "mntr", "off"}))
-      zk.four_letter_words = *v;
+    ReadEnum(r, *f, &ParseFourLetterWords, kFourLetterWordsNames,
+             &zk.four_letter_words);
   }
   if (auto* f = m.Get("health_interval")) {
     if (auto d = r.DurationAtLeast(*f, kMinInterval)) zk.health_interval = *d;

@@ -121,7 +121,8 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
   }
   if (c.zookeeper) {
     line(c.zookeeper->connected,
-         "ZooKeeper session: " + c.zookeeper->session_state +
+         "ZooKeeper session: " +
+             std::string(SessionStateName(c.zookeeper->session_state)) +
              (c.zookeeper->error.empty() ? ""
                                          : " (" + c.zookeeper->error + ")"));
   }

@@ -84,7 +84,7 @@ json Ha(const ClusterState& c) {
   json events = json::array();
   for (const HaEvent* e : ClusterEvents(c)) {
     events.push_back({{"at", Rfc3339(e->at)},
-                      {"kind", e->kind},
+                      {"kind", HaEventKindName(e->kind)},
                       {"component", e->component},
                       {"from", e->from},
                       {"to", e->to},
@@ -209,10 +209,12 @@ json StatusJson(const Snapshot& snapshot) {
     }
     TaskManagers(c, cj);
     if (c.zookeeper) {
-      cj["zookeeper"] = {{"connected", c.zookeeper->connected},
-                         {"session_state", c.zookeeper->session_state},
-                         {"layout", c.zookeeper->layout},
-                         {"error", c.zookeeper->error}};
+      cj["zookeeper"] = {
+          {"connected", c.zookeeper->connected},
+          {"session_state", SessionStateName(c.zookeeper->session_state)},
+          {"layout",
+           c.zookeeper->layout ? LayoutName(*c.zookeeper->layout) : ""},
+          {"error", c.zookeeper->error}};
     }
     json servers = json::array();
     for (const auto& [server, h] : c.zookeeper_servers) {

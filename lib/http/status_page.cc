@@ -49,10 +49,12 @@ void Events(const ClusterState& c, std::ostringstream& h) {
   for (auto it = events.rbegin(); it != events.rend() && shown < kEventsShown;
        ++it, ++shown) {
     const HaEvent& e = **it;
-    const bool timed = e.kind == "failover" || e.kind == "leader_recovered";
-    h << "<tr><td>" << Rfc3339(e.at) << "</td><td>" << HtmlEscape(e.kind)
-      << "</td><td>" << HtmlEscape(e.component) << "</td><td>"
-      << HtmlEscape(e.from) << "</td><td>" << HtmlEscape(e.to) << "</td><td>"
+    const bool timed = e.kind == HaEventKind::kFailover ||
+                       e.kind == HaEventKind::kLeaderRecovered;
+    h << "<tr><td>" << Rfc3339(e.at) << "</td><td>"
+      << HtmlEscape(HaEventKindName(e.kind)) << "</td><td>"
+      << HtmlEscape(e.component) << "</td><td>" << HtmlEscape(e.from)
+      << "</td><td>" << HtmlEscape(e.to) << "</td><td>"
       << (timed ? Seconds(e.duration_seconds) : "") << "</td><td>"
       << HtmlEscape(e.detail) << "</td></tr>";
   }

@@ -113,10 +113,10 @@ class Advancer {
     s_.leaderless_closed_seconds += e.duration_seconds;
     if (failover) {
       ++s_.failovers_total;
-      e.kind = "failover";
+      e.kind = HaEventKind::kFailover;
       e.detail = std::string("lost: ") + LossCauseName(r.cause);
     } else {
-      e.kind = "leader_recovered";
+      e.kind = HaEventKind::kLeaderRecovered;
       e.detail = "the same leader serves again; not a failover";
       s_.reports.pop_back();  // a blip is an event, not a report
     }
@@ -130,7 +130,7 @@ class Advancer {
       s_.ha_failovers_seen = ha->failovers_total;
       const HaEvent* replaced = nullptr;
       for (auto it = ha->events.rbegin(); it != ha->events.rend(); ++it) {
-        if (it->kind == "leaders_replaced") {
+        if (it->kind == HaEventKind::kLeadersReplaced) {
           replaced = &*it;
           break;
         }
@@ -158,7 +158,7 @@ class Advancer {
         r = &Begin("zookeeper", from, *ha->failover_started);
         HaEvent e;
         e.at = *ha->failover_started;
-        e.kind = "leader_unreachable";
+        e.kind = HaEventKind::kLeaderUnreachable;
         e.from = from;
         e.detail = "zookeeper dropped or replaced its leader data";
         Emit(std::move(e));
@@ -187,7 +187,7 @@ class Advancer {
                                                 : LossCause::kTimedOut;
       HaEvent e;
       e.at = o->at;
-      e.kind = "leader_unreachable";
+      e.kind = HaEventKind::kLeaderUnreachable;
       e.from = leader;
       e.detail =
           std::string("rest ") + LossCauseName(n.cause) + ": " + o->error;
@@ -239,7 +239,7 @@ class Advancer {
         s_.leaderless_closed_seconds += *r->leaderless_seconds();
         HaEvent e;
         e.at = *r->leader_at;
-        e.kind = "rest_outage_ended";
+        e.kind = HaEventKind::kRestOutageEnded;
         e.to = name;
         e.duration_seconds = *r->leaderless_seconds();
         Emit(std::move(e));

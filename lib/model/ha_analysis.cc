@@ -19,8 +19,8 @@ double Seconds(TimePoint from, TimePoint to) {
 // under -Wextra).
 struct Ev {
   HaEvent e;
-  Ev& kind(std::string v) {
-    e.kind = std::move(v);
+  Ev& kind(HaEventKind v) {
+    e.kind = v;
     return *this;
   }
   Ev& component(std::string v) {
@@ -60,7 +60,8 @@ class Fold {
         options_(options),
         // With the shared latch (1.15+) one leader session leads every
         // component.
-        shared_latch_(obs.layout == "1.15" || obs.layout == "1.19") {
+        shared_latch_(obs.layout == ZkLayout::k1_15 ||
+                      obs.layout == ZkLayout::k1_19) {
     // The dispatcher's and resource manager's RPC addresses carry an RPC port
     // that matches no configured JobManager when several share a host; with
     // the shared latch they share the REST leader's session id, which names
@@ -85,8 +86,8 @@ class Fold {
   void SessionDown() {
     if (!state_.session_down) {
       state_.session_down = true;
-      Emit(Ev().kind("zookeeper_session_lost")
-               .detail(obs_.session_state +
+      Emit(Ev().kind(HaEventKind::kZookeeperSessionLost)
+               .detail(std::string(SessionStateName(obs_.session_state)) +
                        (obs_.error.empty() ? "" : ": " + obs_.error)));
       if (state_.failover_started) state_.failover_duration_unknown = true;
     }
@@ -105,7 +106,7 @@ class Fold {
     if (state_.session_down) {
       reconnected_ = true;
       state_.session_down = false;
-      Emit(Ev().kind("zookeeper_session_restored"));
+      Emit(Ev().kind(HaEventKind::kZookeeperSessionRestored));
     }
   }
 
@@ -124,7 +125,8 @@ class Fold {
         if (is_new && observed_before) {
           ++cl.changes_total;
           cl.last_change = now_;
-          Emit(Ev().kind(last_seen ? "leader_changed" : "leader_elected")
+          Emit(Ev().kind(last_seen ? HaEventKind::kLeaderChanged
+                                   : HaEventKind::kLeaderElected)
                    .component(name)
                    .from(last_seen ? Who(*last_seen) : "")
                    .to(Who(*leader))
@@ -137,7 +139,7 @@ class Fold {
         state_.last_seen[name] = *leader;
       } else {
         if (cl.known || (reconnected_ && last_seen)) {
-          Emit(Ev().kind("leader_lost")
+          Emit(Ev().kind(HaEventKind::kLeaderLost)
                    .component(name)
                    .from(Who(*last_seen))
                    .detail(cl.known ? "" : kOutageNote));
@@ -195,7 +197,7 @@ class Fold {
           if (!state_.failover_duration_unknown)
             state_.last_failover_duration_seconds = duration;
           Emit(
-              Ev().kind("leaders_replaced")
+              Ev().kind(HaEventKind::kLeadersReplaced)
                   .from(from)
                   .to(to)
                   .duration(state_.failover_duration_unknown ? 0 : duration)
@@ -207,7 +209,7 @@ class Fold {
                           : ""));
           state_.recent_failovers.push_back(now_);
         } else {
-          Emit(Ev().kind("leader_recovered")
+          Emit(Ev().kind(HaEventKind::kLeaderRecovered)
                    .from(from)
                    .to(to)
                    .duration(duration)
@@ -261,13 +263,14 @@ class Fold {
       if (!state_.split_brain &&
           now_ - *state_.split_since >= options_.split_brain_grace) {
         state_.split_brain = true;
-        Emit(Ev().kind("split_brain").detail(who_leads.str()));
+        Emit(Ev().kind(HaEventKind::kSplitBrain).detail(who_leads.str()));
       }
     } else {
       state_.split_since.reset();
       if (state_.split_brain) {
         state_.split_brain = false;
-        Emit(Ev().kind("split_brain_resolved").detail(who_leads.str()));
+        Emit(Ev().kind(HaEventKind::kSplitBrainResolved)
+                 .detail(who_leads.str()));
       }
     }
   }
@@ -281,7 +284,7 @@ class Fold {
     const bool flapping = static_cast<int>(state_.recent_failovers.size()) >=
                           options_.flapping_failovers;
     if (flapping && !state_.flapping) {
-      Emit(Ev().kind("flapping")
+      Emit(Ev().kind(HaEventKind::kFlapping)
                .detail(std::to_string(state_.recent_failovers.size()) +
                        " failovers within " +
                        std::to_string(

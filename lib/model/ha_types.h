@@ -6,8 +6,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "config/zookeeper_settings.h"
 #include "model/rest_types.h"
 
 namespace flinkha {
@@ -20,12 +22,43 @@ struct LeaderInfo {
   bool operator==(const LeaderInfo&) const = default;
 };
 
+// Our ZooKeeper session, as the C client reports it (sources/zookeeper).
+enum class ZkSessionState {
+  kConnecting,
+  kConnected,
+  kExpired,
+  kAuthFailed,
+  kClosed
+};
+// "connecting" | "connected" | "expired" | "auth_failed" | "closed"
+std::string_view SessionStateName(ZkSessionState state);
+
+// What an HaEvent says happened (model/ha_analysis.h, model/failover.h).
+enum class HaEventKind {
+  kLeaderElected,
+  kLeaderLost,
+  kLeaderChanged,
+  kLeadersReplaced,
+  kLeaderRecovered,
+  kFailover,
+  kLeaderUnreachable,
+  kRestOutageEnded,
+  kSplitBrain,
+  kSplitBrainResolved,
+  kFlapping,
+  kZookeeperSessionLost,
+  kZookeeperSessionRestored
+};
+// The snake_case name the status API, the page and the logs print, e.g.
+// "leader_elected", "failover", "zookeeper_session_lost".
+std::string_view HaEventKindName(HaEventKind kind);
+
 // Everything read from ZooKeeper for one Flink cluster at one moment.
 struct ZkObservation {
   TimePoint at{};
   bool connected = false;
-  std::string session_state;  // connecting|connected|expired|auth_failed|closed
-  std::string layout;         // detected or configured: 1.13|1.14|1.15|1.19
+  ZkSessionState session_state = ZkSessionState::kConnecting;
+  std::optional<ZkLayout> layout;  // detected or configured; nullopt: unknown
   // component (rest_server, dispatcher, resource_manager) -> leader; nullopt =
   // no leader known.
   std::map<std::string, std::optional<LeaderInfo>> components;
@@ -44,8 +77,7 @@ struct ZkObservation {
 // One event of the HA timeline.
 struct HaEvent {
   TimePoint at{};
-  std::string kind;  // leader_elected | leader_lost | leader_changed | failover
-                     // | split_brain | ...
+  HaEventKind kind = HaEventKind::kLeaderElected;
   std::string component;  // empty for cluster-wide events
   std::string from;       // configured JobManager name or address
   std::string to;

@@ -139,7 +139,9 @@ void SampleCluster(ClusterHistory& h, const ClusterState& c, TimePoint now) {
     oh.files_committed.Record(static_cast<double>(o->files_created_total), now);
     oh.in_progress.Record(static_cast<double>(o->in_progress_files), now);
   }
-  if (c.zookeeper) h.zookeeper_session.Record(c.zookeeper->session_state, now);
+  if (c.zookeeper)
+    h.zookeeper_session.Record(
+        std::string(SessionStateName(c.zookeeper->session_state)), now);
   for (const auto& [server, z] : c.zookeeper_servers) {
     if (!z) continue;
     if (!h.zookeeper_servers.count(server) &&

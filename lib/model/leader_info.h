@@ -17,12 +17,6 @@ namespace flinkha {
 // nullopt; any deviation from the format is an error naming the offset, never a
 // crash or a read past the end.
 Result<std::optional<LeaderInfo>> ParseLeaderInfo(std::string_view bytes);
-
-// The inverse for tests and fuzz seeds: the exact bytes a JVM writes for this
-// address and UUID text (8-4-4-4-12 hex). Addresses are taken as UTF-8 and
-// written as modified UTF-8. Returns an error for a malformed UUID or an
-// address whose encoding exceeds 65535 bytes.
-Result<std::string> EncodeLeaderInfo(std::string_view address,
-                                     std::string_view uuid);
+// (The inverse, for tests: tests/support/leader_info_encode.h.)
 
 }  // namespace flinkha

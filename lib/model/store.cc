@@ -41,7 +41,8 @@ void StateStore::UpdateCluster(const std::string& cluster,
           ->info(
               "ha event cluster={} kind={} from=\"{}\" to=\"{}\" "
               "duration_seconds={:.3f} detail=\"{}\"",
-              cluster, e.kind, e.from, e.to, e.duration_seconds, e.detail);
+              cluster, HaEventKindName(e.kind), e.from, e.to,
+              e.duration_seconds, e.detail);
     }
   });
 }

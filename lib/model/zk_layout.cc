@@ -28,36 +28,6 @@ bool HasChild(const ZnodeCache& cache, const std::string& path,
 
 }  // namespace
 
-std::string LayoutName(ZkLayout layout) {
-  switch (layout) {
-    case ZkLayout::k1_13:
-      return "1.13";
-    case ZkLayout::k1_14:
-      return "1.14";
-    case ZkLayout::k1_15:
-      return "1.15";
-    case ZkLayout::k1_19:
-      return "1.19";
-  }
-  return "";
-}
-
-Result<std::optional<ZkLayout>> ParseLayoutSetting(std::string_view s) {
-  if (s == "auto") return std::optional<ZkLayout>();
-  if (s == "1.13") return std::optional<ZkLayout>(ZkLayout::k1_13);
-  if (s == "1.14") return std::optional<ZkLayout>(ZkLayout::k1_14);
-  if (s == "1.15" || s == "1.16" || s == "1.17" || s == "1.18") {
-    return std::optional<ZkLayout>(ZkLayout::k1_15);
-  }
-  if (s == "1.19" || s == "1.20" || StartsWith(s, "2.")) {
-    return std::optional<ZkLayout>(ZkLayout::k1_19);
-  }
-  return Error{
-      "expected layout auto, 1.13, 1.14, 1.15 (to 1.18) or 1.19 (and later), "
-      "found \"" +
-      std::string(s) + "\""};
-}
-
 std::string JoinPath(std::string_view parent, std::string_view child) {
   std::string out(parent);
   while (!out.empty() && out.back() == '/') out.pop_back();
@@ -259,7 +229,7 @@ void FillObservation(std::optional<ZkLayout> configured,
                      ZkObservation* out) {
   const std::optional<ZkLayout> layout =
       configured ? configured : DetectLayout(cache, base);
-  out->layout = layout ? LayoutName(*layout) : "";
+  out->layout = layout;
   out->components.clear();
   out->contenders.clear();
   out->job_leaders.clear();

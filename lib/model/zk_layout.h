@@ -12,24 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "config/zookeeper_settings.h"
 #include "model/ha_types.h"
 #include "model/job_id.h"
-#include "util/result.h"
 
 namespace flinkha {
-
-enum class ZkLayout { k1_13, k1_14, k1_15, k1_19 };
 
 // The components Flink elects, in the order Flink starts them.
 inline constexpr std::array<std::string_view, 3> kHaComponents = {
     "resource_manager", "dispatcher", "rest_server"};
-
-std::string LayoutName(ZkLayout layout);  // "1.13" | "1.14" | "1.15" | "1.19"
-
-// The config setting (ZooKeeperConfig.layout): "auto" -> nullopt; "1.13",
-// "1.14"; "1.15" to "1.18" -> 1.15; "1.19", "1.20", "2.x" -> 1.19. Anything
-// else is an error.
-Result<std::optional<ZkLayout>> ParseLayoutSetting(std::string_view setting);
 
 // root + cluster_id as one absolute path without a trailing slash; missing or
 // doubled slashes are normalised:

@@ -84,8 +84,8 @@ Snapshot FullSnapshot() {
   auto zk = std::make_shared<ZkObservation>();
   zk->at = kT;
   zk->connected = true;
-  zk->session_state = "connected";
-  zk->layout = "1.19";
+  zk->session_state = ZkSessionState::kConnected;
+  zk->layout = ZkLayout::k1_19;
   zk->components["rest_server"] = LeaderInfo{
       "http://jobmanager:8081", "5d9457cf-c176-4885-9d15-fa3f8b1642fd"};
   zk->contenders["shared"] = 1;
@@ -100,8 +100,8 @@ Snapshot FullSnapshot() {
                           3, kT - seconds(600)};
   ha->contenders["shared"] = 1;
   ha->failovers_total = 2;
-  ha->events.push_back(HaEvent{kT - seconds(600), "leaders_replaced", "",
-                               "jm-2", "jm-1", 0.5, ""});
+  ha->events.push_back(HaEvent{kT - seconds(600), HaEventKind::kLeadersReplaced,
+                               "", "jm-2", "jm-1", 0.5, ""});
   c.ha = ha;
   RecordSourceAttempt(c, "zookeeper", kT, "");
 

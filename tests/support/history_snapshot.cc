@@ -64,7 +64,7 @@ Snapshot HistorySnapshot(const HistoryScenario& sc, int step, TimePoint now) {
   auto zk = std::make_shared<ZkObservation>();
   zk->at = now;
   zk->connected = true;
-  zk->session_state = "connected";
+  zk->session_state = ZkSessionState::kConnected;
   c.zookeeper = zk;
   auto server = std::make_shared<ZkServerHealth>();
   server->server = "zk-1:2181";

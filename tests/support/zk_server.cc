@@ -30,6 +30,22 @@ std::string ZkClasspath() {
 
 }  // namespace
 
+ClusterConfig TwoJobManagerCluster(const ZkServer& zk, const std::string& name,
+                                   const std::string& cluster_id,
+                                   std::optional<ZkLayout> layout) {
+  ClusterConfig c;
+  c.name = name;
+  c.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
+                   {"jm-2", "http://127.0.0.1:2", "jm2:8081"}};
+  ZooKeeperConfig z;
+  z.quorum = zk.connect_string();
+  z.root = "/flink";
+  z.cluster_id = cluster_id;
+  z.layout = layout;
+  c.zookeeper = z;
+  return c;
+}
+
 std::string FourLetterWord(int port, const std::string& cmd) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return "";

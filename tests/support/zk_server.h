@@ -3,8 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "config/config.h"
 #include "support/process.h"
 
 namespace flinkha::testing {
@@ -36,6 +38,13 @@ class ZkServer {
   std::unique_ptr<Subprocess> proc_;
   std::string error_;
 };
+
+// A cluster `name` of JobManagers jm-1 and jm-2 (advertised as jm1:8081 and
+// jm2:8081; their URLs lead nowhere) whose HA data lives in zk under
+// /flink<cluster_id>; layout nullopt: detected.
+ClusterConfig TwoJobManagerCluster(const ZkServer& zk, const std::string& name,
+                                   const std::string& cluster_id,
+                                   std::optional<ZkLayout> layout);
 
 // The Java classpath for the simulated Flink JobManager (tests/sim), built by
 // CMake into FLINKHA_BINARY_DIR/sim; empty when missing.

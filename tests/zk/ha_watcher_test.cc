@@ -4,9 +4,9 @@
 
 #include <csignal>
 
-#include "model/leader_info.h"
-#include "sources/zookeeper/zk_client.h"
+#include "support/leader_info_encode.h"
 #include "support/tcp_proxy.h"
+#include "support/zk_writer.h"
 #include "zk/zk_test_util.h"
 
 namespace flinkha::testing {
@@ -16,6 +16,47 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 const std::string kJob = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
+
+// The latches of a layout's contenders: one per component up to 1.14.
+std::vector<std::string> Latches(const std::string& layout) {
+  if (layout == "1.13" || layout == "1.14")
+    return {"resource_manager", "dispatcher", "rest_server"};
+  return {"shared"};
+}
+
+// Starts jm1, which becomes the leader, then jm2, the standby, for cluster id;
+// returns once the watcher sees jm-1 lead and both contend on every latch.
+void StartLeaderAndStandby(const ZkServer& zk, const TempDir& dir,
+                           const StateStore& store, const std::string& id,
+                           const std::string& layout,
+                           std::unique_ptr<Subprocess>* jm1,
+                           std::unique_ptr<Subprocess>* jm2) {
+  *jm1 = StartContender(zk, dir, "jm1", id, layout, kJob);
+  REQUIRE((*jm1)->WaitForLog("LEADER ", seconds(20)));
+  *jm2 = StartContender(zk, dir, "jm2", id, layout, kJob);
+  REQUIRE((*jm2)->WaitForLog("STARTED", seconds(20)));
+  REQUIRE(Eventually(
+      [&] {
+        if (!AllLedBy(store, "jm-1")) return false;
+        for (const auto& l : Latches(layout)) {
+          if (Contenders(store, l) != 2) return false;
+        }
+        return true;
+      },
+      seconds(10)));
+}
+
+// jm1 started again (1.15) while jm2 leads: it joins as the standby.
+std::unique_ptr<Subprocess> RejoinAsStandby(const ZkServer& zk,
+                                            const TempDir& dir,
+                                            const StateStore& store,
+                                            const std::string& id) {
+  auto jm1 = StartContender(zk, dir, "jm1", id, "1.15", kJob);
+  REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
+  CHECK(
+      Eventually([&] { return Contenders(store, "shared") == 2; }, seconds(5)));
+  return jm1;
+}
 
 TEST_CASE(
     "HaWatcher follows a shared-latch cluster (1.15) through failovers and "
@@ -29,22 +70,13 @@ TEST_CASE(
   HaWatcher watcher(config, &store);
   watcher.Start();
 
-  auto jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
-  REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
-  auto jm2 = StartContender(zk, dir, "jm2", "c115", "1.15", kJob);
-  REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
-
-  // The leader and a standby.
-  REQUIRE(Eventually(
-      [&] {
-        return AllLedBy(store, "jm-1") && Contenders(store, "shared") == 2;
-      },
-      seconds(10)));
+  std::unique_ptr<Subprocess> jm1, jm2;
+  StartLeaderAndStandby(zk, dir, store, "c115", "1.15", &jm1, &jm2);
   {
     ClusterState c = Cluster(store);
     REQUIRE(c.zookeeper);
     CHECK(c.zookeeper->connected);
-    CHECK(c.zookeeper->layout == "1.15");
+    CHECK(c.zookeeper->layout == ZkLayout::k1_15);
     CHECK(c.zookeeper->error.empty());
     REQUIRE(c.zookeeper->job_leaders.count(kJob));
     CHECK(c.zookeeper->job_leaders.at(kJob).has_value());
@@ -72,10 +104,7 @@ TEST_CASE(
     CHECK(c.ha->leaderless_seconds_total < 2.0);
 
     // The old leader comes back as the standby.
-    jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
-    REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
-    CHECK(Eventually([&] { return Contenders(store, "shared") == 2; },
-                     seconds(5)));
+    jm1 = RejoinAsStandby(zk, dir, store, "c115");
     CHECK(AllLedBy(store, "jm-2"));
     CHECK(Failovers(store) == 1);
   }
@@ -102,10 +131,7 @@ TEST_CASE(
     CHECK(*c.ha->last_failover_duration_seconds < 2.0);
     CHECK(Contenders(store, "shared") == 1);
 
-    jm1 = StartContender(zk, dir, "jm1", "c115", "1.15", kJob);
-    REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
-    CHECK(Eventually([&] { return Contenders(store, "shared") == 2; },
-                     seconds(5)));
+    jm1 = RejoinAsStandby(zk, dir, store, "c115");
   }
 
   SECTION(
@@ -177,15 +203,8 @@ TEST_CASE(
   StateStore store(std::chrono::system_clock::now());
   HaWatcher watcher(std::make_shared<const ClusterConfig>(config), &store);
   watcher.Start();
-  auto jm1 = StartContender(zk, dir, "jm1", "cexp", "1.15", kJob);
-  REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
-  auto jm2 = StartContender(zk, dir, "jm2", "cexp", "1.15", kJob);
-  REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
-  REQUIRE(Eventually(
-      [&] {
-        return AllLedBy(store, "jm-1") && Contenders(store, "shared") == 2;
-      },
-      seconds(10)));
+  std::unique_ptr<Subprocess> jm1, jm2;
+  StartLeaderAndStandby(zk, dir, store, "cexp", "1.15", &jm1, &jm2);
 
   proxy.Partition();
   REQUIRE(Eventually([&] { return !Cluster(store).zookeeper->connected; },
@@ -209,10 +228,7 @@ TEST_CASE(
       seconds(20)));
   CHECK(Contenders(store, "shared") == 1);
   // The new session's watches fire: a standby joins and takes over.
-  jm1 = StartContender(zk, dir, "jm1", "cexp", "1.15", kJob);
-  REQUIRE(jm1->WaitForLog("STARTED", seconds(20)));
-  CHECK(
-      Eventually([&] { return Contenders(store, "shared") == 2; }, seconds(5)));
+  jm1 = RejoinAsStandby(zk, dir, store, "cexp");
   jm2->WriteStdin("close\n");
   CHECK(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
   CHECK(Cluster(store).zookeeper->session_expirations_total == 1);
@@ -231,31 +247,17 @@ TEST_CASE("HaWatcher follows 1.19 jobs and 1.14 per-component latches",
   ZkServer zk;
   REQUIRE(zk.Start());
   TempDir dir;
-  for (const std::string layout : {"1.19", "1.14"}) {
-    DYNAMIC_SECTION("layout " << layout) {
-      const std::string id = "c" + layout.substr(2);
+  for (const ZkLayout layout : {ZkLayout::k1_19, ZkLayout::k1_14}) {
+    const std::string name(LayoutName(layout));
+    DYNAMIC_SECTION("layout " << name) {
+      const std::string id = "c" + name.substr(2);
       StateStore store(std::chrono::system_clock::now());
       HaWatcher watcher(
           std::make_shared<const ClusterConfig>(ZkCluster(zk, "/" + id)),
           &store);
       watcher.Start();
-      auto jm1 = StartContender(zk, dir, "jm1", id, layout, kJob);
-      REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
-      auto jm2 = StartContender(zk, dir, "jm2", id, layout, kJob);
-      REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
-      const std::vector<std::string> latches =
-          layout == "1.14"
-              ? std::vector<std::string>{"resource_manager", "dispatcher",
-                                         "rest_server"}
-              : std::vector<std::string>{"shared"};
-      auto all_two = [&] {
-        for (const auto& l : latches) {
-          if (Contenders(store, l) != 2) return false;
-        }
-        return true;
-      };
-      REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1") && all_two(); },
-                         seconds(10)));
+      std::unique_ptr<Subprocess> jm1, jm2;
+      StartLeaderAndStandby(zk, dir, store, id, name, &jm1, &jm2);
       ClusterState c = Cluster(store);
       CHECK(c.zookeeper->layout == layout);
       REQUIRE(c.zookeeper->job_leaders.count(kJob));
@@ -289,9 +291,8 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
           "[zk][ha_watcher]") {
   ZkServer zk;
   REQUIRE(zk.Start());
-  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
-  REQUIRE(writer.Open().ok());
-  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  ZkWriter writer;
+  REQUIRE(writer.Connect(zk.connect_string()).ok());
   const std::string base = "/tenant/flink/c113";
   auto info = [](const std::string& address) {
     return EncodeLeaderInfo(address, "123e4567-e89b-12d3-a456-426614174000")
@@ -331,7 +332,7 @@ TEST_CASE("HaWatcher reads 1.13 nodes under a chroot with digest auth",
   watcher.Start();
   REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
   ClusterState c = Cluster(store);
-  CHECK(c.zookeeper->layout == "1.13");
+  CHECK(c.zookeeper->layout == ZkLayout::k1_13);
   CHECK(c.ha->contenders.at("rest_server") == 1);
   // The checkpoint place is read once the layout is known: a read later.
   REQUIRE(Eventually(
@@ -381,9 +382,8 @@ TEST_CASE("HaWatcher reads 1.19 checkpoint pointers under jobs/<jid>",
           "[zk][ha_watcher]") {
   ZkServer zk;
   REQUIRE(zk.Start());
-  ZkClient writer({zk.connect_string(), milliseconds(4000), ""});
-  REQUIRE(writer.Open().ok());
-  REQUIRE(Eventually([&] { return writer.session_id() != 0; }, seconds(5)));
+  ZkWriter writer;
+  REQUIRE(writer.Connect(zk.connect_string()).ok());
   const std::string base = "/flink/c119";
   const std::string info =
       EncodeLeaderInfo("http://jm1:8081",
@@ -414,7 +414,7 @@ TEST_CASE("HaWatcher reads 1.19 checkpoint pointers under jobs/<jid>",
   REQUIRE(Eventually(
       [&] {
         ClusterState s = Cluster(store);
-        return s.zookeeper && s.zookeeper->layout == "1.19" &&
+        return s.zookeeper && s.zookeeper->layout == ZkLayout::k1_19 &&
                AllLedBy(store, "jm-1") && s.zookeeper->job_leaders.count(kJob);
       },
       seconds(10)));

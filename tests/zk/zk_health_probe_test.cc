@@ -16,19 +16,33 @@ std::shared_ptr<const ZkServerHealth> Server(const StateStore& store,
   return it == c.zookeeper_servers.end() ? nullptr : it->second;
 }
 
+// A started probe of zk's one server (stopped by its destructor).
+struct Probe {
+  explicit Probe(const ZkServer& server)
+      : zk(server),
+        probe(std::make_shared<const ClusterConfig>(ZkCluster(zk, "/h")),
+              &store) {
+    probe.Start();
+  }
+  // The server's first report, waited for up to 5 s.
+  std::shared_ptr<const ZkServerHealth> First() const {
+    REQUIRE(Eventually(
+        [&] { return Server(store, zk.connect_string()) != nullptr; },
+        seconds(5)));
+    return Server(store, zk.connect_string());
+  }
+  const ZkServer& zk;
+  StateStore store{std::chrono::system_clock::now()};
+  ZkHealthProbe probe;
+};
+
 TEST_CASE(
     "ZkHealthProbe uses srvr on a stock whitelist and says mntr is refused",
     "[zk][zk_health]") {
   ZkServer zk("srvr");
   REQUIRE(zk.Start());
-  StateStore store(std::chrono::system_clock::now());
-  ZkHealthProbe probe(
-      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/h")), &store);
-  probe.Start();
-  REQUIRE(
-      Eventually([&] { return Server(store, zk.connect_string()) != nullptr; },
-                 seconds(5)));
-  auto h = Server(store, zk.connect_string());
+  Probe p(zk);
+  auto h = p.First();
   CHECK(h->up);
   CHECK(h->mode == "standalone");
   CHECK(h->command_used == "srvr");
@@ -38,42 +52,34 @@ TEST_CASE(
   CHECK(h->znode_count.has_value());
   CHECK(h->latency_max_seconds.has_value());
   CHECK(h->error.empty());
-  CHECK(Cluster(store).sources.at("zookeeper_health").up);
+  CHECK(Cluster(p.store).sources.at("zookeeper_health").up);
 
   // Stopped server: down, and the source reports it.
   zk.Stop();
-  REQUIRE(Eventually([&] { return !Server(store, zk.connect_string())->up; },
+  REQUIRE(Eventually([&] { return !Server(p.store, zk.connect_string())->up; },
                      seconds(5)));
   // Once the port is closed, every later probe says so.
   CHECK(Eventually(
       [&] {
-        return Cluster(store)
+        return Cluster(p.store)
                    .sources.at("zookeeper_health")
                    .last_error.find("Connection refused") != std::string::npos;
       },
       seconds(5)));
-  probe.Stop();
 }
 
 TEST_CASE("ZkHealthProbe prefers mntr where it is whitelisted",
           "[zk][zk_health]") {
   ZkServer zk("srvr,mntr,ruok");
   REQUIRE(zk.Start());
-  StateStore store(std::chrono::system_clock::now());
-  ZkHealthProbe probe(
-      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/h")), &store);
-  probe.Start();
-  REQUIRE(
-      Eventually([&] { return Server(store, zk.connect_string()) != nullptr; },
-                 seconds(5)));
-  auto h = Server(store, zk.connect_string());
+  Probe p(zk);
+  auto h = p.First();
   CHECK(h->up);
   CHECK(h->command_used == "mntr");
   CHECK(h->mode == "standalone");
   CHECK(h->commands_allowed.at("mntr"));
   CHECK(h->commands_allowed.at("ruok"));
   CHECK(h->connections.has_value());
-  probe.Stop();
 }
 
 }  // namespace

@@ -14,21 +14,12 @@
 
 namespace flinkha::testing {
 
+// The two-JobManager cluster "test" (layout detected) with short timeouts.
 inline ClusterConfig ZkCluster(const ZkServer& zk,
-                               const std::string& cluster_id,
-                               const std::string& layout = "auto") {
-  ClusterConfig c;
-  c.name = "test";
-  c.jobmanagers = {{"jm-1", "http://127.0.0.1:1", "jm1:8081"},
-                   {"jm-2", "http://127.0.0.1:2", "jm2:8081"}};
-  ZooKeeperConfig z;
-  z.quorum = zk.connect_string();
-  z.root = "/flink";
-  z.cluster_id = cluster_id;
-  z.layout = layout;
-  z.session_timeout = std::chrono::milliseconds(2000);
-  z.health_interval = std::chrono::milliseconds(300);
-  c.zookeeper = z;
+                               const std::string& cluster_id) {
+  ClusterConfig c = TwoJobManagerCluster(zk, "test", cluster_id, std::nullopt);
+  c.zookeeper->session_timeout = std::chrono::milliseconds(2000);
+  c.zookeeper->health_interval = std::chrono::milliseconds(300);
   c.poll_interval = std::chrono::milliseconds(1000);
   c.request_timeout = std::chrono::milliseconds(1000);
   return c;
@@ -112,7 +103,8 @@ inline int ChildrenNow(const ZkServer& zk, const std::string& path) {
       std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
     for (const ZkEvent& e : client.Wait(std::chrono::milliseconds(100))) {
-      if (e.kind == ZkEvent::Kind::kSession && e.session_state == "connected" &&
+      if (e.kind == ZkEvent::Kind::kSession &&
+          e.session_state == ZkSessionState::kConnected &&
           !client.GetChildren(path).ok())
         return -1;
       if (e.kind == ZkEvent::Kind::kChildren)

@@ -60,14 +60,7 @@ class HaWatcherImpl {
         store_(store),
         base_(BasePath(zk_.root, zk_.cluster_id)),
         client_(ClientOptions(zk_)),
-        faults_("zookeeper") {
-    auto layout = ParseLayoutSetting(zk_.layout);
-    if (layout.ok()) {
-      configured_ = layout.value();
-    } else {
-      config_error_ = layout.error().message;
-    }
-  }
+        faults_("zookeeper") {}
 
   void Start() {
     // Continue the HA history of this cluster across a reload (counters, event
@@ -95,7 +88,7 @@ class HaWatcherImpl {
   void Run() {
     auto log = Logger("zookeeper");
     log->info("watching cluster={} quorum={} base={} layout={}", cluster_->name,
-              zk_.quorum, base_, zk_.layout);
+              zk_.quorum, base_, zk_.layout ? LayoutName(*zk_.layout) : "auto");
     const auto started = Clock::now();
     const milliseconds startup_grace =
         std::min<milliseconds>(zk_.session_timeout, milliseconds(3000));
@@ -106,9 +99,9 @@ class HaWatcherImpl {
       if (!client_.is_open() && Clock::now() >= next_open) {
         auto st = client_.Open();
         if (st.ok()) {
-          session_state_ = "connecting";
+          session_state_ = ZkSessionState::kConnecting;
         } else {
-          session_state_ = "closed";
+          session_state_ = ZkSessionState::kClosed;
           open_error_ = st.error().message;
           next_open = Clock::now() + backoff;
           backoff = std::min(backoff * 2, kMaxBackoff);
@@ -175,12 +168,12 @@ class HaWatcherImpl {
     }
   }
 
-  void OnSession(const std::string& state, Clock::time_point* next_open,
+  void OnSession(ZkSessionState state, Clock::time_point* next_open,
                  milliseconds* backoff) {
     auto log = Logger("zookeeper");
     dirty_ = true;
     open_error_.clear();
-    if (state == "connected") {
+    if (state == ZkSessionState::kConnected) {
       connected_ = true;
       ever_connected_ = true;
       session_state_ = state;
@@ -192,18 +185,19 @@ class HaWatcherImpl {
       pending_.clear();
       read_errors_.clear();
       synced_since_ = Clock::now();
-      desired_ = DesiredWatches(configured_, cache_, base_);
+      desired_ = DesiredWatches(zk_.layout, cache_, base_);
       for (const auto& spec : desired_) Read(spec);
       return;
     }
     connected_ = false;
     session_state_ = state;
-    if (state == "expired" || state == "auth_failed") {
-      if (state == "expired") ++expirations_;
+    if (state == ZkSessionState::kExpired ||
+        state == ZkSessionState::kAuthFailed) {
+      if (state == ZkSessionState::kExpired) ++expirations_;
       // The handle is dead: a new one, with a new session, after a backoff.
       client_.Close();
       pending_.clear();
-      *next_open = Clock::now() + (state == "auth_failed"
+      *next_open = Clock::now() + (state == ZkSessionState::kAuthFailed
                                        ? std::max(*backoff, milliseconds(5000))
                                        : *backoff);
       *backoff = std::min(*backoff * 2, kMaxBackoff);
@@ -263,7 +257,7 @@ class HaWatcherImpl {
   // Reads what the layout now asks for (new jobs, a detected layout) and
   // forgets the rest.
   void Reconcile() {
-    auto next = DesiredWatches(configured_, cache_, base_);
+    auto next = DesiredWatches(zk_.layout, cache_, base_);
     if (next == desired_) return;
     for (const auto& spec : next) {
       if (!desired_.count(spec)) Read(spec);
@@ -282,11 +276,11 @@ class HaWatcherImpl {
   }
 
   std::string SourceError(const ZkObservation& obs) const {
-    if (!config_error_.empty()) return "zookeeper layout: " + config_error_;
     if (!open_error_.empty()) return open_error_;
     if (!connected_) {
-      return "zookeeper session " + session_state_ + " (quorum " + zk_.quorum +
-             ")";
+      return "zookeeper session " +
+             std::string(SessionStateName(session_state_)) + " (quorum " +
+             zk_.quorum + ")";
     }
     std::string err;
     for (const auto& [path, e] : read_errors_) {
@@ -303,7 +297,7 @@ class HaWatcherImpl {
     obs.connected = connected_;
     obs.session_state = session_state_;
     obs.session_expirations_total = expirations_;
-    FillObservation(configured_, cache_, base_, &obs);
+    FillObservation(zk_.layout, cache_, base_, &obs);
     if (!connected_) {
       // Unknown while we cannot see ZooKeeper; checkpoint ids stay true facts.
       for (auto& [c, leader] : obs.components) leader.reset();
@@ -319,8 +313,8 @@ class HaWatcherImpl {
       log->info(
           "ha event cluster={} kind={} component={} from=\"{}\" to=\"{}\" "
           "duration_seconds={:.3f} detail=\"{}\"",
-          cluster_->name, e.kind, e.component, e.from, e.to, e.duration_seconds,
-          e.detail);
+          cluster_->name, HaEventKindName(e.kind), e.component, e.from, e.to,
+          e.duration_seconds, e.detail);
     }
     faults_.Report(cluster_->name, obs.error);
     // Watch-driven: each change is an attempt; while nothing changes, one per
@@ -344,8 +338,6 @@ class HaWatcherImpl {
   const ZooKeeperConfig zk_;
   StateStore* const store_;
   const std::string base_;
-  std::optional<ZkLayout> configured_;
-  std::string config_error_;
   ZkClient client_;
   FaultLog faults_;
   std::thread thread_;
@@ -359,7 +351,7 @@ class HaWatcherImpl {
   bool connected_ = false;
   bool ever_connected_ = false;
   bool dirty_ = true;
-  std::string session_state_ = "connecting";
+  ZkSessionState session_state_ = ZkSessionState::kConnecting;
   std::string open_error_;
   uint64_t expirations_ = 0;
   Clock::time_point synced_since_{};

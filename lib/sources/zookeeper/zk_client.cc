@@ -27,16 +27,6 @@ struct ZkClient::Request {
 
 namespace {
 
-std::string StateName(int state) {
-  if (state == ZOO_CONNECTED_STATE || state == ZOO_READONLY_STATE)
-    return "connected";
-  if (state == ZOO_EXPIRED_SESSION_STATE) return "expired";
-  if (state == ZOO_AUTH_FAILED_STATE) return "auth_failed";
-  if (state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE)
-    return "connecting";
-  return "closed";
-}
-
 std::string WatchName(int type) {
   if (type == ZOO_CREATED_EVENT) return "created";
   if (type == ZOO_DELETED_EVENT) return "deleted";
@@ -62,6 +52,16 @@ void SetResult(int rc, ZkEvent* e) {
 std::once_flag g_log_once;
 
 }  // namespace
+
+ZkSessionState SessionStateFromC(int state) {
+  if (state == ZOO_CONNECTED_STATE || state == ZOO_READONLY_STATE)
+    return ZkSessionState::kConnected;
+  if (state == ZOO_EXPIRED_SESSION_STATE) return ZkSessionState::kExpired;
+  if (state == ZOO_AUTH_FAILED_STATE) return ZkSessionState::kAuthFailed;
+  if (state == ZOO_CONNECTING_STATE || state == ZOO_ASSOCIATING_STATE)
+    return ZkSessionState::kConnecting;
+  return ZkSessionState::kClosed;
+}
 
 ZkClient::ZkClient(Options options) : options_(std::move(options)) {
   std::call_once(g_log_once, [] { zoo_set_debug_level(ZOO_LOG_LEVEL_WARN); });
@@ -161,42 +161,6 @@ Status ZkClient::Exists(const std::string& path) {
   return Ok{};
 }
 
-Status ZkClient::Create(const std::string& path, const std::string& data,
-                        bool ephemeral) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  // Parents first, persistent, ignoring those that exist.
-  for (size_t slash = path.find('/', 1); slash != std::string::npos;
-       slash = path.find('/', slash + 1)) {
-    const std::string parent = path.substr(0, slash);
-    const int rc = zoo_create(zh_, parent.c_str(), nullptr, -1,
-                              &ZOO_OPEN_ACL_UNSAFE, ZOO_PERSISTENT, nullptr, 0);
-    if (rc != ZOK && rc != ZNODEEXISTS)
-      return Error{"create " + parent + ": " + zerror(rc)};
-  }
-  const int rc =
-      zoo_create(zh_, path.c_str(), data.data(), static_cast<int>(data.size()),
-                 &ZOO_OPEN_ACL_UNSAFE,
-                 ephemeral ? ZOO_EPHEMERAL : ZOO_PERSISTENT, nullptr, 0);
-  if (rc != ZOK) return Error{"create " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
-Status ZkClient::SetData(const std::string& path, const std::string& data) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  const int rc = zoo_set(zh_, path.c_str(), data.data(),
-                         static_cast<int>(data.size()), -1);
-  if (rc != ZOK) return Error{"set " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
-Status ZkClient::Delete(const std::string& path) {
-  if (!zh_) return Error{"zookeeper session not open"};
-  const int rc = zoo_delete(zh_, path.c_str(), -1);
-  if (rc != ZOK && rc != ZNONODE)
-    return Error{"delete " + path + ": " + zerror(rc)};
-  return Ok{};
-}
-
 void ZkClient::Push(ZkEvent e) {
   std::lock_guard<std::mutex> lock(mu_);
   if (e.generation != generation_) return;
@@ -211,7 +175,7 @@ void ZkClient::OnWatch(zhandle_t*, int type, int state, const char* path,
   e.generation = self->generation();
   if (type == ZOO_SESSION_EVENT) {
     e.kind = ZkEvent::Kind::kSession;
-    e.session_state = StateName(state);
+    e.session_state = SessionStateFromC(state);
   } else {
     e.watch_type = WatchName(type);
     if (e.watch_type.empty())

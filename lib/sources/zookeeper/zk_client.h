@@ -1,6 +1,6 @@
-// Adapter over the ZooKeeper C client (libzookeeper_mt): the only code that
-// calls it. Turns sessions, watches and asynchronous reads into events on one
-// queue.
+// Adapter over the ZooKeeper C client (libzookeeper_mt): the only exporter code
+// that calls it. Turns sessions, watches and asynchronous reads into events on
+// one queue.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/ha_types.h"
 #include "util/result.h"
 
 // The C client's types, declared here so only zk_client.cc includes its header.
@@ -27,8 +28,7 @@ struct ZkEvent {
   Kind kind = Kind::kSession;
   uint64_t generation = 0;  // the handle it came from (see ZkClient::Open)
   std::string path;
-  // kSession: connecting | connected | expired | auth_failed | closed.
-  std::string session_state;
+  ZkSessionState session_state = ZkSessionState::kConnecting;  // kSession
   // kWatch: created | deleted | changed | child.
   std::string watch_type;
   // Results (kChildren, kData, kExists).
@@ -37,6 +37,10 @@ struct ZkEvent {
   std::vector<std::string> children;
   std::string data;  // kData: the bytes (null data reads as empty)
 };
+
+// The C client's session state (ZOO_*_STATE) as ours; read-only counts as
+// connected, an unknown state as closed.
+ZkSessionState SessionStateFromC(int state);
 
 // Owns at most one C client handle (one ZooKeeper session). Open, Close and the
 // reads are called from one owner thread; the C client's threads only append to
@@ -70,14 +74,6 @@ class ZkClient {
   Status GetChildren(const std::string& path);
   Status GetData(const std::string& path);
   Status Exists(const std::string& path);
-
-  // Synchronous writes, for tools and tests that play Flink's part (the
-  // exporter only reads). Create makes missing parents (persistent); ephemeral
-  // nodes belong to this session.
-  Status Create(const std::string& path, const std::string& data,
-                bool ephemeral);
-  Status SetData(const std::string& path, const std::string& data);
-  Status Delete(const std::string& path);  // absent nodes are fine
 
   // Waits up to timeout for events and returns those of the current handle,
   // oldest first.

@@ -57,7 +57,7 @@ ZkServerHealth ZkHealthProbe::ProbeServer(const HostPort& member) {
   };
 
   std::vector<std::string> stats_commands;
-  if (zk.four_letter_words == "srvr") {
+  if (zk.four_letter_words == FourLetterWords::kSrvr) {
     stats_commands = {"srvr"};
   } else {
     stats_commands = {"mntr", "srvr"};  // auto and mntr: the richer one first
@@ -84,7 +84,7 @@ ZkServerHealth ZkHealthProbe::ProbeServer(const HostPort& member) {
     h.error.clear();
     break;
   }
-  if (zk.four_letter_words == "auto" && worth_asking("ruok")) {
+  if (zk.four_letter_words == FourLetterWords::kAuto && worth_asking("ruok")) {
     if (auto answer = ask("ruok")) {
       answered = true;
       if (!h.up && ParseRuok(*answer).ok()) {

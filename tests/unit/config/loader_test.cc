@@ -294,10 +294,10 @@ TEST_CASE("accepted address forms are kept and URLs lose their trailing slash",
   CHECK(c.zookeeper->quorum == "zk-1:2181,[fd00::2]:2181");
   CHECK(c.zookeeper->root == "/flink");
   CHECK(c.zookeeper->cluster_id == "/addresses");
-  CHECK(c.zookeeper->layout == "auto");
+  CHECK_FALSE(c.zookeeper->layout.has_value());  // auto
   CHECK(c.zookeeper->session_timeout == Duration(10000));
   CHECK(c.zookeeper->chroot.empty());
-  CHECK(c.zookeeper->four_letter_words == "auto");
+  CHECK(c.zookeeper->four_letter_words == FourLetterWords::kAuto);
   CHECK(c.zookeeper->health_interval == Duration(10000));
 }
 
@@ -367,7 +367,7 @@ TEST_CASE("the shipped config matches the reference deployment", "[config]") {
   CHECK(c.zookeeper->quorum == "zookeeper:2181");
   CHECK(c.zookeeper->root == "/flink");
   CHECK(c.zookeeper->cluster_id == "/realtime-pipeline");
-  CHECK(c.zookeeper->layout == "auto");
+  CHECK_FALSE(c.zookeeper->layout.has_value());
   REQUIRE(c.output.size() == 1);
   CHECK(c.output[0].path == "./output");
   CHECK(c.output[0].pattern == "*.csv");
@@ -397,11 +397,11 @@ TEST_CASE("the all-keys example sets every key", "[config]") {
   CHECK(zk.quorum == "zk-1:2181,zk-2:2181,zk-3:2181");
   CHECK(zk.root == "/flink");
   CHECK(zk.cluster_id == "/realtime-pipeline");
-  CHECK(zk.layout == "auto");
+  CHECK_FALSE(zk.layout.has_value());
   CHECK(zk.session_timeout == Duration(30000));
   CHECK(zk.chroot == "/shared");
   CHECK(zk.auth_digest == "flink:secret");
-  CHECK(zk.four_letter_words == "srvr");
+  CHECK(zk.four_letter_words == FourLetterWords::kSrvr);
   CHECK(zk.health_interval == Duration(15000));
   REQUIRE(c.output.size() == 2);
   CHECK(c.output[0].path == "/data/output");

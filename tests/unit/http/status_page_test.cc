@@ -30,7 +30,7 @@ Snapshot WithEvents() {
   ha->contenders = {{"shared", 1}};
   HaEvent older;
   older.at = TimePoint(std::chrono::seconds(1700000000));
-  older.kind = "leader_lost";
+  older.kind = HaEventKind::kLeaderLost;
   older.component = "rest_server";
   older.from = "jm-2";
   ha->events = {older};
@@ -40,11 +40,11 @@ Snapshot WithEvents() {
   auto f = std::make_shared<FailoverState>();
   HaEvent unreachable;
   unreachable.at = TimePoint(std::chrono::seconds(1699999999));
-  unreachable.kind = "leader_unreachable";
+  unreachable.kind = HaEventKind::kLeaderUnreachable;
   unreachable.from = "jm-2";
   HaEvent newer;
   newer.at = TimePoint(std::chrono::seconds(1700000006));
-  newer.kind = "failover";
+  newer.kind = HaEventKind::kFailover;
   newer.from = "jm-2";
   newer.to = "jm-1";
   newer.duration_seconds = 6.4;

@@ -60,7 +60,7 @@ struct Fixture {
       ++ha->failovers_total;
       HaEvent e;
       e.at = *replaced_at;
-      e.kind = "leaders_replaced";
+      e.kind = HaEventKind::kLeadersReplaced;
       e.from = from;
       e.to = jm;
       e.duration_seconds =
@@ -112,7 +112,7 @@ struct Fixture {
   }
   size_t Count(const std::string& kind) const {
     size_t n = 0;
-    for (const auto& e : events) n += e.kind == kind;
+    for (const auto& e : events) n += HaEventKindName(e.kind) == kind;
     return n;
   }
 };

@@ -35,8 +35,8 @@ ZkObservation Obs(const std::string& host, char session = 'a',
                   int contenders = 2) {
   ZkObservation o;
   o.connected = true;
-  o.session_state = "connected";
-  o.layout = "1.19";
+  o.session_state = ZkSessionState::kConnected;
+  o.layout = ZkLayout::k1_19;
   for (const char* c : {"resource_manager", "dispatcher", "rest_server"}) {
     o.components[c] = host.empty()
                           ? std::nullopt
@@ -49,7 +49,7 @@ ZkObservation Obs(const std::string& host, char session = 'a',
 ZkObservation Disconnected() {
   ZkObservation o;
   o.connected = false;
-  o.session_state = "connecting";
+  o.session_state = ZkSessionState::kConnecting;
   return o;
 }
 
@@ -66,12 +66,13 @@ struct Run {
   std::vector<std::string> Kinds() const {
     std::vector<std::string> k;
     for (const auto& e : events)
-      k.push_back(e.kind + (e.component.empty() ? "" : ":" + e.component));
+      k.push_back(std::string(HaEventKindName(e.kind)) +
+                  (e.component.empty() ? "" : ":" + e.component));
     return k;
   }
   size_t Count(const std::string& kind) const {
     size_t n = 0;
-    for (const auto& e : events) n += e.kind == kind;
+    for (const auto& e : events) n += HaEventKindName(e.kind) == kind;
     return n;
   }
 };
@@ -116,7 +117,7 @@ TEST_CASE(
   CHECK(r.Count("leader_changed") == 3);
   REQUIRE(r.Count("leaders_replaced") == 1);
   const HaEvent& f = r.events.back();
-  CHECK(f.kind == "leaders_replaced");
+  CHECK(f.kind == HaEventKind::kLeadersReplaced);
   CHECK(f.from == "jm-1");
   CHECK(f.to == "jm-2");
   CHECK(f.duration_seconds == Approx(2.5));
@@ -232,7 +233,7 @@ TEST_CASE("HA: no standby shows as one contender", "[model][ha_analysis]") {
 TEST_CASE("HA: split brain needs the grace period", "[model][ha_analysis]") {
   Run r;
   ZkObservation split = Obs("jobmanager");
-  split.layout = "1.14";
+  split.layout = ZkLayout::k1_14;
   split.components["dispatcher"] =
       Lead("dispatcher", "jobmanager-standby", 'b');
   r.At(kT0, Obs("jobmanager"))
@@ -277,7 +278,7 @@ TEST_CASE(
   // The same situation before 1.15 is one JobManager holding separate latches:
   // fine.
   Run old;
-  two.layout = "1.14";
+  two.layout = ZkLayout::k1_14;
   old.At(kT0, two).At(kT0 + seconds(10), two);
   CHECK_FALSE(old.state.split_brain);
 }
@@ -287,7 +288,7 @@ TEST_CASE(
     "[model][ha_analysis]") {
   Run r;
   ZkObservation o = Obs("[fd00::9]");  // no configured JobManager has it
-  o.layout = "1.14";                   // each component elected apart
+  o.layout = ZkLayout::k1_14;          // each component elected apart
   r.At(kT0, o).At(kT0 + seconds(30), o);
   CHECK_FALSE(r.state.split_brain);
   CHECK(r.Count("split_brain") == 0);
@@ -359,7 +360,7 @@ TEST_CASE("HA: per-component latches compare hosts when a leader is unmatched",
   r.config.jobmanagers = {{"jm-1", "http://127.0.0.1:8081", "127.0.0.1:8081"},
                           {"jm-2", "http://127.0.0.1:8082", "127.0.0.1:8082"}};
   ZkObservation o = Obs("127.0.0.1");
-  o.layout = "1.14";
+  o.layout = ZkLayout::k1_14;
   for (auto& [c, l] : o.components) l->session_id = c;  // a session per latch
   r.At(kT0, o).At(kT0 + seconds(30), o);
   CHECK(r.state.components.at("rest_server").jobmanager == "jm-1");

@@ -7,8 +7,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/leader_info_encode.h"
+
 namespace flinkha {
 namespace {
+
+using testing::EncodeLeaderInfo;
 
 const std::string kFixtures =
     std::string(FLINKHA_SOURCE_DIR) + "/tests/fixtures/zookeeper";

@@ -4,10 +4,12 @@
 
 #include <catch2/catch.hpp>
 
-#include "model/leader_info.h"
+#include "support/leader_info_encode.h"
 
 namespace flinkha {
 namespace {
+
+using testing::EncodeLeaderInfo;
 
 const std::string kBase = "/flink/realtime-pipeline";
 const std::string kJob = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
@@ -27,19 +29,6 @@ TEST_CASE("BasePath joins root and cluster id", "[model][zk_layout]") {
   CHECK(BasePath("/flink", "/default") == "/flink/default");
   CHECK(BasePath("", "") == "/");
   CHECK(JoinPath("/", "leader") == "/leader");
-}
-
-TEST_CASE("ParseLayoutSetting maps Flink versions to layouts",
-          "[model][zk_layout]") {
-  CHECK_FALSE(ParseLayoutSetting("auto").value().has_value());
-  CHECK(ParseLayoutSetting("1.13").value() == ZkLayout::k1_13);
-  CHECK(ParseLayoutSetting("1.14").value() == ZkLayout::k1_14);
-  CHECK(ParseLayoutSetting("1.17").value() == ZkLayout::k1_15);
-  CHECK(ParseLayoutSetting("1.20").value() == ZkLayout::k1_19);
-  CHECK(ParseLayoutSetting("2.0").value() == ZkLayout::k1_19);
-  auto bad = ParseLayoutSetting("1.12");
-  REQUIRE_FALSE(bad.ok());
-  CHECK_THAT(bad.error().message, Catch::Contains("found \"1.12\""));
 }
 
 TEST_CASE("Paths per layout follow docs/flink-facts.md", "[model][zk_layout]") {
@@ -372,7 +361,7 @@ TEST_CASE("FillObservation builds leaders, contenders, jobs and checkpoints",
 
   ZkObservation o;
   FillObservation(std::nullopt, cache, kBase, &o);
-  CHECK(o.layout == "1.19");
+  CHECK(o.layout == ZkLayout::k1_19);
   REQUIRE(o.components.size() == 3);
   REQUIRE(o.components["rest_server"].has_value());
   CHECK(o.components["rest_server"]->address == "http://jobmanager:8081");
@@ -390,7 +379,7 @@ TEST_CASE("FillObservation builds leaders, contenders, jobs and checkpoints",
   // Without any node the layout is unknown and every leader is unknown.
   ZkObservation empty;
   FillObservation(std::nullopt, {}, kBase, &empty);
-  CHECK(empty.layout.empty());
+  CHECK_FALSE(empty.layout.has_value());
   CHECK(empty.components.size() == 3);
   CHECK(empty.contenders.empty());
   CHECK(empty.error.empty());

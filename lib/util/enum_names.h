@@ -1,0 +1,35 @@
+// An enum's text names as one table, read both ways: the name printed and the
+// name parsed cannot drift apart.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace flinkha {
+
+template <typename T, size_t N>
+using EnumNames = std::array<std::pair<T, std::string_view>, N>;
+
+// The name of value ("" if the table lacks it).
+template <typename T, size_t N>
+constexpr std::string_view NameOf(const EnumNames<T, N>& names, T value) {
+  for (const auto& [v, name] : names) {
+    if (v == value) return name;
+  }
+  return "";
+}
+
+// The value named name; nullopt for any other text.
+template <typename T, size_t N>
+constexpr std::optional<T> ParseName(const EnumNames<T, N>& names,
+                                     std::string_view name) {
+  for (const auto& [v, n] : names) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace flinkha
