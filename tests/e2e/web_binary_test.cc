@@ -1,6 +1,5 @@
 // --web.config.file on the real binary: a bad file stops start-up with its
 // position; a good one protects every endpoint.
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -80,19 +79,6 @@ TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
 }
 
 // A connected, idle TCP socket to 127.0.0.1:port (-1 on failure).
-int ConnectIdle(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 TEST_CASE(
     "web binary: --web.max-connections and --web.request-head-timeout set "
     "the listener's limits",
@@ -109,7 +95,7 @@ TEST_CASE(
   // Two idle connections fill the limit: a third client is refused. (First
   // let the listener see the probe's connection close, or it holds a slot.)
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const int a = ConnectIdle(port), b = ConnectIdle(port);
+  const int a = ConnectLoopback(port), b = ConnectLoopback(port);
   REQUIRE(a >= 0);
   REQUIRE(b >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
