@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -114,15 +113,10 @@ TEST_CASE("InotifyWatch disabled has no descriptor and watches nothing",
 }
 
 TEST_CASE("InotifyWatch reports a queue overflow once", "[output]") {
-  int max_events = 16384;
-  std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> max_events;
-  // As in the scanner's overflow case: fail with the reason, not silently.
-  if (max_events > 200000) {
-    FAIL("fs.inotify.max_queued_events is "
-         << max_events
-         << ": more than 200000 files would be needed to overflow the queue; "
-            "run with sysctl fs.inotify.max_queued_events=16384");
-  }
+  const int max_events = testing::MaxQueuedInotifyEvents();
+  const std::string out_of_reach =
+      testing::InotifyOverflowOutOfReach(max_events);
+  if (!out_of_reach.empty()) FAIL(out_of_reach);
   TempTree t(testing::FastTmpBase());
   InotifyWatch w(/*enabled=*/true);
   REQUIRE(w.Add("", t.root(), true));

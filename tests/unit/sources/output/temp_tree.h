@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -18,6 +19,23 @@ namespace flinkha::testing {
 // /tmp otherwise.
 inline std::string FastTmpBase() {
   return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+// fs.inotify.max_queued_events (the kernel's default when unreadable).
+inline int MaxQueuedInotifyEvents() {
+  int max_events = 16384;
+  std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> max_events;
+  return max_events;
+}
+
+// Why a queue of max_events cannot be overflowed in reasonable time, or "".
+// Catch2 v2 cannot skip: overflow cases fail with this reason rather than pass
+// silently.
+inline std::string InotifyOverflowOutOfReach(int max_events) {
+  if (max_events <= 200000) return "";
+  return "fs.inotify.max_queued_events is " + std::to_string(max_events) +
+         ": more than 200000 files would be needed to overflow the queue; run "
+         "with sysctl fs.inotify.max_queued_events=16384";
 }
 
 class TempTree {
