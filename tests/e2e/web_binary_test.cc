@@ -11,20 +11,14 @@
 #include <string>
 #include <thread>
 
+#include "support/exporter_process.h"
 #include "support/process.h"
 
 namespace flinkha::testing {
 namespace {
 
-std::string WriteConfig(const TempDir& dir, int port) {
-  const std::string path = dir.path() + "/flink-ha-exporter.yml";
-  WriteFile(path, "listen: \"127.0.0.1:" + std::to_string(port) +
-                      "\"\nclusters:\n  - name: web-test\n"
-                      "    jobmanagers:\n      - name: jm-1\n"
-                      "        url: http://127.0.0.1:" +
-                      std::to_string(FreePort()) +
-                      "\n        advertised: jobmanager:8081\n");
-  return path;
+std::string WriteConfig(const std::string& dir, int port) {
+  return WriteConfigWithoutFlink(dir, port, "web-test");
 }
 
 TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
@@ -32,10 +26,10 @@ TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
   TempDir dir;
   const std::string web = dir.path() + "/web.yml";
   WriteFile(web, "tls_server_config:\n  cert_file: a.crt\n  keyfile: a.key\n");
-  Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, FreePort()),
-       "--web.config.file=" + web},
-      dir.path() + "/exporter.log");
+  Subprocess exporter({FLINKHA_EXPORTER_BINARY,
+                       "--config.file=" + WriteConfig(dir.path(), FreePort()),
+                       "--web.config.file=" + web},
+                      dir.path() + "/exporter.log");
   CHECK(exporter.Wait(std::chrono::seconds(10)) == 1);
   const std::string log = exporter.Log();
   INFO(log);
@@ -61,10 +55,10 @@ TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
   WriteFile(web, "basic_auth_users:\n  prometheus: '" +
                      line.substr(line.find(':') + 1, 60) + "'\n");
   const int port = FreePort();
-  Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
-       "--web.config.file=" + web},
-      dir.path() + "/exporter.log");
+  Subprocess exporter({FLINKHA_EXPORTER_BINARY,
+                       "--config.file=" + WriteConfig(dir.path(), port),
+                       "--web.config.file=" + web},
+                      dir.path() + "/exporter.log");
   REQUIRE(Eventually(
       [&] { return HttpGet("127.0.0.1", port, "/healthz").status != 0; },
       std::chrono::seconds(10)));
@@ -86,7 +80,8 @@ TEST_CASE(
   TempDir dir;
   const int port = FreePort();
   Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
+      {FLINKHA_EXPORTER_BINARY,
+       "--config.file=" + WriteConfig(dir.path(), port),
        "--web.max-connections=2", "--web.request-head-timeout=1500ms"},
       dir.path() + "/exporter.log");
   REQUIRE(Eventually(
