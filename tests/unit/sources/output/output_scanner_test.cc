@@ -23,6 +23,7 @@
 namespace flinkha {
 namespace {
 
+using testing::Age;
 using testing::TempTree;
 
 OutputConfig Config(const TempTree& t, std::string pattern = "*",
@@ -32,16 +33,6 @@ OutputConfig Config(const TempTree& t, std::string pattern = "*",
   c.pattern = std::move(pattern);
   c.count_rows = count_rows;
   return c;
-}
-
-// Sets a directory's mtime an hour back, as if written long before the exporter
-// started.
-void Age(const std::string& path) {
-  struct timespec times[2];
-  clock_gettime(CLOCK_REALTIME, &times[0]);
-  times[0].tv_sec -= 3600;
-  times[1] = times[0];
-  utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
 OutputScanStats Delta(const OutputScanStats& a, const OutputScanStats& b) {

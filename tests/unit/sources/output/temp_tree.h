@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -19,6 +20,17 @@ namespace flinkha::testing {
 // /tmp otherwise.
 inline std::string FastTmpBase() {
   return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+// Sets a directory's mtime an hour back, as if written long before the
+// exporter started (outside the scanner's racy window: a directory changed
+// within 2 s of its listing is listed again).
+inline void Age(const std::string& path) {
+  struct timespec times[2];
+  clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= 3600;
+  times[1] = times[0];
+  utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
 // fs.inotify.max_queued_events (the kernel's default when unreadable).
