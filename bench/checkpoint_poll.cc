@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "fake_jobmanager.h"
+#include "bench_jobmanager.h"
 #include "support/process.h"
 
 using namespace flinkha;  // NOLINT: a benchmark main
@@ -44,11 +44,15 @@ size_t Count(const std::string& text, const std::string& prefix) {
 }
 
 Result Measure(const std::string& binary, int jobs, int steady_seconds) {
-  bench::FakeJobManager jm(jobs);
+  bench::BenchJobManager jm(jobs);
   testing::TempDir dir;
   const int port = testing::FreePort();
   const std::string config = dir.path() + "/config.yml";
   std::ofstream(config) << bench::ExporterConfig(port, jm.url());
+  // Job-level requests (/jobs/<jid>/...).
+  jm.flink().LogRequestTimes([](const std::string& path) {
+    return path.rfind("/jobs/", 0) == 0 && path != "/jobs/overview";
+  });
   const auto start = Clock::now();
   testing::Subprocess exporter({binary, "--config.file=" + config},
                                dir.path() + "/exporter.log");
@@ -80,7 +84,7 @@ Result Measure(const std::string& binary, int jobs, int steady_seconds) {
   }
   r.rss_mb = bench::RssMb(exporter.pid());
   exporter.Stop();
-  const auto times = jm.JobRequestTimes(start);
+  const auto times = jm.flink().RequestTimes(start);
   size_t catchup = 0, steady = 0;
   std::vector<double> window;
   for (double t : times) {

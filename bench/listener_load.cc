@@ -3,7 +3,6 @@
 // the same run, a plain httplib::Server with a 4-thread pool and the same
 // handlers ("before"). Prints max, p50, p99 and failures (2 s client timeout).
 // Usage: listener_load [requests per path]
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,25 +20,13 @@
 #include "collectors/collector.h"
 #include "http/server.h"
 #include "model/store.h"
+#include "support/process.h"
 
 using namespace flinkha;  // NOLINT: a benchmark main
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -54,10 +41,10 @@ struct Figures {
 // Opens the attackers, then times `requests` GETs of path from fresh clients.
 Figures Measure(int port, const char* path, int requests) {
   std::vector<int> idle, trickling;
-  for (int i = 0; i < 256; ++i) idle.push_back(Connect(port));
+  for (int i = 0; i < 256; ++i) idle.push_back(testing::ConnectLoopback(port));
   const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: ";
   for (int i = 0; i < 64; ++i) {
-    trickling.push_back(Connect(port));
+    trickling.push_back(testing::ConnectLoopback(port));
     send(trickling.back(), head.data(), head.size(), MSG_NOSIGNAL);
   }
   std::atomic<bool> stop{false};

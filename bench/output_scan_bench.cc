@@ -14,29 +14,19 @@
 #include <string>
 
 #include "sources/output/output_scanner.h"
+#include "unit/sources/output/temp_tree.h"
 
 namespace flinkha {
 namespace {
+
+using testing::Age;
 
 constexpr int kFiles = 100000;
 constexpr int kNew = 1000;
 constexpr int kBuckets = 10;  // 10 bucket directories of 10 000 files
 
-// Sets a directory's mtime an hour back: buckets written long ago, outside the
-// scanner's racy window (a directory changed within 2 s of its listing is
-// listed again).
-void Age(const std::string& path) {
-  struct timespec times[2];
-  clock_gettime(CLOCK_REALTIME, &times[0]);
-  times[0].tv_sec -= 3600;
-  times[1] = times[0];
-  utimensat(AT_FDCWD, path.c_str(), times, 0);
-}
-
 std::string MakeTree() {
-  std::string tmpl =
-      std::string(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") +
-      "/flinkha-bench-XXXXXX";
+  std::string tmpl = testing::FastTmpBase() + "/flinkha-bench-XXXXXX";
   const std::string root = mkdtemp(tmpl.data());
   for (int b = 0; b < kBuckets; ++b) {
     const std::string dir = root + "/2024-05-01--" + std::to_string(10 + b);

@@ -10,7 +10,6 @@
 // shows it; RSS; CPU% of the exporter side while 10 scrapers (another
 // process) scrape with gzip at 1 Hz.
 // Usage: scrape_latency [--jobs N] [--requests R] [--cpu-seconds S]
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -36,6 +35,7 @@
 #include "collectors/collector.h"
 #include "http/server.h"
 #include "model/store.h"
+#include "support/process.h"
 #include "util/memory.h"
 
 extern char** environ;
@@ -266,16 +266,8 @@ class RawClient {
 
  private:
   void Connect() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port_));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close(fd_);
-      fd_ = -1;
-      return;
-    }
+    fd_ = testing::ConnectLoopback(port_);
+    if (fd_ < 0) return;
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     used_ = start_ = 0;  // nothing of a closed connection is kept

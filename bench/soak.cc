@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "fake_jobmanager.h"
+#include "bench_jobmanager.h"
 #include "support/process.h"
 
 using namespace flinkha;  // NOLINT: a benchmark main
@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: soak --exporter BIN [--minutes M] [--jobs N]\n");
     return 2;
   }
-  bench::FakeJobManager jm(jobs);
+  bench::BenchJobManager jm(jobs);
   testing::TempDir dir;
   const int port = testing::FreePort();
   const std::string config = dir.path() + "/config.yml";

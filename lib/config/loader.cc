@@ -3,9 +3,6 @@
 // so one run shows them all.
 #include "config/loader.h"
 
-#include <yaml-cpp/anchor.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -15,7 +12,6 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -25,6 +21,7 @@
 #include "config/byte_size.h"
 #include "config/duration.h"
 #include "config/quote.h"
+#include "config/strict_yaml.h"
 #include "config/yaml_problems.h"
 
 namespace flinkha {
@@ -35,63 +32,11 @@ namespace {
 constexpr Duration kMinInterval{1000};
 constexpr Duration kMinRequestTimeout{1};
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// Lower case without '_' and '-', so that pollInterval and poll-interval find
-// poll_interval.
-std::string Folded(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '_' || c == '-') continue;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
-}
-
-// " (did you mean "x"?)" for the closest known key, or "" when none is close.
-std::string Suggestion(std::string_view key,
-                       const std::vector<std::string_view>& known) {
-  std::string_view best;
-  size_t best_distance = SIZE_MAX;
-  for (std::string_view k : known) {
-    const size_t d = Folded(k) == Folded(key) ? 0 : EditDistance(key, k);
-    if (d <= std::max<size_t>(1, k.size() / 3) && d < best_distance) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return best.empty() ? "" : " (did you mean " + QuoteValue(best) + "?)";
-}
-
 std::string Line(const YAML::Node& node) {
   return std::to_string(node.Mark().line + 1);
 }
 
-// One key and its value in a mapping.
-struct Field {
-  YAML::Node key;
-  YAML::Node value;
-  std::string name;
-
-  // Where a problem with the value is reported: the value itself, or its key
-  // when the value is empty (yaml-cpp places an empty value at the next token,
-  // often on the next line).
-  YAML::Mark mark() const { return value.IsNull() ? key.Mark() : value.Mark(); }
-};
+using Field = YamlField;
 
 // A mapping checked against its known keys: unknown, duplicate and non-string
 // keys are reported on construction; values are then looked up by key.
@@ -101,28 +46,13 @@ class Mapping {
   Mapping(const YAML::Node& node, std::string what,
           std::vector<std::string_view> known, YamlProblems* problems)
       : node_(node), what_(std::move(what)), problems_(problems) {
-    // By value: yaml-cpp's iterator-> hands out a temporary.
-    for (const auto& entry : node) {
-      const YAML::Node key = entry.first;
-      if (!key.IsScalar()) {
-        problems_->Add(key.Mark(), "expected a key name in " + what_ +
-                                       ", found " + DescribeYamlNode(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        problems_->Add(key.Mark(), "unknown key " + QuoteValue(name) + " in " +
-                                       what_ + Suggestion(name, known));
-        continue;
-      }
-      auto [existing, inserted] =
-          fields_.try_emplace(name, Field{key, entry.second, name});
-      if (!inserted) {
-        problems_->Add(key.Mark(), "duplicate key " + QuoteValue(name) +
-                                       " in " + what_ +
-                                       " (first defined at line " +
-                                       Line(existing->second.key) + ")");
-      }
+    for (Field& f : CheckYamlKeys(node, what_,
+                                  {std::move(known),
+                                   {},
+                                   /*suggest=*/true,
+                                   /*first_line=*/true},
+                                  problems)) {
+      fields_.emplace(f.name, std::move(f));
     }
   }
 
@@ -631,37 +561,6 @@ void ParseRoot(const YAML::Node& root, YamlProblems* problems, Config* config) {
   }
 }
 
-// Where a second YAML document starts, if there is one. YAML::LoadAll is not
-// used: on some malformed input (a line holding only ",") it yields empty
-// documents without end.
-std::optional<YAML::Mark> SecondDocument(const std::string& yaml_text) {
-  // Reports document starts and ignores everything else.
-  class DocumentStarts : public YAML::EventHandler {
-   public:
-    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-    YAML::Mark start;
-  };
-  std::istringstream in(yaml_text);
-  YAML::Parser parser(in);
-  DocumentStarts handler;
-  if (!parser.HandleNextDocument(handler) ||
-      !parser.HandleNextDocument(handler)) {
-    return std::nullopt;
-  }
-  return handler.start;
-}
-
 }  // namespace
 
 Result<Config> ParseConfig(const std::string& yaml_text,
@@ -669,8 +568,7 @@ Result<Config> ParseConfig(const std::string& yaml_text,
   YamlProblems problems;
   Config config;
   config.source_file = file_name;
-  try {
-    const YAML::Node root = YAML::Load(yaml_text);
+  ParseStrictYaml(yaml_text, &problems, [&](const YAML::Node& root) {
     if (root.IsNull()) {
       problems.Add(
           YAML::Mark(),  // line 1, column 1
@@ -678,18 +576,7 @@ Result<Config> ParseConfig(const std::string& yaml_text,
     } else {
       ParseRoot(root, &problems, &config);
     }
-    if (auto second = SecondDocument(yaml_text)) {
-      problems.Add(*second, "expected one YAML document, found another");
-    }
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own text for this is "bad file".
-    problems.Add(e.mark, "invalid YAML: nested too deeply");
-  } catch (const YAML::Exception& e) {
-    problems.Add(e.mark, "invalid YAML: " + e.msg);
-  } catch (const std::exception& e) {
-    problems.Add(YAML::Mark::null_mark(),
-                 std::string("cannot parse: ") + e.what());
-  }
+  });
   if (!problems.empty()) return Error{problems.Format(file_name)};
   return config;
 }

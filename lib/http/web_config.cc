@@ -15,8 +15,10 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "config/quote.h"
+#include "config/strict_yaml.h"
 #include "config/yaml_problems.h"
 
 namespace flinkha {
@@ -24,17 +26,18 @@ namespace {
 
 // Keys of the exporter-toolkit format this server does not implement: named
 // as unsupported rather than unknown, so the operator knows why.
-const std::set<std::string> kUnsupported = {"rate_limit",
-                                            "cert",
-                                            "key",
-                                            "client_ca",
-                                            "cipher_suites",
-                                            "curve_preferences",
-                                            "client_allowed_sans",
-                                            "prefer_server_cipher_suites"};
+const std::vector<std::string_view> kUnsupported = {
+    "rate_limit",
+    "cert",
+    "key",
+    "client_ca",
+    "cipher_suites",
+    "curve_preferences",
+    "client_allowed_sans",
+    "prefer_server_cipher_suites"};
 
 // The toolkit's whitelist of configurable response headers.
-const std::vector<std::string> kAllowedHeaders = {
+const std::vector<std::string_view> kAllowedHeaders = {
     "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options",
     "X-XSS-Protection", "Content-Security-Policy"};
 
@@ -71,39 +74,18 @@ class Parser {
   // Walks a mapping: reports non-mappings, non-string, duplicate, unknown and
   // unsupported keys, and calls fn for each accepted one.
   void Mapping(const YAML::Node& node, const std::string& what,
-               const std::vector<std::string>& known, const FieldFn& fn) {
+               std::vector<std::string_view> known, const FieldFn& fn) {
     if (!node.IsMap()) {
       problems_->Add(node.Mark(), "expected a mapping for " + what +
                                       ", found " + DescribeYamlNode(node));
       return;
     }
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      const YAML::Node& k = kv.first;
-      if (!k.IsScalar()) {
-        problems_->Add(k.Mark(), "expected a key name in " + what + ", found " +
-                                     DescribeYamlNode(k));
-        continue;
-      }
-      const std::string key = k.Scalar();
-      if (!seen.insert(key).second) {
-        problems_->Add(k.Mark(),
-                       "duplicate key " + QuoteValue(key) + " in " + what);
-        continue;
-      }
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        if (kUnsupported.count(key)) {
-          problems_->Add(k.Mark(), QuoteValue(key) + " in " + what +
-                                       " is not supported by "
-                                       "flink-ha-exporter");
-        } else {
-          problems_->Add(k.Mark(),
-                         "unknown key " + QuoteValue(key) + " in " + what);
-        }
-        continue;
-      }
-      fn(key, kv.second);
-    }
+    for (const YamlField& f :
+         CheckYamlKeys(node, what,
+                       {std::move(known), kUnsupported, /*suggest=*/false,
+                        /*first_line=*/false},
+                       problems_))
+      fn(f.name, f.value);
   }
 
   std::optional<std::string> String(const YAML::Node& v,
@@ -269,8 +251,7 @@ class Parser {
   }
 
   void Headers(const YAML::Node& node, WebConfig* out) {
-    std::vector<std::string> known = kAllowedHeaders;
-    Mapping(node, "headers", known,
+    Mapping(node, "headers", kAllowedHeaders,
             [&](const std::string& key, const YAML::Node& v) {
               auto s = String(v, "headers." + key);
               if (!s) return;
@@ -306,13 +287,10 @@ Result<WebConfig> ParseWebConfig(const std::string& yaml_text,
                                  const std::string& file_name) {
   YamlProblems problems;
   WebConfig out;
-  try {
-    YAML::Node root = YAML::Load(yaml_text);
-    Parser(std::filesystem::path(file_name).parent_path().string(), &problems)
-        .Top(root, &out);
-  } catch (const YAML::Exception& e) {
-    problems.Add(e.mark, "invalid YAML: " + e.msg);
-  }
+  Parser parser(std::filesystem::path(file_name).parent_path().string(),
+                &problems);
+  ParseStrictYaml(yaml_text, &problems,
+                  [&](const YAML::Node& root) { parser.Top(root, &out); });
   if (!problems.empty()) return Error{problems.Format(file_name)};
   return out;
 }

@@ -12,10 +12,15 @@
 #include <optional>
 #include <string>
 
+#include "support/exporter_process.h"
 #include "support/process.h"
 
 namespace flinkha::testing {
 namespace {
+
+std::string WriteConfig(const std::string& dir, int port) {
+  return WriteConfigWithoutFlink(dir, port, "notify-test");
+}
 
 // The receiving end of $NOTIFY_SOCKET, as systemd binds it.
 class NotifySocket {
@@ -65,19 +70,6 @@ class NotifySocket {
   int fd_ = -1;
 };
 
-// A configuration with one JobManager nobody answers: the daemon serves (and
-// notifies) whether or not Flink is there.
-std::string WriteConfig(const TempDir& dir, int port) {
-  const std::string path = dir.path() + "/flink-ha-exporter.yml";
-  WriteFile(path, "listen: \"127.0.0.1:" + std::to_string(port) +
-                      "\"\nclusters:\n  - name: notify-test\n"
-                      "    jobmanagers:\n      - name: jm-1\n"
-                      "        url: http://127.0.0.1:" +
-                      std::to_string(FreePort()) +
-                      "\n        advertised: jobmanager:8081\n");
-  return path;
-}
-
 TEST_CASE(
     "sd_notify: READY, repeated WATCHDOG, RELOADING on SIGHUP, "
     "STOPPING on SIGTERM",
@@ -85,7 +77,7 @@ TEST_CASE(
   TempDir dir;
   NotifySocket notify(dir.path() + "/notify.sock");
   const int port = FreePort();
-  const std::string config = WriteConfig(dir, port);
+  const std::string config = WriteConfig(dir.path(), port);
   Subprocess exporter({FLINKHA_EXPORTER_BINARY, "--config.file=" + config},
                       dir.path() + "/exporter.log",
                       {{"NOTIFY_SOCKET", notify.path()},
@@ -126,7 +118,7 @@ TEST_CASE("sd_notify: without WATCHDOG_USEC only READY and STOPPING are sent",
           "[sd_notify]") {
   TempDir dir;
   NotifySocket notify(dir.path() + "/notify.sock");
-  const std::string config = WriteConfig(dir, FreePort());
+  const std::string config = WriteConfig(dir.path(), FreePort());
   Subprocess exporter(
       {FLINKHA_EXPORTER_BINARY, "--config.file=" + config},
       dir.path() + "/exporter.log",

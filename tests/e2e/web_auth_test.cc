@@ -84,19 +84,22 @@ TEST_CASE("web auth: every path needs the password when users are set",
   REQUIRE(alice);
   CHECK(alice->status == 200);
   CHECK(alice->body.find("flinkha_build_info") != std::string::npos);
-  auto bob = Get(port, "/healthz", "bob", "hunter2");
-  REQUIRE(bob);
-  CHECK(bob->status == 200);
-
-  auto wrong = Get(port, "/metrics", "alice", "s3cret!");
-  REQUIRE(wrong);
-  CHECK(wrong->status == 401);
-  auto crossed = Get(port, "/metrics", "bob", "s3cret");
-  REQUIRE(crossed);
-  CHECK(crossed->status == 401);
-  auto unknown = Get(port, "/metrics", "mallory", "s3cret");
-  REQUIRE(unknown);
-  CHECK(unknown->status == 401);
+  struct Case {
+    const char* path;
+    const char* user;
+    const char* password;
+    int status;
+  };
+  for (const Case& t :
+       {Case{"/healthz", "bob", "hunter2", 200},
+        Case{"/metrics", "alice", "s3cret!", 401},      // wrong password
+        Case{"/metrics", "bob", "s3cret", 401},         // alice's
+        Case{"/metrics", "mallory", "s3cret", 401}}) {  // no such user
+    INFO(t.user << ":" << t.password << " " << t.path);
+    auto res = Get(port, t.path, t.user, t.password);
+    REQUIRE(res);
+    CHECK(res->status == t.status);
+  }
 }
 
 // Only the first colon separates the user from the password.

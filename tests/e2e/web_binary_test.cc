@@ -1,6 +1,5 @@
 // --web.config.file on the real binary: a bad file stops start-up with its
 // position; a good one protects every endpoint.
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,20 +11,14 @@
 #include <string>
 #include <thread>
 
+#include "support/exporter_process.h"
 #include "support/process.h"
 
 namespace flinkha::testing {
 namespace {
 
-std::string WriteConfig(const TempDir& dir, int port) {
-  const std::string path = dir.path() + "/flink-ha-exporter.yml";
-  WriteFile(path, "listen: \"127.0.0.1:" + std::to_string(port) +
-                      "\"\nclusters:\n  - name: web-test\n"
-                      "    jobmanagers:\n      - name: jm-1\n"
-                      "        url: http://127.0.0.1:" +
-                      std::to_string(FreePort()) +
-                      "\n        advertised: jobmanager:8081\n");
-  return path;
+std::string WriteConfig(const std::string& dir, int port) {
+  return WriteConfigWithoutFlink(dir, port, "web-test");
 }
 
 TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
@@ -33,10 +26,10 @@ TEST_CASE("web binary: a bad --web.config.file is a fatal start-up error",
   TempDir dir;
   const std::string web = dir.path() + "/web.yml";
   WriteFile(web, "tls_server_config:\n  cert_file: a.crt\n  keyfile: a.key\n");
-  Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, FreePort()),
-       "--web.config.file=" + web},
-      dir.path() + "/exporter.log");
+  Subprocess exporter({FLINKHA_EXPORTER_BINARY,
+                       "--config.file=" + WriteConfig(dir.path(), FreePort()),
+                       "--web.config.file=" + web},
+                      dir.path() + "/exporter.log");
   CHECK(exporter.Wait(std::chrono::seconds(10)) == 1);
   const std::string log = exporter.Log();
   INFO(log);
@@ -62,10 +55,10 @@ TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
   WriteFile(web, "basic_auth_users:\n  prometheus: '" +
                      line.substr(line.find(':') + 1, 60) + "'\n");
   const int port = FreePort();
-  Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
-       "--web.config.file=" + web},
-      dir.path() + "/exporter.log");
+  Subprocess exporter({FLINKHA_EXPORTER_BINARY,
+                       "--config.file=" + WriteConfig(dir.path(), port),
+                       "--web.config.file=" + web},
+                      dir.path() + "/exporter.log");
   REQUIRE(Eventually(
       [&] { return HttpGet("127.0.0.1", port, "/healthz").status != 0; },
       std::chrono::seconds(10)));
@@ -80,19 +73,6 @@ TEST_CASE("web binary: basic auth from --web.config.file guards /metrics",
 }
 
 // A connected, idle TCP socket to 127.0.0.1:port (-1 on failure).
-int ConnectIdle(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 TEST_CASE(
     "web binary: --web.max-connections and --web.request-head-timeout set "
     "the listener's limits",
@@ -100,7 +80,8 @@ TEST_CASE(
   TempDir dir;
   const int port = FreePort();
   Subprocess exporter(
-      {FLINKHA_EXPORTER_BINARY, "--config.file=" + WriteConfig(dir, port),
+      {FLINKHA_EXPORTER_BINARY,
+       "--config.file=" + WriteConfig(dir.path(), port),
        "--web.max-connections=2", "--web.request-head-timeout=1500ms"},
       dir.path() + "/exporter.log");
   REQUIRE(Eventually(
@@ -109,7 +90,7 @@ TEST_CASE(
   // Two idle connections fill the limit: a third client is refused. (First
   // let the listener see the probe's connection close, or it holds a slot.)
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const int a = ConnectIdle(port), b = ConnectIdle(port);
+  const int a = ConnectLoopback(port), b = ConnectLoopback(port);
   REQUIRE(a >= 0);
   REQUIRE(b >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -3,7 +3,6 @@
 // that never complete are closed after the deadline, connections beyond the
 // limit are refused and counted, keep-alive works. Bounds are generous (a
 // loaded 2-core machine, sanitizers); bench/listener_load measures.
-#include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -37,19 +36,6 @@ double Seconds(Clock::duration d) {
 }
 
 // A blocking TCP connection to 127.0.0.1:port; -1 when it failed.
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 bool SendAll(int fd, const std::string& data) {
   size_t done = 0;
   while (done < data.size()) {
@@ -152,7 +138,7 @@ class Attackers {
 
  private:
   static void Open(int port, std::vector<int>* fds) {
-    int fd = Connect(port);
+    int fd = ConnectLoopback(port);
     REQUIRE(fd >= 0);
     fds->push_back(fd);
   }
@@ -245,8 +231,8 @@ TEST_CASE(
   Server s(limits);
   REQUIRE(s.status.ok());
 
-  int partial = Connect(s.port());
-  int silent = Connect(s.port());
+  int partial = ConnectLoopback(s.port());
+  int silent = ConnectLoopback(s.port());
   REQUIRE(partial >= 0);
   REQUIRE(silent >= 0);
   const auto t0 = Clock::now();
@@ -283,7 +269,7 @@ TEST_CASE("listener: connections beyond the limit are refused and counted",
     // The listener accepts in order, so these 8 hold every slot.
     Attackers attackers(s.port(), 8, 0);
     for (int i = 0; i < 3; ++i) {
-      int fd = Connect(s.port());
+      int fd = ConnectLoopback(s.port());
       REQUIRE(fd >= 0);
       SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
       bool closed = false;
@@ -310,7 +296,7 @@ TEST_CASE("listener: keep-alive connections serve request after request",
           "[web][listener]") {
   Server s(ListenerOptions{});
   REQUIRE(s.status.ok());
-  int fd = Connect(s.port());
+  int fd = ConnectLoopback(s.port());
   REQUIRE(fd >= 0);
   std::string pending;
   const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";

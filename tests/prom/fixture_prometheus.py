@@ -11,8 +11,6 @@ import json
 import os
 import pathlib
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,14 +18,10 @@ import time
 import urllib.parse
 import urllib.request
 
+from child_process import die_with_parent, free_port, stop
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url):
@@ -45,25 +39,6 @@ def wait_for(what, probe, deadline):
             last = e
         time.sleep(0.2)
     raise TimeoutError(f"timed out waiting for {what} (last error: {last})")
-
-
-def die_with_parent():
-    """Runs in the child before exec: SIGTERM it when this runner dies, even by SIGKILL."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def stop(proc):
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def main(argv=None):

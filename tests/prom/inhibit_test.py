@@ -11,13 +11,13 @@ import datetime
 import json
 import pathlib
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from child_process import die_with_parent, free_port, stop
 
 try:
     import yaml
@@ -68,21 +68,6 @@ CASES = [
     # The info event is never inhibited.
     ({"alertname": "FlinkFailoverHappened", "flink_cluster": "a", "severity": "info"}, False),
 ]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def die_with_parent():
-    """Runs in the child before exec: SIGTERM it when this runner dies, even by SIGKILL."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def request(url, body=None, parse=True):
@@ -151,13 +136,7 @@ def main(argv=None):
     except (RuntimeError, OSError, ValueError, KeyError) as e:
         failures.append(str(e))
     finally:
-        if proc and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         log.close()
         if failures:
             sys.stderr.write((tmp / "alertmanager.log").read_text()[-3000:])

@@ -79,4 +79,17 @@ double MetricValue(const std::string& metrics, const std::string& name,
   return std::nan("");
 }
 
+std::string WriteConfigWithoutFlink(const std::string& dir, int port,
+                                    const std::string& cluster) {
+  const std::string path = dir + "/flink-ha-exporter.yml";
+  WriteFile(path, "listen: \"127.0.0.1:" + std::to_string(port) +
+                      "\"\nclusters:\n  - name: " + cluster +
+                      "\n"
+                      "    jobmanagers:\n      - name: jm-1\n"
+                      "        url: http://127.0.0.1:" +
+                      std::to_string(FreePort()) +
+                      "\n        advertised: jobmanager:8081\n");
+  return path;
+}
+
 }  // namespace flinkha::testing

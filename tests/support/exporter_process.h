@@ -32,6 +32,12 @@ class ExporterProcess {
   std::unique_ptr<Subprocess> proc_;
 };
 
+// Writes <dir>/flink-ha-exporter.yml listening on 127.0.0.1:port with one
+// cluster whose one JobManager nobody answers (the daemon serves whether or
+// not Flink is there); returns its path.
+std::string WriteConfigWithoutFlink(const std::string& dir, int port,
+                                    const std::string& cluster);
+
 // Runs `promtool check metrics` on text; returns its output, and sets *ok.
 std::string PromtoolCheckMetrics(const std::string& dir,
                                  const std::string& text, bool* ok);

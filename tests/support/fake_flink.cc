@@ -53,6 +53,8 @@ void FakeFlink::Install() {
     }
     std::unique_lock<std::mutex> lock(mu_);
     ++hits_[key];
+    if (log_which_ && log_which_(req.path))
+      request_times_.push_back(std::chrono::steady_clock::now());
     last_headers_.clear();
     for (const auto& [k, v] : req.headers) last_headers_[k] = v;
     switch (mode_) {
@@ -213,6 +215,24 @@ std::string FakeFlink::last_header(const std::string& name) const {
     if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
   }
   return "";
+}
+
+void FakeFlink::LogRequestTimes(
+    std::function<bool(const std::string& path)> which) {
+  std::lock_guard<std::mutex> lock(mu_);
+  log_which_ = std::move(which);
+}
+
+std::vector<double> FakeFlink::RequestTimes(
+    std::chrono::steady_clock::time_point since) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<double> out;
+  for (auto t : request_times_) {
+    if (t >= since) {
+      out.push_back(std::chrono::duration<double>(t - since).count());
+    }
+  }
+  return out;
 }
 
 }  // namespace flinkha::testing

@@ -3,7 +3,9 @@
 // failure modes the exporter must survive.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -95,6 +97,13 @@ class FakeFlink {
   int total_hits() const;
   std::string last_header(const std::string& name) const;
 
+  // From now on, logs when each request whose path `which` selects arrived
+  // (benches: the request rate over time).
+  void LogRequestTimes(std::function<bool(const std::string& path)> which);
+  // The logged arrivals at or after since, in seconds after it.
+  std::vector<double> RequestTimes(
+      std::chrono::steady_clock::time_point since) const;
+
  private:
   struct Route {
     std::string body;
@@ -118,6 +127,8 @@ class FakeFlink {
   size_t huge_bytes_ = 64 * 1024 * 1024;
   bool stopping_ = false;
   int hanging_ = 0;  // handlers currently parked in kHang
+  std::function<bool(const std::string&)> log_which_;
+  std::vector<std::chrono::steady_clock::time_point> request_times_;
 };
 
 }  // namespace flinkha::testing

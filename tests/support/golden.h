@@ -18,4 +18,9 @@ std::string FilterVolatile(const std::string& metrics_text);
 // unified-style diff summary.
 std::string CompareGolden(const std::string& name, const std::string& text);
 
+// True when a line of text ends in line (a sample with its labels and value).
+inline bool HasLine(const std::string& text, const std::string& line) {
+  return text.find(line + "\n") != std::string::npos;
+}
+
 }  // namespace flinkha::testing

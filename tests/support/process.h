@@ -51,6 +51,9 @@ class Subprocess {
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to 0, read, close).
 int FreePort();
 
+// A blocking TCP connection to 127.0.0.1:port (close-on-exec), or -1.
+int ConnectLoopback(int port);
+
 // A fresh directory under $TMPDIR (or /tmp), removed recursively by the
 // destructor.
 class TempDir {

@@ -5,6 +5,22 @@
 
 namespace flinkha::testing {
 
+namespace {
+
+// Waits until proc answers /-/ready on port; false when it exits first or
+// the timeout passes.
+bool WaitReady(Subprocess& proc, int port, std::chrono::seconds timeout) {
+  return Eventually(
+             [&] {
+               return HttpGet("127.0.0.1", port, "/-/ready").status == 200 ||
+                      !proc.running();
+             },
+             timeout) &&
+         proc.running();
+}
+
+}  // namespace
+
 std::string UrlEncode(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
@@ -35,13 +51,7 @@ bool AlertmanagerServer::Start() {
                                         // instance
           "--log.level=warn"},
       dir_.path() + "/alertmanager.log");
-  if (!Eventually(
-          [&] {
-            return HttpGet("127.0.0.1", port_, "/-/ready").status == 200 ||
-                   !proc_->running();
-          },
-          std::chrono::seconds(20)) ||
-      !proc_->running()) {
+  if (!WaitReady(*proc_, port_, std::chrono::seconds(20))) {
     error_ = "alertmanager did not start: " + proc_->Log();
     return false;
   }
@@ -88,13 +98,7 @@ bool PrometheusServer::Start() {
           "--web.listen-address=127.0.0.1:" + std::to_string(port_),
           "--log.level=warn"},
       dir_.path() + "/prometheus.log");
-  if (!Eventually(
-          [&] {
-            return HttpGet("127.0.0.1", port_, "/-/ready").status == 200 ||
-                   !proc_->running();
-          },
-          std::chrono::seconds(30)) ||
-      !proc_->running()) {
+  if (!WaitReady(*proc_, port_, std::chrono::seconds(30))) {
     error_ = "prometheus did not start: " + proc_->Log();
     return false;
   }

@@ -6,7 +6,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,28 +47,15 @@ std::string ErrnoText(int e) {
 
 bool Vanished(int e) { return e == ENOENT || e == ENOTDIR || e == ELOOP; }
 
-constexpr uint32_t kWatchMask =
-    IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CLOSE_WRITE |
-    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK;
-
 }  // namespace
 
 OutputScanner::OutputScanner(OutputConfig config, bool use_inotify)
-    : config_(std::move(config)) {
+    : config_(std::move(config)), watch_(use_inotify) {
   while (config_.path.size() > 1 && config_.path.back() == '/')
     config_.path.pop_back();
-  if (use_inotify) {
-    inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (inotify_fd_ < 0) {
-      watch_error_ =
-          "inotify unavailable (" + ErrnoText(errno) + "), relying on rescans";
-    }
-  }
 }
 
-OutputScanner::~OutputScanner() {
-  if (inotify_fd_ >= 0) close(inotify_fd_);
-}
+OutputScanner::~OutputScanner() = default;
 
 std::string OutputScanner::Join(const std::string& rel) const {
   if (rel.empty()) return config_.path;
@@ -107,125 +93,67 @@ void OutputScanner::Account(const Entry& e, int sign) {
 
 // ---- inotify ----
 
-void OutputScanner::AddWatch(Dir& d) {
-  if (inotify_fd_ < 0 || d.wd >= 0) return;
-  const uint32_t mask = kWatchMask | (d.rel.empty() ? 0 : IN_DONT_FOLLOW);
-  const int wd = inotify_add_watch(inotify_fd_, d.abs.c_str(), mask);
-  if (wd < 0) {
-    const int e = errno;
-    if (e == ENOSPC) {
-      watch_error_ =
-          "inotify watch limit reached (fs.inotify.max_user_watches), some "
-          "directories are "
-          "only seen by rescans";
-    } else if (!Vanished(e) && e != EACCES) {
-      watch_error_ = "cannot watch " + d.abs + ": " + ErrnoText(e);
-    }
-    return;
-  }
-  // The same inode under an older path (a renamed bucket) shares the watch:
-  // move it here.
-  if (auto it = wd_to_rel_.find(wd);
-      it != wd_to_rel_.end() && it->second != d.rel) {
-    if (auto old = dirs_.find(it->second); old != dirs_.end())
-      old->second->wd = -1;
-  }
-  wd_to_rel_[wd] = d.rel;
-  d.wd = wd;
-  stats_.watches = wd_to_rel_.size();
-}
-
-void OutputScanner::RemoveWatch(Dir& d) {
-  if (d.wd < 0) return;
-  if (auto it = wd_to_rel_.find(d.wd);
-      it != wd_to_rel_.end() && it->second == d.rel) {
-    inotify_rm_watch(inotify_fd_, d.wd);
-    wd_to_rel_.erase(it);
-  }
-  d.wd = -1;
-  stats_.watches = wd_to_rel_.size();
+void OutputScanner::SyncWatchStats() {
+  stats_.inotify_events = watch_.events();
+  stats_.inotify_overflows = watch_.overflows();
+  stats_.watches = watch_.size();
 }
 
 bool OutputScanner::ReadEvents() {
-  if (inotify_fd_ < 0) return false;
   bool work = false;
-  alignas(struct inotify_event) char buf[64 * 1024];
-  for (;;) {
-    const ssize_t n = read(inotify_fd_, buf, sizeof(buf));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;  // EAGAIN: drained
-    }
-    if (n == 0) break;
-    for (ssize_t off = 0; off < n;) {
-      const auto* ev = reinterpret_cast<const struct inotify_event*>(buf + off);
-      off += static_cast<ssize_t>(sizeof(struct inotify_event) + ev->len);
-      ++stats_.inotify_events;
-      if (ev->mask & IN_Q_OVERFLOW) {
-        ++stats_.inotify_overflows;
-        overflow_ = true;
-        work = true;
-        continue;
-      }
-      auto wit = wd_to_rel_.find(ev->wd);
-      if (wit == wd_to_rel_.end()) continue;  // a watch we already removed
-      const std::string rel = wit->second;
-      auto dit = dirs_.find(rel);
-      if (ev->mask & IN_IGNORED) {
-        wd_to_rel_.erase(wit);
-        stats_.watches = wd_to_rel_.size();
-        if (dit != dirs_.end()) {
-          dit->second->wd = -1;
-          dit->second->relist =
-              true;  // re-watched and re-listed if it still exists
-          dirty_dirs_.insert(rel);
-        }
-        if (rel.empty()) root_check_ = true;
-        work = true;
-        continue;
-      }
-      if (dit == dirs_.end()) continue;
-      Dir& d = *dit->second;
-      if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-        if (rel.empty())
-          root_check_ = true;  // subdirectories: the parent reports the name
-        work = true;
-        continue;
-      }
-      if (ev->len == 0 ||
-          ev->name[0] == '\0') {  // the directory itself (IN_ATTRIB: chmod)
-        d.relist = true;
-        dirty_dirs_.insert(rel);
-        work = true;
-        continue;
-      }
-      const std::string name = ev->name;
-      const bool gone = ev->mask & (IN_DELETE | IN_MOVED_FROM);
-      const bool appeared = ev->mask & (IN_CREATE | IN_MOVED_TO);
-      if (!(ev->mask & IN_ISDIR)) {
-        bool in_progress = false;
-        if (!Counts(name, &in_progress)) {
-          // Not a part file we count: forget it without a stat, keep the mtime
-          // current.
-          if (gone) d.entries.erase(name);
-          dirty_dirs_.insert(rel);
-          work = true;
-          continue;
-        }
-        if (in_progress && !gone && !appeared)
-          continue;  // writes to in-progress files
-      } else if (IsHiddenName(name)) {
-        if (gone) d.entries.erase(name);
-        dirty_dirs_.insert(rel);
-        work = true;
-        continue;
-      }
-      d.dirty.insert(name);
-      dirty_dirs_.insert(rel);
-      work = true;
-    }
-  }
+  watch_.Drain([&](const InotifyEvent& ev) { work |= OnEvent(ev); });
+  SyncWatchStats();
   return work;
+}
+
+bool OutputScanner::OnEvent(const InotifyEvent& ev) {
+  using Type = InotifyEvent::Type;
+  if (ev.type == Type::kOverflow) {
+    overflow_ = true;
+    return true;
+  }
+  const std::string& rel = ev.key;
+  auto dit = dirs_.find(rel);
+  if (ev.type == Type::kWatchGone) {
+    if (dit != dirs_.end()) {
+      dit->second->relist =
+          true;  // re-watched and re-listed if it still exists
+      dirty_dirs_.insert(rel);
+    }
+    if (rel.empty()) root_check_ = true;
+    return true;
+  }
+  if (dit == dirs_.end()) return false;
+  Dir& d = *dit->second;
+  if (ev.type == Type::kSelfGone) {
+    if (rel.empty()) root_check_ = true;  // subdirectories: the parent reports
+    return true;
+  }
+  if (ev.type == Type::kSelfChanged) {
+    d.relist = true;
+    dirty_dirs_.insert(rel);
+    return true;
+  }
+  const std::string name(ev.name);
+  if (!ev.is_dir) {
+    bool in_progress = false;
+    if (!Counts(name, &in_progress)) {
+      // Not a part file we count: forget it without a stat, keep the mtime
+      // current.
+      if (ev.gone) d.entries.erase(name);
+      dirty_dirs_.insert(rel);
+      return true;
+    }
+    if (in_progress && !ev.gone && !ev.appeared)
+      return false;  // writes to in-progress files
+  } else if (IsHiddenName(name)) {
+    if (ev.gone) d.entries.erase(name);
+    dirty_dirs_.insert(rel);
+    return true;
+  }
+  d.dirty.insert(name);
+  dirty_dirs_.insert(rel);
+  return true;
 }
 
 // ---- index maintenance ----
@@ -235,7 +163,7 @@ void OutputScanner::RemoveDirTree(const std::string& rel) {
     for (const auto& [name, e] : d.entries) {
       if (e.kind != Kind::kDir) Account(e, -1);
     }
-    RemoveWatch(d);
+    watch_.Remove(d.rel);
     dirty_dirs_.erase(d.rel);
     errors_.erase(d.abs);
     const std::string prefix = d.abs + "/";
@@ -474,8 +402,8 @@ void OutputScanner::RefreshName(Dir& d, const std::string& name, int dirfd) {
 }
 
 void OutputScanner::ListDir(Dir& d, bool deep) {
-  AddWatch(
-      d);  // before reading, so nothing created during the listing is missed
+  // Watched before reading, so nothing created during the listing is missed.
+  watch_.Add(d.rel, d.abs, /*follow_symlink=*/d.rel.empty());
   const int flags =
       O_RDONLY | O_DIRECTORY | O_CLOEXEC | (d.rel.empty() ? 0 : O_NOFOLLOW);
   const int fd = open(d.abs.c_str(), flags);
@@ -563,7 +491,7 @@ void OutputScanner::ProcessDirty(Dir& d, bool refresh_mtime) {
   // With a live watch every change of this directory reaches us as an event, so
   // its current mtime is accounted for and the next rescan need not list it
   // again.
-  if (refresh_mtime && d.wd >= 0) {
+  if (refresh_mtime && watch_.Watched(d.rel)) {
     struct stat st {};
     ++stats_.dirs_stated;
     if (stat(d.abs.c_str(), &st) == 0 && st.st_ino == d.ino &&
@@ -599,7 +527,8 @@ void OutputScanner::VisitDir(Dir& d, bool deep, bool check_mtime,
         DirVanished(d);
         return;
       }
-    } else if (MtimeNs(st) != d.mtime_ns || (d.racy && d.wd < 0)) {
+    } else if (MtimeNs(st) != d.mtime_ns ||
+               (d.racy && !watch_.Watched(d.rel))) {
       list = true;
     }
   }
@@ -658,7 +587,10 @@ void OutputScanner::Cycle(ScanKind kind) {
     ++stats_.full_rescans;
     if (deep) ++stats_.deep_rescans;
     struct stat root_st {};
-    if (!CheckRoot(&root_st)) return;
+    if (!CheckRoot(&root_st)) {
+      SyncWatchStats();
+      return;
+    }
     dirty_dirs_.clear();
     std::vector<std::string> rels;
     rels.reserve(dirs_.size());
@@ -703,6 +635,7 @@ void OutputScanner::Cycle(ScanKind kind) {
   StatInProgress(/*all=*/full);
   auto root = dirs_.find("");
   if (root != dirs_.end() && root->second->listed) baseline_done_ = true;
+  SyncWatchStats();
 }
 
 // Writers keep in-progress files open, so inotify (IN_CLOSE_WRITE) does not

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "config/config.h"
+#include "sources/output/inotify_watch.h"
 
 namespace flinkha {
 
@@ -73,7 +74,7 @@ class OutputScanner {
   OutputScanner& operator=(const OutputScanner&) = delete;
 
   // The inotify descriptor to poll for POLLIN, or -1.
-  int inotify_fd() const { return inotify_fd_; }
+  int inotify_fd() const { return watch_.fd(); }
 
   // Drains the queued inotify events into the index's dirty marks
   // (non-blocking). True when a cycle has something to do.
@@ -92,7 +93,7 @@ class OutputScanner {
   const OutputScanStats& stats() const { return stats_; }
   // Why some directories are not watched (inotify missing, watch limit);
   // rescans cover them.
-  const std::string& watch_error() const { return watch_error_; }
+  const std::string& watch_error() const { return watch_.error(); }
 
  private:
   enum class FileType : uint8_t { kUnknown, kDir, kRegular, kOther };
@@ -115,7 +116,6 @@ class OutputScanner {
     bool listed = false;
     bool relist = false;  // list fully at the next visit
     bool racy = false;    // changed within the last listing's tick
-    int wd = -1;
     uint32_t gen = 0;
     std::unordered_map<std::string, Entry> entries;
     std::unordered_set<std::string> dirty;  // names reported by inotify
@@ -137,25 +137,22 @@ class OutputScanner {
   void CountRows(Dir& d, const std::string& name, Entry& e);
   bool StatInProgress(bool all);
   void Account(const Entry& e, int sign);
-  void AddWatch(Dir& d);
-  void RemoveWatch(Dir& d);
+  bool OnEvent(const InotifyEvent& ev);  // true when a cycle has work
+  void SyncWatchStats();
   void SetError(const std::string& key, std::string message);
   void ClearError(const std::string& key);
   std::string Join(const std::string& rel) const;
   bool Counts(const std::string& name, bool* in_progress) const;
 
   OutputConfig config_;
-  int inotify_fd_ = -1;
+  InotifyWatch watch_;
   OutputScanStats stats_;
   std::map<std::string, std::unique_ptr<Dir>> dirs_;  // by rel; parents first
-  std::unordered_map<int, std::string> wd_to_rel_;
-  std::set<std::string> dirty_dirs_;  // rels with inotify marks
+  std::set<std::string> dirty_dirs_;                  // rels with inotify marks
   // (rel, name) whose rows failed to read.
   std::set<std::pair<std::string, std::string>> rows_retry_;
   std::map<std::string, std::string> errors_;  // path -> message
   std::string root_error_;
-  std::string watch_error_;  // inotify unavailable or out of watches (degraded,
-                             // not failing)
   bool overflow_ = false;
   bool root_check_ = false;
   bool baseline_done_ = false;

@@ -8,20 +8,18 @@
 #include "collectors/collector.h"
 #include "model/checkpoint_parsers.h"
 #include "support/fake_flink.h"
+#include "support/golden.h"
 
 namespace flinkha {
 namespace {
 
+using testing::HasLine;
 using testing::ReadFlinkFixture;
 
 std::string Render(const Snapshot& s) {
   std::vector<std::unique_ptr<Collector>> collectors;
   collectors.push_back(std::make_unique<CheckpointCollector>());
   return RenderMetrics(collectors, s);
-}
-
-bool Has(const std::string& text, const std::string& line) {
-  return text.find(line + "\n") != std::string::npos;
 }
 
 TEST_CASE("CheckpointCollector exports the checkpoint series of each job",
@@ -39,23 +37,24 @@ TEST_CASE("CheckpointCollector exports the checkpoint series of each job",
   const std::string text = Render(s);
   const std::string l =
       R"({flink_cluster="prod",job_id="j1",job_name="csv-writer"})";
-  CHECK(Has(text, "flinkha_checkpoints_completed" + l + " 24"));
-  CHECK(Has(text, "flinkha_checkpoints_failed" + l + " 1"));
-  CHECK(Has(text, "flinkha_checkpoints_in_progress" + l + " 1"));
-  CHECK(Has(text, "flinkha_checkpoints_restored" + l + " 1"));
-  CHECK(Has(text, "flinkha_checkpoint_last_completed_timestamp_seconds" + l +
-                      " 1717002521.83"));
-  CHECK(Has(text, "flinkha_checkpoint_last_completed_id" + l + " 42"));
-  CHECK(Has(text, "flinkha_checkpoint_last_duration_seconds" + l + " 1.83"));
-  CHECK(Has(text, "flinkha_checkpoint_last_size_bytes" + l + " 48211"));
-  CHECK(Has(text, "flinkha_checkpoint_last_failure_timestamp_seconds" + l +
-                      " 1717002400"));
-  CHECK(Has(text, "flinkha_checkpoint_last_restore_timestamp_seconds" + l +
-                      " 1717000060"));
-  CHECK(Has(text, "flinkha_checkpoint_last_restored_id" + l + " 17"));
-  CHECK(Has(text, "flinkha_checkpoint_interval_seconds" + l + " 60"));
-  CHECK(Has(text, "flinkha_checkpoint_timeout_seconds" + l + " 600"));
-  CHECK(Has(text, "flinkha_checkpoint_tolerable_failures" + l + " 3"));
+  CHECK(HasLine(text, "flinkha_checkpoints_completed" + l + " 24"));
+  CHECK(HasLine(text, "flinkha_checkpoints_failed" + l + " 1"));
+  CHECK(HasLine(text, "flinkha_checkpoints_in_progress" + l + " 1"));
+  CHECK(HasLine(text, "flinkha_checkpoints_restored" + l + " 1"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_completed_timestamp_seconds" +
+                          l + " 1717002521.83"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_completed_id" + l + " 42"));
+  CHECK(
+      HasLine(text, "flinkha_checkpoint_last_duration_seconds" + l + " 1.83"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_size_bytes" + l + " 48211"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_failure_timestamp_seconds" + l +
+                          " 1717002400"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_restore_timestamp_seconds" + l +
+                          " 1717000060"));
+  CHECK(HasLine(text, "flinkha_checkpoint_last_restored_id" + l + " 17"));
+  CHECK(HasLine(text, "flinkha_checkpoint_interval_seconds" + l + " 60"));
+  CHECK(HasLine(text, "flinkha_checkpoint_timeout_seconds" + l + " 600"));
+  CHECK(HasLine(text, "flinkha_checkpoint_tolerable_failures" + l + " 3"));
   CHECK(text.find("# HELP flinkha_checkpoints_completed ") !=
         std::string::npos);
   CHECK(text.find("GET /jobs/<jid>/checkpoints") != std::string::npos);
@@ -89,7 +88,7 @@ TEST_CASE("CheckpointCollector omits unknown values instead of placeholders",
   s.clusters["prod"].checkpoints["j2"] = fresh;
   s.clusters["prod"].checkpoints["j3"] = unpolled;
   const std::string text = Render(s);
-  CHECK(Has(
+  CHECK(HasLine(
       text,
       R"(flinkha_checkpoints_completed{flink_cluster="prod",job_id="j2",job_name="fresh"} 0)"));
   CHECK(text.find("job_id=\"j3\"") == std::string::npos);
@@ -101,7 +100,7 @@ TEST_CASE("CheckpointCollector omits unknown values instead of placeholders",
   CHECK(text.find("flinkha_checkpoint_interval_seconds") == std::string::npos);
   CHECK(text.find("flinkha_checkpoint_tolerable_failures") ==
         std::string::npos);
-  CHECK(Has(
+  CHECK(HasLine(
       text,
       R"(flinkha_checkpoint_timeout_seconds{flink_cluster="prod",job_id="j2",job_name="fresh"} 600)"));
   CHECK(text.find(" -1\n") == std::string::npos);

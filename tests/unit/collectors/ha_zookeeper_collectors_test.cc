@@ -5,9 +5,12 @@
 #include "collectors/collector.h"
 #include "collectors/ha_collector.h"
 #include "collectors/zookeeper_collector.h"
+#include "support/golden.h"
 
 namespace flinkha {
 namespace {
+
+using testing::HasLine;
 
 std::string Render(const Collector& c, const Snapshot& s) {
   std::vector<std::unique_ptr<Collector>> one;
@@ -19,10 +22,6 @@ std::string Render(const Collector& c, const Snapshot& s) {
     one.push_back(std::make_unique<ZooKeeperCollector>());
   }
   return RenderMetrics(one, s);
-}
-
-bool Has(const std::string& text, const std::string& line) {
-  return text.find(line + "\n") != std::string::npos;
 }
 
 Snapshot HaSnapshot() {
@@ -64,42 +63,43 @@ Snapshot HaSnapshot() {
 TEST_CASE("HaCollector exports leaders, contenders and failovers",
           "[collectors][ha]") {
   const std::string t = Render(HaCollector(), HaSnapshot());
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_leader_known{flink_cluster="prod",component="rest_server"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_leader_known{flink_cluster="prod",component="dispatcher"} 0)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_leader_info{flink_cluster="prod",component="rest_server",address="http://jobmanager:8081",jobmanager="jm-1"} 1)"));
   CHECK(
       t.find(
           R"(flinkha_leader_info{flink_cluster="prod",component="dispatcher")") ==
       std::string::npos);
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_leader_changes_total{flink_cluster="prod",component="rest_server"} 2)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_leader_last_change_timestamp_seconds{flink_cluster="prod",component="rest_server"} 1700000000)"));
-  CHECK(Has(t, R"(flinkha_contenders{flink_cluster="prod",latch="shared"} 1)"));
-  CHECK(Has(t, R"(flinkha_standby_available{flink_cluster="prod"} 0)"));
-  CHECK(Has(t, R"(flinkha_failovers_total{flink_cluster="prod"} 3)"));
-  CHECK(Has(
+  CHECK(HasLine(
+      t, R"(flinkha_contenders{flink_cluster="prod",latch="shared"} 1)"));
+  CHECK(HasLine(t, R"(flinkha_standby_available{flink_cluster="prod"} 0)"));
+  CHECK(HasLine(t, R"(flinkha_failovers_total{flink_cluster="prod"} 3)"));
+  CHECK(HasLine(
       t,
       R"(flinkha_last_failover_duration_seconds{flink_cluster="prod"} 1.5)"));
-  CHECK(
-      Has(t, R"(flinkha_leaderless_seconds_total{flink_cluster="prod"} 4.25)"));
-  CHECK(Has(
+  CHECK(HasLine(
+      t, R"(flinkha_leaderless_seconds_total{flink_cluster="prod"} 4.25)"));
+  CHECK(HasLine(
       t,
       R"(flinkha_last_failover_duration_upper_bound_seconds{flink_cluster="prod"} 2.3)"));
-  CHECK(Has(t, R"(flinkha_failover_in_progress{flink_cluster="prod"} 0)"));
-  CHECK(Has(t, R"(flinkha_split_brain{flink_cluster="prod"} 0)"));
-  CHECK(Has(
+  CHECK(HasLine(t, R"(flinkha_failover_in_progress{flink_cluster="prod"} 0)"));
+  CHECK(HasLine(t, R"(flinkha_split_brain{flink_cluster="prod"} 0)"));
+  CHECK(HasLine(
       t,
       R"(flinkha_job_leader_known{flink_cluster="prod",job_id="a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1"} 0)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_latest_checkpoint_id{flink_cluster="prod",job_id="a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1"} 42)"));
   CHECK(t.find("# TYPE flinkha_failovers_total counter") != std::string::npos);
@@ -116,11 +116,11 @@ TEST_CASE("HaCollector: two contenders on every latch means a standby",
   ha->contenders = {
       {"rest_server", 2}, {"dispatcher", 2}, {"resource_manager", 3}};
   s.clusters["prod"].ha = ha;
-  CHECK(Has(Render(HaCollector(), s),
-            R"(flinkha_standby_available{flink_cluster="prod"} 1)"));
+  CHECK(HasLine(Render(HaCollector(), s),
+                R"(flinkha_standby_available{flink_cluster="prod"} 1)"));
   ha->contenders["dispatcher"] = 1;
-  CHECK(Has(Render(HaCollector(), s),
-            R"(flinkha_standby_available{flink_cluster="prod"} 0)"));
+  CHECK(HasLine(Render(HaCollector(), s),
+                R"(flinkha_standby_available{flink_cluster="prod"} 0)"));
 }
 
 TEST_CASE("ZooKeeperCollector exports the session and each server",
@@ -142,39 +142,39 @@ TEST_CASE("ZooKeeperCollector exports the session and each server",
   down->error = "connect: connection refused";
   s.clusters["prod"].zookeeper_servers = {{"zk1:2181", h}, {"zk2:2181", down}};
   const std::string t = Render(ZooKeeperCollector(), s);
-  CHECK(
-      Has(t, R"(flinkha_zookeeper_session_connected{flink_cluster="prod"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
+      t, R"(flinkha_zookeeper_session_connected{flink_cluster="prod"} 1)"));
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_session_expirations_total{flink_cluster="prod"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t, R"(flinkha_zookeeper_up{flink_cluster="prod",server="zk1:2181"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t, R"(flinkha_zookeeper_up{flink_cluster="prod",server="zk2:2181"} 0)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_server_mode{flink_cluster="prod",server="zk1:2181",mode="follower"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_server_mode{flink_cluster="prod",server="zk1:2181",mode="leader"} 0)"));
   CHECK(t.find(R"(server_mode{flink_cluster="prod",server="zk2:2181")") ==
         std::string::npos);
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_four_letter_word_allowed{flink_cluster="prod",server="zk1:2181",command="mntr"} 0)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_four_letter_word_allowed{flink_cluster="prod",server="zk1:2181",command="srvr"} 1)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_latency_seconds{flink_cluster="prod",server="zk1:2181",stat="max"} 0.037)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_outstanding_requests{flink_cluster="prod",server="zk1:2181"} 2)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_znodes{flink_cluster="prod",server="zk1:2181"} 117)"));
-  CHECK(Has(
+  CHECK(HasLine(
       t,
       R"(flinkha_zookeeper_connections{flink_cluster="prod",server="zk1:2181"} 4)"));
 }

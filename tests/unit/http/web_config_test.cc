@@ -184,6 +184,25 @@ TEST_CASE("web config: every problem is reported at once, in order",
         std::string::npos);
 }
 
+TEST_CASE("web config: one YAML document, as the main config", "[web_config]") {
+  auto r = ParseWebConfig(
+      "http_server_config:\n  http2: true\n---\n"
+      "basic_auth_users: {}\n",
+      "w.yml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message ==
+        "w.yml:3:1: error: expected one YAML document, found another");
+}
+
+TEST_CASE("web config: deep nesting is an error and not a stack overflow",
+          "[web_config]") {
+  auto r = ParseWebConfig("basic_auth_users: " + std::string(100000, '['),
+                          "deep.yml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message ==
+        "deep.yml:1:1: error: invalid YAML: nested too deeply");
+}
+
 TEST_CASE("web config: an unreadable file names the file and the reason",
           "[web_config]") {
   auto r = LoadWebConfigFile("/nonexistent/web.yml");

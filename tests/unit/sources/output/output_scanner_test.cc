@@ -23,6 +23,7 @@
 namespace flinkha {
 namespace {
 
+using testing::Age;
 using testing::TempTree;
 
 OutputConfig Config(const TempTree& t, std::string pattern = "*",
@@ -32,16 +33,6 @@ OutputConfig Config(const TempTree& t, std::string pattern = "*",
   c.pattern = std::move(pattern);
   c.count_rows = count_rows;
   return c;
-}
-
-// Sets a directory's mtime an hour back, as if written long before the exporter
-// started.
-void Age(const std::string& path) {
-  struct timespec times[2];
-  clock_gettime(CLOCK_REALTIME, &times[0]);
-  times[0].tv_sec -= 3600;
-  times[1] = times[0];
-  utimensat(AT_FDCWD, path.c_str(), times, 0);
 }
 
 OutputScanStats Delta(const OutputScanStats& a, const OutputScanStats& b) {
@@ -510,16 +501,10 @@ TEST_CASE(
 
 TEST_CASE("OutputScanner rescans everything after an inotify queue overflow",
           "[output]") {
-  int max_events = 16384;
-  std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> max_events;
-  // Catch2 v2 cannot skip: a limit this case cannot overflow in reasonable
-  // time fails it with the reason rather than passing it silently.
-  if (max_events > 200000) {
-    FAIL("fs.inotify.max_queued_events is "
-         << max_events
-         << ": more than 200000 files would be needed to overflow the queue; "
-            "run with sysctl fs.inotify.max_queued_events=16384");
-  }
+  const int max_events = testing::MaxQueuedInotifyEvents();
+  const std::string out_of_reach =
+      testing::InotifyOverflowOutOfReach(max_events);
+  if (!out_of_reach.empty()) FAIL(out_of_reach);
   TempTree t(testing::FastTmpBase());
   t.Mkdir("b");
   OutputScanner s(Config(t), /*use_inotify=*/true);

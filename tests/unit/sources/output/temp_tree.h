@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -18,6 +20,34 @@ namespace flinkha::testing {
 // /tmp otherwise.
 inline std::string FastTmpBase() {
   return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+// Sets a directory's mtime an hour back, as if written long before the
+// exporter started (outside the scanner's racy window: a directory changed
+// within 2 s of its listing is listed again).
+inline void Age(const std::string& path) {
+  struct timespec times[2];
+  clock_gettime(CLOCK_REALTIME, &times[0]);
+  times[0].tv_sec -= 3600;
+  times[1] = times[0];
+  utimensat(AT_FDCWD, path.c_str(), times, 0);
+}
+
+// fs.inotify.max_queued_events (the kernel's default when unreadable).
+inline int MaxQueuedInotifyEvents() {
+  int max_events = 16384;
+  std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> max_events;
+  return max_events;
+}
+
+// Why a queue of max_events cannot be overflowed in reasonable time, or "".
+// Catch2 v2 cannot skip: overflow cases fail with this reason rather than pass
+// silently.
+inline std::string InotifyOverflowOutOfReach(int max_events) {
+  if (max_events <= 200000) return "";
+  return "fs.inotify.max_queued_events is " + std::to_string(max_events) +
+         ": more than 200000 files would be needed to overflow the queue; run "
+         "with sysctl fs.inotify.max_queued_events=16384";
 }
 
 class TempTree {
