@@ -36,13 +36,13 @@ Result<Flags> ParseFlags(const std::vector<std::string>& args) {
       {"--log.level", Setter([&f](const std::string& v) -> Status {
          f.log_level = ParseLogLevel(v);
          if (f.log_level) return Ok{};
-         return Error{std::string("--log.level: expected ") + kLogLevelNames +
+         return Error{"--log.level: expected " + LogLevelNames() +
                       ", found \"" + v + "\""};
        })},
       {"--log.format", Setter([&f](const std::string& v) -> Status {
          f.log_format = ParseLogFormat(v);
          if (f.log_format) return Ok{};
-         return Error{std::string("--log.format: expected ") + kLogFormatNames +
+         return Error{"--log.format: expected " + LogFormatNames() +
                       ", found \"" + v + "\""};
        })},
       {"--status.timeout", Setter([&f](const std::string& v) -> Status {

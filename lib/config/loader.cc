@@ -225,8 +225,8 @@ void ReadZooKeeperPath(const Reader& r, const Field& f, std::string* out) {
 // out is a T or an optional<T> (set when the field is).
 template <typename T, typename Out>
 void ReadEnum(const Reader& r, const Field& f,
-              std::optional<T> (*parse)(std::string_view), const char* names,
-              Out* out) {
+              std::optional<T> (*parse)(std::string_view),
+              const std::string& names, Out* out) {
   auto v = f.value.IsScalar() ? parse(f.value.Scalar()) : std::nullopt;
   if (v) {
     *out = *v;
@@ -239,9 +239,9 @@ void ParseLog(const Reader& r, const Field& field, Config* config) {
   if (!r.IsMapping(field)) return;
   Mapping m(field.value, "log", {"level", "format"}, r.problems());
   if (auto* f = m.Get("level"))
-    ReadEnum(r, *f, &ParseLogLevel, kLogLevelNames, &config->log_level);
+    ReadEnum(r, *f, &ParseLogLevel, LogLevelNames(), &config->log_level);
   if (auto* f = m.Get("format"))
-    ReadEnum(r, *f, &ParseLogFormat, kLogFormatNames, &config->log_format);
+    ReadEnum(r, *f, &ParseLogFormat, LogFormatNames(), &config->log_format);
 }
 
 void ParseJobManagers(const Reader& r, const Field& field,
@@ -307,7 +307,7 @@ void ParseZooKeeper(const Reader& r, const Field& field,
   if (auto* f = m.Get("layout")) {
     // "auto" leaves it unset: detected from the znodes.
     if (!f->value.IsScalar() || f->value.Scalar() != "auto")
-      ReadEnum(r, *f, &ParseLayout, kLayoutSettingNames, &zk.layout);
+      ReadEnum(r, *f, &ParseLayout, LayoutSettingNames(), &zk.layout);
   }
   if (auto* f = m.Get("session_timeout")) {
     if (auto d = r.DurationAtLeast(*f, kMinInterval)) zk.session_timeout = *d;
@@ -324,7 +324,7 @@ void ParseZooKeeper(const Reader& r, const Field& field,
     }
   }
   if (auto* f = m.Get("four_letter_words")) {
-    ReadEnum(r, *f, &ParseFourLetterWords, kFourLetterWordsNames,
+    ReadEnum(r, *f, &ParseFourLetterWords, FourLetterWordsNames(),
              &zk.four_letter_words);
   }
   if (auto* f = m.Get("health_interval")) {

@@ -29,6 +29,10 @@ std::optional<ZkLayout> ParseLayout(std::string_view name) {
   return ParseName(kLayouts, name);
 }
 
+std::string LayoutSettingNames() { return NameList(kLayouts, {"auto"}); }
+
+std::string FourLetterWordsNames() { return NameList(kFourLetterWords); }
+
 std::string_view FourLetterWordsName(FourLetterWords words) {
   return NameOf(kFourLetterWords, words);
 }

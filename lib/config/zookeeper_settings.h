@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace flinkha {
@@ -12,11 +13,11 @@ enum class ZkLayout { k1_13, k1_14, k1_15, k1_19 };
 // Which four-letter-word commands the health probe sends.
 enum class FourLetterWords { kAuto, kSrvr, kMntr, kOff };
 
-// The names taken, for "expected ..." messages ("auto" is no ZkLayout: the
-// config's nullopt, detected from the znodes).
-inline constexpr const char* kLayoutSettingNames =
-    "auto, 1.13, 1.14, 1.15 or 1.19";
-inline constexpr const char* kFourLetterWordsNames = "auto, srvr, mntr or off";
+// The names taken, for "expected ..." messages: "auto, 1.13, 1.14, 1.15 or
+// 1.19" ("auto" is no ZkLayout: the config's nullopt, detected from the
+// znodes) and "auto, srvr, mntr or off".
+std::string LayoutSettingNames();
+std::string FourLetterWordsNames();
 
 std::string_view LayoutName(ZkLayout layout);  // "1.13" | ... | "1.19"
 // LayoutName's names; nullopt for any other text.

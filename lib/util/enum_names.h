@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -30,6 +32,24 @@ constexpr std::optional<T> ParseName(const EnumNames<T, N>& names,
     if (n == name) return v;
   }
   return std::nullopt;
+}
+
+// "a, b or c" for an "expected ..." message: the names in `before` (taken but
+// not in the table, like "auto"), then the table's, in order.
+template <typename T, size_t N>
+std::string NameList(const EnumNames<T, N>& names,
+                     std::initializer_list<std::string_view> before = {}) {
+  std::string out;
+  size_t i = 0;
+  const size_t count = before.size() + N;
+  auto add = [&](std::string_view name) {
+    if (i > 0) out += i + 1 == count ? " or " : ", ";
+    out += name;
+    ++i;
+  };
+  for (std::string_view name : before) add(name);
+  for (const auto& [v, name] : names) add(name);
+  return out;
 }
 
 }  // namespace flinkha

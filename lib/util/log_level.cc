@@ -1,20 +1,34 @@
 // Names of log levels and formats.
 #include "util/log_level.h"
 
+#include "util/enum_names.h"
+
 namespace flinkha {
+namespace {
+
+constexpr EnumNames<LogLevel, 4> kLevels = {{
+    {LogLevel::kDebug, "debug"},
+    {LogLevel::kInfo, "info"},
+    {LogLevel::kWarn, "warn"},
+    {LogLevel::kError, "error"},
+}};
+constexpr EnumNames<LogFormat, 2> kFormats = {{
+    {LogFormat::kLogfmt, "logfmt"},
+    {LogFormat::kJson, "json"},
+}};
+
+}  // namespace
 
 std::optional<LogLevel> ParseLogLevel(std::string_view name) {
-  if (name == "debug") return LogLevel::kDebug;
-  if (name == "info") return LogLevel::kInfo;
-  if (name == "warn") return LogLevel::kWarn;
-  if (name == "error") return LogLevel::kError;
-  return std::nullopt;
+  return ParseName(kLevels, name);
 }
 
 std::optional<LogFormat> ParseLogFormat(std::string_view name) {
-  if (name == "logfmt") return LogFormat::kLogfmt;
-  if (name == "json") return LogFormat::kJson;
-  return std::nullopt;
+  return ParseName(kFormats, name);
 }
+
+std::string LogLevelNames() { return NameList(kLevels); }
+
+std::string LogFormatNames() { return NameList(kFormats); }
 
 }  // namespace flinkha

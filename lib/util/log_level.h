@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace flinkha {
@@ -10,9 +11,10 @@ namespace flinkha {
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 enum class LogFormat { kLogfmt, kJson };
 
-// The names taken, for "expected ..." messages.
-inline constexpr const char* kLogLevelNames = "debug, info, warn or error";
-inline constexpr const char* kLogFormatNames = "logfmt or json";
+// The names taken, for "expected ..." messages: "debug, info, warn or error"
+// and "logfmt or json".
+std::string LogLevelNames();
+std::string LogFormatNames();
 
 // "debug" -> kDebug, ...; nullopt for any other text.
 std::optional<LogLevel> ParseLogLevel(std::string_view name);
