@@ -36,7 +36,8 @@ ClusterFacts DeriveFacts(const ClusterState& cluster) {
       f.rest_leader_address = it->second.leader.address;
     }
   }
-  auto usable = [&](const std::string& name) {
+  // Prefers name when it is up with data; true once one is preferred.
+  auto prefer = [&](const std::string& name) {
     auto it = cluster.jobmanagers.find(name);
     if (it == cluster.jobmanagers.end() || !it->second || !it->second->up ||
         !it->second->overview.has_value()) {
@@ -46,10 +47,10 @@ ClusterFacts DeriveFacts(const ClusterState& cluster) {
     f.preferred_observation = it->second;
     return true;
   };
-  if (!f.rest_leader.empty() && usable(f.rest_leader)) return f;
+  if (!f.rest_leader.empty() && prefer(f.rest_leader)) return f;
   if (cluster.config) {
     for (const auto& jm : cluster.config->jobmanagers) {
-      if (usable(jm.name)) return f;
+      if (prefer(jm.name)) return f;
     }
   }
   return f;
