@@ -309,7 +309,12 @@ TEST_CASE("Killing the leading JobManager hands the job to the standby",
   REQUIRE(cp["latest"]["completed"].is_object());
   const int64_t completed = cp["latest"]["completed"]["id"].get<int64_t>();
   CHECK(completed > restored);
-  CHECK(cp["counts"]["completed"].get<int64_t>() == completed - restored);
+  // The id counter lives in ZooKeeper and survives the failover, as Flink's
+  // ZooKeeperCheckpointIDCounter: an id the dead leader triggered but never
+  // completed is skipped, so the new attempt may have completed fewer
+  // checkpoints than ids went by.
+  CHECK(cp["counts"]["completed"].get<int64_t>() >= 1);
+  CHECK(cp["counts"]["completed"].get<int64_t>() <= completed - restored);
 
   // The dead attempt's in-progress files are never committed; the new one
   // writes new parts.
