@@ -80,7 +80,7 @@ void Fill(StateStore* store, int jobs) {
     auto o = std::make_shared<JobManagerObservation>();
     o->up = true;
     o->config = FlinkConfigInfo{"1.19.1", "abcdef"};
-    o->overview = ClusterOverview{3, 12, 0, jobs, 0, 0, 0, "1.19.1", "abcdef"};
+    o->overview = ClusterOverview{3, 12, 0};
     auto zk = std::make_shared<ZkObservation>();
     zk->connected = true;
     zk->session_state = ZkSessionState::kConnected;
@@ -92,7 +92,7 @@ void Fill(StateStore* store, int jobs) {
       char id[33];
       std::snprintf(id, sizeof id, "%032x", i + 1);
       list.push_back({id, "csv-writer-" + std::to_string(i), "RUNNING",
-                      1700000000000, -1, 1000, 1700000000000, 4, 4});
+                      1700000000000, 1700000000000});
       auto ck = std::make_shared<JobCheckpointObservation>();
       ck->job_id = id;
       ck->job_name = list.back().name;

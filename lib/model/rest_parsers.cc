@@ -55,13 +55,6 @@ Result<ClusterOverview> ParseOverview(std::string_view body) {
   out.taskmanagers = r.Int("taskmanagers");
   out.slots_total = r.Int("slots-total");
   out.slots_available = r.Int("slots-available");
-  out.jobs_running = r.Int("jobs-running");
-  out.jobs_finished = r.Int("jobs-finished");
-  out.jobs_cancelled = r.Int("jobs-cancelled");
-  out.jobs_failed = r.Int("jobs-failed");
-  out.flink_version =
-      r.OptString("flink-version").value_or("");  // absent in 1.13
-  out.flink_commit = r.OptString("flink-commit").value_or("");
   if (!r.ok()) return *r.error();
   return out;
 }
@@ -81,15 +74,7 @@ Result<std::vector<JobSummary>> ParseJobsOverview(std::string_view body) {
     s.name = j.String("name");
     s.state = j.String("state");
     s.start_time_ms = j.Int("start-time");
-    s.end_time_ms = j.OptInt("end-time").value_or(-1);
-    s.duration_ms = j.OptInt("duration").value_or(0);
     s.last_modification_ms = j.Int("last-modification");
-    if (const Json* tasks = j.OptObject("tasks")) {
-      ObjectReader t(*tasks, j.PathOf("tasks"));
-      s.tasks_total = t.OptInt("total").value_or(0);
-      s.tasks_running = t.OptInt("running").value_or(0);
-      j.Absorb(t);
-    }
     if (!j.ok()) return *j.error();
     out.push_back(std::move(s));
   }

@@ -29,12 +29,8 @@ struct ClusterOverview {
   int64_t taskmanagers = 0;
   int64_t slots_total = 0;
   int64_t slots_available = 0;
-  int64_t jobs_running = 0;
-  int64_t jobs_finished = 0;
-  int64_t jobs_cancelled = 0;
-  int64_t jobs_failed = 0;
-  std::string flink_version;  // absent before Flink 1.14: empty
-  std::string flink_commit;
+  // The job counts and flink-version are not read: the job list and /config
+  // say them.
 };
 
 // One entry of GET /jobs/overview.
@@ -43,11 +39,7 @@ struct JobSummary {
   std::string name;
   std::string state;  // one of kJobStates
   int64_t start_time_ms = 0;
-  int64_t end_time_ms = -1;  // -1 while running
-  int64_t duration_ms = 0;
   int64_t last_modification_ms = 0;
-  int64_t tasks_total = 0;
-  int64_t tasks_running = 0;
 };
 
 // One entry of GET /taskmanagers.

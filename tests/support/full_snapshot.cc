@@ -43,10 +43,10 @@ Snapshot FullSnapshot() {
     if (o->up) {
       o->config =
           FlinkConfigInfo{"1.19.1", "d4c3b2a @ 2024-06-10T12:00:00+02:00"};
-      o->overview = ClusterOverview{3, 12, 4, 1, 0, 0, 0, "1.19.1", "d4c3b2a"};
+      o->overview = ClusterOverview{3, 12, 4};
       o->jobs = std::vector<JobSummary>{{"a1b2c3d4e5f60718293a4b5c6d7e8f90",
                                          "csv-writer", "RUNNING", 1764050000000,
-                                         -1, 11200000, 1764057000000, 8, 8}};
+                                         1764057000000}};
     }
     c.jobmanagers[jm.name] = o;
     RecordSourceAttempt(c, "rest/" + jm.name, kT, o->error);

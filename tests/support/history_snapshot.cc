@@ -24,7 +24,7 @@ Snapshot HistorySnapshot(const HistoryScenario& sc, int step, TimePoint now) {
   rest.leader.address = "http://" + sc.leader + ":8081";
   ha->components["rest_server"] = rest;
   c.ha = ha;
-  auto overview = ClusterOverview{2, 8, 2, sc.jobs, 0, 0, 0, "1.19.1", "abc"};
+  auto overview = ClusterOverview{2, 8, 2};
   std::vector<JobSummary> jobs;
   for (int i = 0; i < sc.jobs; ++i) {
     JobSummary j;

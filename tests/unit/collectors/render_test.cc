@@ -20,10 +20,9 @@ TEST_CASE("Rendered job metrics escape label values and drop -1 end times",
   c.config = std::make_shared<const ClusterConfig>(cfg);
   auto o = std::make_shared<JobManagerObservation>();
   o->up = true;
-  o->overview = ClusterOverview{3, 12, 4, 1, 0, 0, 0, "1.18.1", "abc"};
-  o->jobs =
-      std::vector<JobSummary>{{"j1", "csv \"writer\"\nnew", "RUNNING",
-                               1700000000000, -1, 5, 1700000000500, 4, 4}};
+  o->overview = ClusterOverview{3, 12, 4};
+  o->jobs = std::vector<JobSummary>{
+      {"j1", "csv \"writer\"\nnew", "RUNNING", 1700000000000, 1700000000500}};
   c.jobmanagers["jm-1"] = o;
   testing::RefreshFacts(s);
   const std::string text = RenderMetrics(AllCollectors(), s);

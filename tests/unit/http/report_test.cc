@@ -24,7 +24,7 @@ Snapshot Healthy() {
     auto o = std::make_shared<JobManagerObservation>();
     o->up = true;
     o->config = FlinkConfigInfo{"1.19.1", "abc"};
-    o->overview = ClusterOverview{3, 12, 4, 1, 0, 0, 0, "1.19.1", "abc"};
+    o->overview = ClusterOverview{3, 12, 4};
     JobSummary j;
     j.id = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
     j.name = "orders <csv>";

@@ -22,7 +22,7 @@ TEST_CASE("Status JSON lists TaskManagers and the lost ones newest first",
   c.config = cfg;
   auto o = std::make_shared<JobManagerObservation>();
   o->up = true;
-  o->overview = ClusterOverview{1, 4, 1, 1, 0, 0, 0, "1.20.0", "abc"};
+  o->overview = ClusterOverview{1, 4, 1};
   c.jobmanagers["jm-1"] = o;
   auto v = std::make_shared<TaskManagerView>();
   v->jobmanager = "jm-1";

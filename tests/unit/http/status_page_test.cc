@@ -19,7 +19,7 @@ Snapshot WithEvents() {
   c.config = cfg;
   auto o = std::make_shared<JobManagerObservation>();
   o->up = true;
-  o->overview = ClusterOverview{1, 4, 0, 1, 0, 0, 0, "1.19.1", "abc"};
+  o->overview = ClusterOverview{1, 4, 0};
   JobSummary j;
   j.id = "a8e7f5d3c2b1a0f9e8d7c6b5a4f3e2d1";
   j.name = "orders \"enrichment\" & <csv>";

@@ -82,7 +82,7 @@ struct Fixture {
     if (o->up) {
       o->overview = ClusterOverview{};
       o->jobs = std::vector<JobSummary>{
-          {"j", "job", job_state, 1, -1, 0, last_modification_ms, 1, 1}};
+          {"j", "job", job_state, 1, last_modification_ms}};
     } else {
       o->error = "connection refused";
     }

@@ -41,12 +41,6 @@ TEST_CASE("ParseOverview reads the cluster overview of every Flink version",
     CHECK(o->taskmanagers == 2);
     CHECK(o->slots_total == 8);
     CHECK(o->slots_available == 3);
-    CHECK(o->jobs_running == 3);
-    CHECK(o->jobs_finished == 1);
-    CHECK(o->jobs_cancelled == 1);
-    CHECK(o->jobs_failed == 1);
-    CHECK(o->flink_version.rfind(v, 0) == 0);
-    CHECK_FALSE(o->flink_commit.empty());
   }
 }
 
@@ -56,7 +50,6 @@ TEST_CASE("ParseOverview accepts Flink 1.13 without flink-version",
   REQUIRE(o.ok());
   CHECK(o->taskmanagers == 1);
   CHECK(o->slots_available == 4);
-  CHECK(o->flink_version.empty());
 }
 
 TEST_CASE("ParseJobsOverview reads jobs in every state of every version",
@@ -72,10 +65,7 @@ TEST_CASE("ParseJobsOverview reads jobs in every state of every version",
     CHECK(running.name == "csv-writer");
     CHECK(running.state == "RUNNING");
     CHECK(running.start_time_ms == 1717000000000);
-    CHECK(running.end_time_ms == -1);
     CHECK(running.last_modification_ms == 1717000005000);
-    CHECK(running.tasks_total == 4);
-    CHECK(running.tasks_running == 4);
     CHECK((*jobs)[1].name == "orders \"enrichment\"");
     std::set<std::string> states;
     for (const auto& j : *jobs) states.insert(j.state);
@@ -215,10 +205,6 @@ TEST_CASE("REST parsers reject bad bodies with the field path",
        "taskmanagers: expected an integer, found a fractional number 1.5"},
       {"job not an object", AsStatus(ParseJobsOverview), R"({"jobs":[7]})",
        "jobs[0]: expected an object, found an integer"},
-      {"task counts wrong", AsStatus(ParseJobsOverview),
-       R"({"jobs":[{"jid":"a","name":"n","state":"RUNNING","start-time":1,)"
-       R"("last-modification":2,"tasks":{"total":"4"}}]})",
-       "jobs[0].tasks.total: expected an integer, found string"},
       {"huge integer", AsStatus(ParseOverview),
        R"({"taskmanagers":18446744073709551615,"slots-total":1,"slots-available":1,)"
        R"("jobs-running":0,"jobs-finished":0,"jobs-cancelled":0,"jobs-failed":0})",
