@@ -333,7 +333,9 @@ TEST_CASE(
     "[rest][checkpoints]") {
   Fixture x;
   x.f.ServeVersion("1.18");
-  x.cluster->poll_interval = Duration(200);
+  // The wait for the JobManager poller's first report is one poll interval:
+  // long enough here for a first poll under sanitizers on a loaded machine.
+  x.cluster->poll_interval = Duration(1000);
   JobManagerPoller jm(x.cluster, x.cluster->jobmanagers[0], &x.store);
   CheckpointPoller poller(x.cluster, &x.store);
   poller.Start();  // first, so it has to wait for the JobManager poller
@@ -347,6 +349,7 @@ TEST_CASE(
   jm.Stop();
   const SourceStatus st =
       x.store.Get()->clusters.at("prod").sources.at("checkpoints");
+  INFO(st.last_error);
   CHECK(st.up);
   CHECK(st.errors_total == 0);
   CHECK(Checkpoints(x.store, kRunning) != nullptr);
