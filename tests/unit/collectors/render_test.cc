@@ -9,7 +9,7 @@
 namespace flinkha {
 namespace {
 
-TEST_CASE("Rendered job metrics escape label values and drop -1 end times",
+TEST_CASE("Rendered job metrics escape label values and leak no -1 value",
           "[collectors]") {
   Snapshot s;
   ClusterState& c = s.clusters["prod"];
