@@ -138,11 +138,11 @@ TEST_CASE("CheckpointPoller publishes statistics of every non-terminal job",
   CHECK(st.up);
   CHECK(st.errors_total == 0);
 
-  // Requests: statistics every poll; config once per start-time (a job that is
-  // not running yet answers 404 until it runs: asked every poll); numRestarts
-  // of the steady RUNNING job once (last-modification unchanged), of the
-  // RESTARTING job every poll.
-  // Counted against the same job's visits.
+  // Requests, counted against the same job's visits (each visit asks the
+  // statistics): config once per start-time (a job that is not running yet
+  // answers 404 until it runs: asked every visit); numRestarts of the steady
+  // RUNNING job once (last-modification unchanged), of the RESTARTING job
+  // every visit.
   CHECK(x.f.hits("/jobs/" + kRunning + "/checkpoints/config") == 1);
   CHECK(x.f.hits("/jobs/" + kRunning + kMetrics) == 1);
   // (Stop may cancel a visit between two requests: allow one less.)
