@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs from Debian 12's packages (run as root, or with sudo).
-# --daemon: only what building the exporter needs; --test: also everything the tests need.
+# --daemon: only what building the exporter needs; --test: also everything the tests need;
+# --list (after the mode): print the mode's packages and install nothing.
 # Idempotent: packages already present are skipped quickly.
 set -euo pipefail
 
@@ -22,12 +23,16 @@ TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 o
   apache2-utils systemd dpkg-dev file docker-compose python3-yaml chromium
   docker.io mmdebstrap)  # the container tests (tests/container/, scripts/docker-bed.sh)
 
+list=0
+if [[ "${2:-}" == "--list" || "${1:-}" == "--list" ]]; then list=1; fi
 case "${1:-}" in
   --daemon) want=("${DAEMON_PKGS[@]}") ;;
   --test) want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${TEST_PKGS[@]}") ;;
-  "") want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}") ;;
-  *) echo "usage: scripts/setup.sh [--daemon | --test]" >&2; exit 2 ;;
+  ""|--list) want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}") ;;
+  *) echo "usage: scripts/setup.sh [--daemon | --test] [--list]" >&2; exit 2 ;;
 esac
+# --list: print the packages this mode ensures, one a line, and install nothing.
+if ((list)); then printf '%s\n' "${want[@]}" | sort -u; exit 0; fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -28,3 +28,8 @@ if(NOT FLINKHA_SANITIZE)
   set_tests_properties(container_deb PROPERTIES LABELS container FIXTURES_REQUIRED container_bed
     RESOURCE_LOCK flink TIMEOUT 600)
 endif()
+
+# scripts/run.sh with a configuration installs only the daemon's packages (quick, no Docker).
+add_test(NAME run_sh_daemon_packages COMMAND ${FLINKHA_CT_BASH}
+  ${CMAKE_CURRENT_LIST_DIR}/run_sh_test.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(run_sh_daemon_packages PROPERTIES LABELS unit)
