@@ -2,7 +2,8 @@
 # The container test bed: a Docker engine and the local images the container tests use.
 #   scripts/docker-bed.sh install   apt-get install docker.io docker-compose mmdebstrap
 #   scripts/docker-bed.sh start     start dockerd when no engine answers (pidfile + log)
-#   scripts/docker-bed.sh stop      stop dockerd, only if `start` started it
+#   scripts/docker-bed.sh stop      sweep, then stop dockerd, only if `start` started it
+#   scripts/docker-bed.sh sweep     remove what killed container tests left (by their pid)
 #   scripts/docker-bed.sh base      debian:12 and debian:12-slim from an mmdebstrap minbase root
 #   scripts/docker-bed.sh images    the exporter (packaging/container/Dockerfile), and ZooKeeper,
 #                                   Prometheus, Alertmanager, Flink 1.20.5 / 2.3.0 stand-ins for
@@ -85,7 +86,35 @@ cmd_start() {
   die "dockerd did not answer on its socket within 60 s (log above)"
 }
 
+# Containers, volumes and networks of container tests whose process is gone (killed before its
+# own clean-up ran, e.g. by a ctest timeout): names carry the test's pid (flinkha-ct-PID...,
+# flinkha-deb-PID).
+cmd_sweep() {
+  engine_state >/dev/null 2>&1 || return 0
+  local name pid kind
+  for kind in container volume network; do
+    local list
+    case $kind in
+      container) list=$("$DOCKER" ps -a --format '{{.Names}}') ;;
+      volume) list=$("$DOCKER" volume ls -q) ;;
+      network) list=$("$DOCKER" network ls --format '{{.Name}}') ;;
+    esac
+    for name in $list; do
+      [[ $name =~ ^flinkha-(ct|deb)-([0-9]+) ]] || continue
+      pid=${BASH_REMATCH[2]}
+      kill -0 "$pid" 2>/dev/null && continue
+      say "removing $kind $name left by a test that is gone (pid $pid)"
+      case $kind in
+        container) "$DOCKER" rm -f "$name" >/dev/null ;;
+        volume) "$DOCKER" volume rm -f "$name" >/dev/null ;;
+        network) "$DOCKER" network rm "$name" >/dev/null ;;
+      esac
+    done
+  done
+}
+
 cmd_stop() {
+  cmd_sweep
   [[ -f "$STATE/started-by-bed" ]] || { say "dockerd was not started by docker-bed.sh: left running"; return; }
   local pid
   pid=$(cat "$STATE/started-by-bed")
@@ -178,8 +207,9 @@ case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
+  sweep) cmd_sweep ;;
   base) cmd_base ;;
   images) cmd_images ;;
   all) cmd_all ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -339,6 +339,12 @@ class Stack:
             run([DOCKER, "volume", "rm", "-f"] + vols, check=False)
         if nets:
             run([DOCKER, "network", "rm"] + nets, check=False)
+        still = [x for cmd in (["ps", "-aq", "--filter", "name=" + self.project],
+                               ["volume", "ls", "-q", "--filter", "name=" + self.project],
+                               ["network", "ls", "-q", "--filter", "name=" + self.project])
+                 for x in run([DOCKER] + cmd, check=False).split()]
+        if still:
+            raise Fail("could not remove %s" % " ".join(still))
         return left, vols, nets
 
     # ---- drills ----
@@ -441,6 +447,7 @@ class Stack:
         self.timings["kill_to_running_s"] = round(t_rec, 1)
         # Back to two contenders for the drills that follow.
         self.compose("start", old)
+        wait("%s to contend again" % old, lambda: self.zk_truth()[1] == 2, 180, 2)
         t, e = self.converge("contenders", lambda: self.zk_truth()[1], lambda: ex().get("contenders"), 120)
         self.record("kill", "contenders after restart of %s" % old, 2, e)
 
@@ -449,6 +456,8 @@ class Stack:
         victim = self.cname("taskmanager", 3)
         log("docker stop %s" % victim)
         self.docker("stop", "-t", "10", victim)
+        wait("Flink to count 2 TaskManagers",
+             lambda: (self.any_rest("/overview") or {}).get("taskmanagers") == 2, 120, 1)
 
         def ex():
             m = self.exporter_metrics()
@@ -463,6 +472,8 @@ class Stack:
                              lambda: "RUNNING" if ex().get("running") == 1 else None)
         self.record("taskmanager", "job state on 2 TaskManagers", t, e)
         self.docker("start", victim)
+        wait("Flink to count 3 TaskManagers again",
+             lambda: (self.any_rest("/overview") or {}).get("taskmanagers") == 3, 180, 1)
         t, e = self.converge("TMs", lambda: (self.any_rest("/overview") or {}).get("taskmanagers"),
                              lambda: ex().get("taskmanagers"), 180)
         self.record("taskmanager", "TaskManagers after start", t, e)
@@ -575,9 +586,13 @@ def main():
         log("interrupted (%s)" % (stop["sig"] or "SIGINT"))
     finally:
         if started and not (code and a.keep_on_failure):
-            left, vols, nets = s.down()
-            log("stack taken down (%d leftover containers, %d volumes, %d networks removed)"
-                % (len(left), len(vols), len(nets)))
+            try:
+                left, vols, nets = s.down()
+                log("stack taken down (and %d containers, %d volumes, %d networks left by "
+                    "compose removed)" % (len(left), len(vols), len(nets)))
+            except Fail as e:
+                log("FAIL: clean-up: %s" % e)
+                code = 1
         if a.report:
             with open(a.report, "w") as f:
                 json.dump({"flink_version": a.flink_version, "timings": getattr(s, "timings", {}),

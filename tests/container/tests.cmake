@@ -20,7 +20,7 @@ add_test(NAME container_drills_2.3.0 COMMAND ${FLINKHA_CT_PYTHON3}
   ${CMAKE_CURRENT_LIST_DIR}/drills.py --flink-version 2.3.0 --only steady,kill
   --report ${CMAKE_BINARY_DIR}/container-drills-2.3.0.json)
 set_tests_properties(container_drills_1.20.5 container_drills_2.3.0 PROPERTIES LABELS container
-  FIXTURES_REQUIRED container_bed RESOURCE_LOCK flink TIMEOUT 900)
+  FIXTURES_REQUIRED container_bed RESOURCE_LOCK flink TIMEOUT 1200)
 
 if(NOT FLINKHA_SANITIZE)
   add_test(NAME container_deb COMMAND ${FLINKHA_CT_BASH} ${CMAKE_CURRENT_LIST_DIR}/deb_test.sh

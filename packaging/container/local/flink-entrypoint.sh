@@ -27,20 +27,18 @@ shift
 if [ -n "$FLINK_PROPERTIES" ]; then
   # The image's config is rewritten at each start from the pristine copy plus FLINK_PROPERTIES.
   [ -f "$conf.orig" ] || cp "$conf" "$conf.orig"
-  { cat "$conf.orig"; echo; echo "$FLINK_PROPERTIES"; } >"$conf"
+  # A key given there replaces the image's line for it (config.yaml rejects duplicate keys).
+  printf '%s\n' "$FLINK_PROPERTIES" | awk -F: 'NR == FNR { if (NF > 1) set[$1] = 1; next }
+    !($1 in set)' - "$conf.orig" >"$conf"
+  printf '%s\n' "$FLINK_PROPERTIES" >>"$conf"
 fi
 # bin/jobmanager.sh and bin/taskmanager.sh: BashJavaUtils turns the memory options into JVM
-# flags (last-but-one result line) and dynamic properties (last line, TaskManagers only).
+# flags and dynamic properties (its last two result lines).
 out=$(java -cp "$lib" org.apache.flink.runtime.util.bash.BashJavaUtils $params --configDir /opt/flink/conf 2>&1) || {
   echo "$out" >&2; echo "flink-entrypoint: could not derive the memory settings (above)" >&2; exit 1; }
-results=$(echo "$out" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p')
-if [ "$params" = GET_TM_RESOURCE_PARAMS ]; then
-  jvm=$(echo "$results" | tail -n 2 | head -n 1)
-  dyn=$(echo "$results" | tail -n 1)
-else
-  jvm=$(echo "$results" | tail -n 1)
-  dyn=""
-fi
+results=$(echo "$out" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -n 2)
+jvm=$(echo "$results" | head -n 1)
+dyn=$(echo "$results" | tail -n 1)
 # shellcheck disable=SC2086  # flag lists split on spaces, as bin/*.sh do
 exec java $jvm $java_opts -Dlog4j.configurationFile=/opt/flink/conf/log4j-console.properties \
   -cp "$lib" $main --configDir /opt/flink/conf $dyn "$@"
