@@ -451,8 +451,18 @@ class Stack:
         t, e = self.converge("contenders", lambda: self.zk_truth()[1], lambda: ex().get("contenders"), 120)
         self.record("kill", "contenders after restart of %s" % old, 2, e)
 
+    def restarts(self, jid):
+        """Flink's numRestarts of the job (REST job metrics), or None."""
+        m = self.any_rest("/jobs/%s/metrics?get=numRestarts" % jid)
+        for x in m or []:
+            if x.get("id") == "numRestarts":
+                return int(float(x["value"]))
+        return None
+
     def taskmanager(self):
         jid = self.job()["jid"]
+        before = wait("Flink's numRestarts of the job", lambda: self.restarts(jid) is not None
+                      and self.restarts(jid) + 1, 60, 2) - 1
         victim = self.cname("taskmanager", 3)
         log("docker stop %s" % victim)
         self.docker("stop", "-t", "10", victim)
@@ -466,8 +476,13 @@ class Stack:
                              lambda: ex().get("taskmanagers"), 120)
         self.record("taskmanager", "TaskManagers after stop", t, e)
         self.record("taskmanager", "TaskManagers == 2", 2, t)
-        wait("the job to run again on 2 TaskManagers",
-             lambda: (self.any_rest("/jobs/%s" % jid) or {}).get("state") == "RUNNING", 180, 2)
+        # The stopped TaskManager ran one of the job's tasks (slots spread out): Flink restarts it.
+        wait("the job to restart and run again on 2 TaskManagers",
+             lambda: (self.restarts(jid) or 0) > before and
+             (self.any_rest("/jobs/%s" % jid) or {}).get("state") == "RUNNING", 180, 2)
+        t, e = self.converge("restarts", lambda: self.restarts(jid),
+                             lambda: one(self.exporter_metrics() or {}, "flinkha_job_restarts"), 90)
+        self.record("taskmanager", "job restarts (REST numRestarts)", t, e)
         t, e = self.converge("job", lambda: (self.job() or {}).get("state"),
                              lambda: "RUNNING" if ex().get("running") == 1 else None)
         self.record("taskmanager", "job state on 2 TaskManagers", t, e)
