@@ -173,9 +173,10 @@ cmd_images() {
   mkdir -p "$STATE"
   # The exporter: the shipped Dockerfile, the repository as context (.dockerignore trims it).
   build "$EXPORTER_IMAGE" "$ROOT/packaging/container/Dockerfile" "$ROOT"
-  local ctx v
-  ctx=$(mktemp -d)
-  trap 'rm -rf "$ctx"' RETURN
+  local v
+  CTX=$(mktemp -d)
+  trap 'rm -rf "$CTX"' EXIT
+  local ctx=$CTX
   cp "$ROOT/packaging/container/local/zookeeper.Dockerfile" "$ROOT/packaging/container/local/zookeeper-entrypoint.sh" "$ctx/"
   build "$ZOOKEEPER_IMAGE" "$ctx/zookeeper.Dockerfile" "$ctx"
   cp "$ROOT/packaging/container/local/prometheus.Dockerfile" "$ctx/"
