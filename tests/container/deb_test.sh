@@ -53,7 +53,7 @@ for ((i = 0; i < 30; i++)); do
 done
 [[ $reply == "HTTP/1.1 200"* ]] || { "$DOCKER" exec "$name" sh -c 'cat /proc/[0-9]*/comm' | sort | uniq -c; fail "/healthz did not answer 200: $reply"; }
 echo "ok: /healthz answers $(head -1 <<<"$reply" | tr -d '\r')"
-user=$("$DOCKER" exec "$name" sh -c 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = flink-ha-export ] && stat -c %U $p; done')
+user=$("$DOCKER" exec "$name" sh -c 'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = flink-ha-export ] && stat -c %U $p; done; true')
 [[ $user == flink-ha-exporter ]] || fail "the daemon runs as '$user', not flink-ha-exporter"
 echo "ok: the daemon runs as $user"
 echo "1 passed, 0 failed"
