@@ -393,6 +393,27 @@ class Stack:
             raise Fail("no committed rows on the volume")
         return leaders
 
+    def steady_prometheus(self):
+        """Prometheus scrapes the exporter by service name, loaded the shipped rules, and
+        reaches Alertmanager (its own APIs say so)."""
+        port = self.ports["prometheus"]
+
+        def target():
+            t = rest(port, "/api/v1/targets") or {}
+            for x in (t.get("data") or {}).get("activeTargets", []):
+                if x["labels"].get("job") == "flink-ha-exporter":
+                    return x.get("health")
+            return None
+        health = wait("Prometheus to scrape the exporter", lambda: target() == "up" and "up", 60, 2)
+        self.record("steady", "Prometheus target flink-ha-exporter", "up", health)
+        groups = ((rest(port, "/api/v1/rules") or {}).get("data") or {}).get("groups", [])
+        rules = sum(len(g.get("rules", [])) for g in groups)
+        self.record("steady", "shipped rules loaded (> 0)", True, rules > 0, ok=rules > 0)
+        ams = wait("Prometheus to find Alertmanager", lambda: ((rest(port, "/api/v1/alertmanagers") or {})
+                   .get("data") or {}).get("activeAlertmanagers"), 60, 2)
+        self.record("steady", "Alertmanager discovered", True, bool(ams))
+        log("Prometheus: %d rules in %d groups, alertmanagers %s" % (rules, len(groups), [a["url"] for a in ams]))
+
     def steady_container(self):
         c = self.cname("flink-ha-exporter")
         self.record("steady", "Docker health of the exporter", "healthy", self.health())
@@ -584,6 +605,7 @@ def main():
         if "steady" in drills:
             s.steady()
             s.steady_container()
+            s.steady_prometheus()
         if "fragment" in drills:
             s.fragment()
         if "docker-run" in drills:
