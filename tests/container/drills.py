@@ -14,6 +14,8 @@ rows from the output volume. Each drill prints the truth next to the exporter's 
   restart     the exporter's container restarted: same cluster state
   fragment    packaging/container/exporter-compose.yaml as a second project joining the stack
   docker-run  the manual's `docker run` against the stack
+  host-view   the exporter binary on the host with config/flink-ha-exporter.yml (the Debian
+              package's configuration): JobManagers on 8081/8082 (--exporter-binary)
 Everything the test makes (containers, networks, volumes) is removed at the end, also on failure
 or SIGTERM/SIGINT (the finally below); images are a cache and stay.
 
@@ -40,7 +42,7 @@ FRAGMENT = os.path.join(CONTAINER_DIR, "exporter-compose.yaml")
 CACHE = os.environ.get("FLINKHA_CACHE") or os.path.expanduser("~/.cache/flink-ha-exporter")
 DOCKER = "/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "docker"
 COMPONENTS = ("dispatcher", "resource_manager", "rest_server")
-ALL_DRILLS = ("steady", "kill", "taskmanager", "restart", "fragment", "docker-run")
+ALL_DRILLS = ("steady", "kill", "taskmanager", "restart", "fragment", "docker-run", "host-view")
 T0 = time.time()
 
 
@@ -523,7 +525,7 @@ class Stack:
         wait("Docker to report the restarted exporter healthy", lambda: self.health(c) == "healthy", 90, 2)
         self.steady("restart", rows=False)
 
-    def scrape_view(self, port, drill):
+    def scrape_view(self, port, drill, output=True):
         def ex():
             m = self.exporter_metrics(port)
             return self.exporter_view(m) if m else {}
@@ -538,6 +540,8 @@ class Stack:
         t, e = self.converge("job", lambda: (self.job() or {}).get("state"),
                              lambda: "RUNNING" if ex().get("running") == 1 else None)
         self.record(drill, "job state", t, e)
+        if not output:
+            return
         m = self.exporter_metrics(port)
         readable = one(m, "flinkha_output_directory_readable")
         self.record(drill, "output volume readable", 1, readable)
@@ -564,6 +568,36 @@ class Stack:
         self.scrape_view(self.ports["addon"], "fragment")
         self.compose("down", "--timeout", "5", project=self.addon, file=FRAGMENT, env=env)
 
+    def host_view(self):
+        """The shipped host-view configuration (config/flink-ha-exporter.yml, what the Debian
+        package and scripts/run.sh use) with the exporter binary on the host: JobManagers on
+        the published 8081/8082, ZooKeeper on its published port (the test's free one instead
+        of 2181, the only edit besides the listen address)."""
+        import tempfile
+        port = free_port()
+        with open(os.path.join(ROOT, "config", "flink-ha-exporter.yml")) as f:
+            text = f.read()
+        for old, new in (('listen: ":9879"', 'listen: "127.0.0.1:%d"' % port),
+                         ("quorum: localhost:2181", "quorum: localhost:%d" % self.ports["zookeeper"])):
+            if old not in text:
+                raise Fail("config/flink-ha-exporter.yml has no %r" % old)
+            text = text.replace(old, new)
+        d = tempfile.mkdtemp(prefix="flinkha-host-view-")
+        cfg = os.path.join(d, "flink-ha-exporter.yml")
+        with open(cfg, "w") as f:
+            f.write(text)
+        log("%s --config.file=<config/flink-ha-exporter.yml, ZooKeeper port %d> on the host"
+            % (self.a.exporter_binary, self.ports["zookeeper"]))
+        with open(os.path.join(d, "exporter.log"), "w") as out:
+            proc = subprocess.Popen([self.a.exporter_binary, "--config.file=" + cfg], cwd=d,
+                                    stdout=out, stderr=subprocess.STDOUT)
+        try:
+            self.scrape_view(port, "host-view", output=False)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            shutil.rmtree(d, ignore_errors=True)
+
     def docker_run(self):
         # The manual's command (docs/docker.md), with a test port and name.
         cfg = os.path.join(CONTAINER_DIR, "flink-ha-exporter.yml")
@@ -584,6 +618,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flink-version", required=True)
     ap.add_argument("--exporter-image", default="flink-ha-exporter:local")
+    ap.add_argument("--exporter-binary", help="this build's exporter, for the host-view drill")
     ap.add_argument("--only", default=",".join(ALL_DRILLS))
     ap.add_argument("--report", help="write the truth/exporter table and timings here (JSON)")
     ap.add_argument("--keep-on-failure", action="store_true", help="leave the stack up to look at")
@@ -610,6 +645,8 @@ def main():
             s.fragment()
         if "docker-run" in drills:
             s.docker_run()
+        if "host-view" in drills and a.exporter_binary:
+            s.host_view()
         if "taskmanager" in drills:
             s.taskmanager()
         if "kill" in drills:

@@ -14,7 +14,7 @@ set_tests_properties(container_bed_stop PROPERTIES LABELS container FIXTURES_CLE
 
 # Every drill and operator path on 1.20.5; the steady state and a leader kill on 2.3.0.
 add_test(NAME container_drills_1.20.5 COMMAND ${FLINKHA_CT_PYTHON3}
-  ${CMAKE_CURRENT_LIST_DIR}/drills.py --flink-version 1.20.5
+  ${CMAKE_CURRENT_LIST_DIR}/drills.py --flink-version 1.20.5 --exporter-binary $<TARGET_FILE:flink-ha-exporter>
   --report ${CMAKE_BINARY_DIR}/container-drills-1.20.5.json)
 add_test(NAME container_drills_2.3.0 COMMAND ${FLINKHA_CT_PYTHON3}
   ${CMAKE_CURRENT_LIST_DIR}/drills.py --flink-version 2.3.0 --only steady,kill
