@@ -623,6 +623,10 @@ def main():
     ap.add_argument("--report", help="write the truth/exporter table and timings here (JSON)")
     ap.add_argument("--keep-on-failure", action="store_true", help="leave the stack up to look at")
     a = ap.parse_args()
+    if a.exporter_binary:
+        a.exporter_binary = os.path.abspath(a.exporter_binary)
+        if not os.access(a.exporter_binary, os.X_OK):
+            sys.exit("drills.py: no exporter binary at %s (build it first)" % a.exporter_binary)
     drills = a.only.split(",")
     s = Stack(a)
     stop = {"sig": None}
