@@ -11,6 +11,7 @@
 #include "collectors/job_collector.h"
 #include "collectors/jobmanager_collector.h"
 #include "collectors/output_collector.h"
+#include "collectors/process_collector.h"
 #include "collectors/recovery_collector.h"
 #include "collectors/taskmanager_collector.h"
 #include "collectors/zookeeper_collector.h"
@@ -56,6 +57,7 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<ZooKeeperCollector>());
   c.push_back(std::make_unique<OutputCollector>());
   c.push_back(std::make_unique<RecoveryCollector>());
+  c.push_back(std::make_unique<ProcessCollector>());
   return c;
 }
 

@@ -25,8 +25,8 @@ import tempfile
 TRANSLATED_AT_LEAST = ("manual.md", "runbook.md")
 
 TYPE_LINE = re.compile(r"^# TYPE (\S+) (\S+)\s*$")
-# A metrics table row: | `flinkha_name` | gauge | ...
-METRIC_ROW = re.compile(r"^\|\s*`(flinkha_[a-z0-9_]+)`\s*\|\s*([a-z]+)\s*\|")
+# A metrics table row: | `flinkha_name` | gauge | ... (or a client library's `process_name`)
+METRIC_ROW = re.compile(r"^\|\s*`((?:flinkha|process)_[a-z0-9_]+)`\s*\|\s*([a-z]+)\s*\|")
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ANCHOR = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"\s*>", re.I)
