@@ -3,8 +3,9 @@
 
   metrics       docs/metrics.md lists exactly the metric families of the golden /metrics files
                 (tests/fixtures/golden/*.txt, `# TYPE` lines), each once, with the same type.
-  links         every relative link in docs/*.md, docs/zh-CN/*.md and README.md names an
-                existing file, and an existing heading or explicit anchor where it has a #part.
+  links         every relative link in docs/*.md, docs/zh-CN/*.md, README.md and CHANGELOG.md
+                names an existing file, and an existing heading or explicit anchor where it has
+                a #part.
   translations  docs/zh-CN/ holds translations of files in docs/ (at least manual.md and
                 runbook.md) with the same heading structure; every alert's runbook_url anchor
                 (config/prometheus/flinkha-rules.yml) exists in both runbooks.
@@ -131,8 +132,8 @@ def check_metrics(root):
 
 def doc_files(root):
     files = sorted((root / "docs").glob("*.md")) + sorted((root / "docs/zh-CN").glob("*.md"))
-    readme = root / "README.md"
-    return files + ([readme] if readme.exists() else [])
+    tops = [root / "README.md", root / "CHANGELOG.md"]
+    return files + [t for t in tops if t.exists()]
 
 
 def check_links(root):
@@ -248,7 +249,7 @@ def selftest(root, exporter):
         scratch = pathlib.Path(tmp) / "repo"
         for part in ("docs", "tests/fixtures/golden", "config/prometheus", "config/examples"):
             shutil.copytree(root / part, scratch / part)
-        for top in ("README.md", "LICENSE"):
+        for top in ("README.md", "CHANGELOG.md", "LICENSE"):
             if (root / top).exists():
                 shutil.copy(root / top, scratch / top)
 
