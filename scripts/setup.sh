@@ -13,9 +13,10 @@ BUILD_PKGS=(build-essential cmake pkg-config git clang-format
 RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
   libcurator-client-java curl procps maven python3 prometheus prometheus-alertmanager)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks; the
-# status page in a headless browser (tests/support/status_page_browser.py).
+# status page in a headless browser driven by Selenium (tests/support/status_page_browser.py).
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
-  apache2-utils systemd dpkg-dev file docker-compose python3-yaml chromium)
+  apache2-utils systemd dpkg-dev file docker-compose python3-yaml chromium chromium-driver
+  python3-selenium)
 
 want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
