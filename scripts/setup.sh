@@ -7,11 +7,13 @@ BUILD_PKGS=(build-essential cmake pkg-config git clang-format
   prometheus-cpp-dev libcpp-httplib-dev libzookeeper-mt-dev libyaml-cpp-dev libspdlog-dev
   nlohmann-json3-dev catch2 libssl-dev libcrypt-dev libbenchmark-dev libcli11-dev
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
-# The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
+# The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch;
+# the simulated JobManager (tests/sim) writes its REST JSON with Jackson.
 # Real Flink (scripts/flink-fetch.sh, scripts/flink-cluster.py): jars from Maven Central via maven.
 # The demo (scripts/demo.sh) also runs Prometheus with the shipped rules and Alertmanager.
 RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
-  libcurator-client-java curl procps maven python3 prometheus prometheus-alertmanager)
+  libcurator-client-java libjackson2-databind-java curl procps maven python3 prometheus
+  prometheus-alertmanager)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks; the
 # status page in a headless browser driven by Selenium (tests/support/status_page_browser.py).
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
