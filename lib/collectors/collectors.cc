@@ -61,6 +61,20 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   return c;
 }
 
+std::vector<const MetricDesc*> AllDescriptors(
+    const std::vector<std::unique_ptr<Collector>>& collectors) {
+  std::vector<const MetricDesc*> out;
+  for (const auto& c : collectors) {
+    for (const MetricDesc* d : c->Descriptors()) out.push_back(d);
+  }
+  return out;
+}
+
+Status CheckCollectors(
+    const std::vector<std::unique_ptr<Collector>>& collectors) {
+  return CheckMetricDescs(AllDescriptors(collectors));
+}
+
 std::string RenderMetrics(
     const std::vector<std::unique_ptr<Collector>>& collectors,
     const Snapshot& snapshot) {

@@ -24,6 +24,7 @@ class ProcessCollector : public Collector {
       : read_(read) {}
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
+  std::span<const MetricDesc* const> Descriptors() const override;
 
  private:
   ProcessStats (*read_)();

@@ -68,6 +68,9 @@ class Counting : public Collector {
     ++*renders_;
     c_->Collect(s, out);
   }
+  std::span<const MetricDesc* const> Descriptors() const override {
+    return c_->Descriptors();
+  }
   bool Key(const Snapshot& s, RenderKey* key) const override {
     return c_->Key(s, key);
   }
