@@ -12,6 +12,7 @@
 #include "app/history_sampler.h"
 #include "app/signals.h"
 #include "app/state_keeper.h"
+#include "collectors/collector.h"
 #include "config/loader.h"
 #include "http/report.h"
 #include "http/server.h"
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
   }
   if (flags->help) return std::cout << UsageText(), 0;
   if (flags->version) return std::cout << VersionText(), 0;
+  // The metric declarations: a name collision or a broken naming rule is a
+  // build mistake, caught before anything serves (collectors/metric_desc.h).
+  if (Status metrics = CheckCollectors(AllCollectors()); !metrics.ok()) {
+    std::cerr << metrics.error().message << "\n";
+    return 1;
+  }
 
   // 2. Configuration: every problem at once, then exit for --config.check.
   auto config = LoadConfigFile(flags->config_file);
