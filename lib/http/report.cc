@@ -30,7 +30,7 @@ std::string Age(double seconds) {
 // One line per listed TaskManager, then the recently lost ones (information:
 // the FlinkTaskManagerLost alert is where a loss calls for attention).
 template <typename Info>
-void TaskManagers(const TaskManagerView& v, const Info& info) {
+void TaskManagers(const TaskManagerView& v, const Info& info, int zone) {
   for (const auto& tm : v.taskmanagers) {
     std::string text = "TaskManager " + tm.id;
     if (!tm.address.empty()) text += " (" + tm.address + ")";
@@ -46,8 +46,8 @@ void TaskManagers(const TaskManagerView& v, const Info& info) {
   }
   for (auto it = v.lost.rbegin(); it != v.lost.rend(); ++it) {
     info("TaskManager " + it->id + " lost: unlisted since " +
-         Rfc3339(it->gone_at) + " (last listed " + Rfc3339(it->last_seen) +
-         ")");
+         FormatInZone(it->gone_at, zone) + " (last listed " +
+         FormatInZone(it->last_seen, zone) + ")");
   }
   if (v.lost_total > 0) {
     info("TaskManagers lost since the exporter started: " +
@@ -55,7 +55,7 @@ void TaskManagers(const TaskManagerView& v, const Info& info) {
   }
 }
 
-void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
+void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
   auto line = [out](bool ok, std::string text) {
     out->push_back({ok ? ReportLine::Mark::kOk : ReportLine::Mark::kProblem,
                     std::move(text)});
@@ -105,7 +105,7 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
                       (r.lost_jobmanager.empty() ? std::string("the leader")
                                                  : r.lost_jobmanager) +
                       " lost (" + LossCauseName(r.cause) + ") at " +
-                      Rfc3339(r.lost_at));
+                      FormatInZone(r.lost_at, zone));
     }
     info("failovers seen: " + std::to_string(f.failovers_total));
     // The last few, newest first: what the failover drill writes down.
@@ -114,7 +114,7 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
          ++it) {
       if (it->open()) continue;
       ++shown;
-      info("  " + FailoverSummary(*it));
+      info("  " + FailoverSummary(*it, zone));
     }
   } else if (c.config && c.config->zookeeper) {
     line(false, "ZooKeeper leader information: not read yet");
@@ -138,7 +138,7 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
     line(tm_ok, "TaskManagers: " + std::to_string(ov.taskmanagers) +
                     ", slots " + std::to_string(ov.slots_total) + " (" +
                     std::to_string(ov.slots_available) + " available)");
-    if (c.taskmanagers) TaskManagers(*c.taskmanagers, info);
+    if (c.taskmanagers) TaskManagers(*c.taskmanagers, info, zone);
     if (jm->jobs) {
       int running = 0;
       for (const auto& j : *jm->jobs) {
@@ -178,8 +178,8 @@ void Cluster(const ClusterState& c, std::vector<ReportLine>* out) {
 
 }  // namespace
 
-std::string FailoverSummary(const FailoverReport& r) {
-  std::string t = Rfc3339(r.lost_at) + ": " +
+std::string FailoverSummary(const FailoverReport& r, int zone) {
+  std::string t = FormatInZone(r.lost_at, zone) + ": " +
                   (r.lost_jobmanager.empty() ? "?" : r.lost_jobmanager) +
                   " lost (" + LossCauseName(r.cause) + ") -> " +
                   (r.new_jobmanager.empty() ? "?" : r.new_jobmanager) +
@@ -250,7 +250,7 @@ std::vector<ClusterReport> BuildReport(const Snapshot& snapshot) {
   std::vector<ClusterReport> report;
   for (const auto& [name, c] : snapshot.clusters) {
     report.push_back({name, {}});
-    Cluster(c, &report.back().lines);
+    Cluster(c, snapshot.display_zone.offset_minutes, &report.back().lines);
   }
   return report;
 }

@@ -30,7 +30,8 @@ std::vector<ClusterReport> BuildReport(const Snapshot& snapshot);
 
 // One failover on one line: lost JobManager and how, new leader, time without
 // a leader (and its upper bound), recovery phases and the restored checkpoint.
-std::string FailoverSummary(const FailoverReport& report);
+// Times in the display zone (minutes east of UTC; the JSON API's are UTC).
+std::string FailoverSummary(const FailoverReport& report, int zone = 0);
 
 // The failover reports a running exporter keeps (its /api/v1/status JSON), the
 // last `max` per cluster newest first, one line each; the `status` command

@@ -17,7 +17,16 @@ ExporterProcess::ExporterProcess(const std::string& dir,
       "--web.listen-address=127.0.0.1:" + std::to_string(port_),
       "--log.level=debug"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  proc_ = std::make_unique<Subprocess>(argv, dir + "/exporter.log");
+  argv_ = argv;
+  log_path_ = dir + "/exporter.log";
+  proc_ = std::make_unique<Subprocess>(argv, log_path_);
+}
+
+bool ExporterProcess::Restart(std::chrono::milliseconds timeout) {
+  proc_->Stop();
+  proc_ = std::make_unique<Subprocess>(
+      argv_, log_path_ + "." + std::to_string(++restarts_));
+  return WaitReady(timeout);
 }
 
 bool ExporterProcess::WaitReady(std::chrono::milliseconds timeout) {

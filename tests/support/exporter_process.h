@@ -18,6 +18,11 @@ class ExporterProcess {
   ExporterProcess(const std::string& dir, const std::string& config_yaml,
                   std::vector<std::string> extra_args = {});
 
+  // Stops the exporter (SIGTERM: it saves its state file) and starts it again
+  // on the same port with the same arguments, as an upgrade or a service
+  // restart would; true when it serves /ready again within `timeout`.
+  bool Restart(std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
   // Waits until /ready answers 200.
   bool WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(20));
   HttpResult Get(const std::string& path) const;
@@ -29,6 +34,9 @@ class ExporterProcess {
  private:
   int port_;
   std::string config_path_;
+  std::vector<std::string> argv_;
+  std::string log_path_;
+  int restarts_ = 0;
   std::unique_ptr<Subprocess> proc_;
 };
 

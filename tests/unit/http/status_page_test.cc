@@ -104,6 +104,19 @@ TEST_CASE("Status page lists HA events newest first and failover reports",
                   "<td>pending</td></tr>") != std::string::npos);
 }
 
+TEST_CASE("Status page shows times in the display time zone",
+          "[http][status_page]") {
+  Snapshot s = WithEvents();
+  s.display_zone.offset_minutes = 480;
+  s.display_zone.name = "UTC+08:00";
+  const std::string page = StatusPage(s, "/metrics");
+  CHECK(page.find("<th>At (UTC+08:00)</th>") != std::string::npos);
+  CHECK(page.find("<th>Lost at (UTC+08:00)</th>") != std::string::npos);
+  CHECK(page.find("<td>2023-11-15T06:13:26+08:00</td><td>failover") !=
+        std::string::npos);
+  CHECK(page.find("2023-11-14T22:13:26Z") == std::string::npos);
+}
+
 TEST_CASE("Status page lists TaskManagers and the lost ones, escaped",
           "[http][status_page]") {
   Snapshot s = WithEvents();

@@ -400,6 +400,15 @@ TEST_CASE("HA: components share the REST leader's session and so its name",
   r.At(kT0 + seconds(5), obs(8082, 'b', 'b'));
   CHECK(r.state.components.at("dispatcher").jobmanager == "jm-2");
   CHECK(r.events.back().to == "jm-2");
+  // The old leaders are named too, by the session they led with, although
+  // the REST leader's session is now another: jm-1 -> jm-2 for every
+  // component, never an RPC address.
+  for (const auto& e : r.events) {
+    if (e.kind != HaEventKind::kLeaderChanged) continue;
+    INFO(e.component);
+    CHECK(e.from == "jm-1");
+    CHECK(e.to == "jm-2");
+  }
   // Another session than the REST leader's: not named after it.
   r.At(kT0 + seconds(6), obs(8082, 'b', 'c'));
   CHECK(r.state.components.at("resource_manager").jobmanager.empty());
