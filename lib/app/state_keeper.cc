@@ -113,6 +113,10 @@ void StateKeeper::Restore(const Config& config, TimePoint now) {
     });
     ++restored;
   }
+  if (!saved->history_error.empty()) {
+    faults_.Report(path_ + " history",
+                   "ignoring the saved history: " + saved->history_error);
+  }
   history_->Restore(std::move(saved->history), now);
   Logger("state")->info(
       "restored path={} clusters={} saved_at_age_seconds={}", path_, restored,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
@@ -239,8 +240,10 @@ Json PointsJson(const PointSeries& s) {
 PointSeries ReadPoints(const Json& j, const char* key) {
   PointSeries s;
   s.Assign(Bounded<HistoryPoint>(j, key, kHistoryMaxPoints, [](const Json& e) {
-    return HistoryPoint{FromMicros(e.at(0).get<int64_t>()),
-                        e.at(1).get<double>()};
+    // JSON has no NaN: an unknown value is written as null.
+    return HistoryPoint{
+        FromMicros(e.at(0).get<int64_t>()),
+        e.at(1).is_null() ? std::nan("") : e.at(1).get<double>()};
   }));
   return s;
 }
@@ -434,8 +437,14 @@ Result<SavedState> DecodeSavedState(std::string_view text) {
               Bounded<HaEvent>(c, "ha_events", kMaxFailoverEvents, ReadEvent);
           return sc;
         });
+    // The failover record matters more than the picture: a history that
+    // cannot be read costs only itself.
     if (auto it = j.find("history"); it != j.end() && !it->is_null()) {
-      s.history = ReadHistory(*it);
+      try {
+        s.history = ReadHistory(*it);
+      } catch (const std::exception& e) {
+        s.history_error = std::string("history: ") + e.what();
+      }
     }
     return s;
   } catch (const std::exception& e) {

@@ -29,6 +29,7 @@ struct SavedState {
   TimePoint saved_at{};
   std::map<std::string, SavedCluster> clusters;  // by cluster name
   HistoryData history;
+  std::string history_error;  // decoding: the history was unreadable (empty)
 };
 
 // JSON text, one object: {"format": "flink-ha-exporter-state", "version": 1,

@@ -4,6 +4,7 @@
 #include "model/saved_state.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "support/history_snapshot.h"
@@ -60,6 +61,8 @@ SavedState Sample() {
   h.leader.Record("jm-1", t0);
   h.leader.Record("jm-1", t0 + seconds(2));
   h.taskmanagers.Record(3, t0);
+  // An unknown value (JSON has no NaN) survives as one.
+  h.slots_available.Record(std::nan(""), t0);
   h.jobs["j"].name = "csv";
   h.jobs["j"].state.Record("RUNNING", t0);
   h.jobs["j"].last_seen = t0;
@@ -83,6 +86,12 @@ TEST_CASE("SavedState: a round trip keeps every field", "[model][state]") {
   CHECK(*r.leaderless_seconds() == Approx(5.816));
   CHECK(back->history.clusters.at("realtime-pipeline").leader.spans().size() ==
         1);
+  REQUIRE(back->history.clusters.at("realtime-pipeline")
+              .slots_available.points()
+              .size() == 1);
+  CHECK(std::isnan(back->history.clusters.at("realtime-pipeline")
+                       .slots_available.points()[0]
+                       .value));
 }
 
 TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
@@ -105,6 +114,15 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
   j["clusters"]["realtime-pipeline"]["failover"]["events"][0]["kind"] = "boom";
   CHECK(DecodeSavedState(j.dump()).error().message ==
         "malformed: unknown event kind \"boom\"");
+  // A broken history costs only the history: the failovers are kept.
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["history"]["clusters"]["realtime-pipeline"]["taskmanagers"][0][0] = "x";
+  auto partial = DecodeSavedState(j.dump());
+  REQUIRE(partial.ok());
+  CHECK(partial->history_error.rfind("history: ", 0) == 0);
+  CHECK(partial->history.clusters.empty());
+  CHECK(partial->clusters.at("realtime-pipeline").failover.failovers_total ==
+        3);
   CHECK(DecodeSavedState(std::string(kSavedStateMaxBytes + 1, ' '))
             .error()
             .message.find("larger than") == 0);
