@@ -317,7 +317,10 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
   // The exporter starts first, as in production: it must cope with a cluster
   // that is not there yet (and an output directory that does not exist).
   TempDir dir;
+  // The failover record is kept in a state file: the exporter is restarted
+  // during the leader's failover and after it, and must tell the same story.
   const std::string yaml =
+      "state_dir: " + dir.path() + "/state\n" +
       flink.ExporterConfigYaml(kCluster, kPollInterval, "3s");
   ExporterProcess exporter(dir.path(), yaml);
   INFO(yaml);
