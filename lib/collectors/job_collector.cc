@@ -1,5 +1,5 @@
 // Per-job metrics from /jobs/overview: state (one series per state), start
-// time.
+// time, tasks running of all.
 #include "collectors/job_collector.h"
 
 #include "collectors/family.h"
@@ -22,6 +22,15 @@ void JobCollector::Collect(const Snapshot& snapshot,
       "flinkha_job_restarts",
       "Restarts of the job as counted by its current JobMaster (job metric "
       "numRestarts); restarts from zero after a JobManager failover.");
+  auto tasks = Gauge("flinkha_job_tasks",
+                     "Tasks of the job, all states (GET /jobs/overview). "
+                     "Refreshed every poll interval.");
+  auto tasks_running = Gauge(
+      "flinkha_job_tasks_running",
+      "Tasks of the job in state RUNNING (GET /jobs/overview): fewer than "
+      "flinkha_job_tasks in a RUNNING job means part of it (a pipelined "
+      "region) is restarting or waiting for slots. Refreshed every poll "
+      "interval.");
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     const JobManagerObservation* jm = PreferredJobManager(cluster);
     if (!jm || !jm->jobs) continue;
@@ -37,6 +46,10 @@ void JobCollector::Collect(const Snapshot& snapshot,
       if (j.start_time_ms > 0) start.Add(l, MillisToSeconds(j.start_time_ms));
       if (j.last_modification_ms > 0)
         modified.Add(l, MillisToSeconds(j.last_modification_ms));
+      if (j.tasks_total > 0) {
+        tasks.Add(l, static_cast<double>(j.tasks_total));
+        tasks_running.Add(l, static_cast<double>(j.tasks_running));
+      }
       auto ck = cluster.checkpoints.find(j.id);
       if (ck != cluster.checkpoints.end() && ck->second &&
           ck->second->num_restarts) {
@@ -48,6 +61,8 @@ void JobCollector::Collect(const Snapshot& snapshot,
   start.AppendTo(out);
   modified.AppendTo(out);
   restarts.AppendTo(out);
+  tasks.AppendTo(out);
+  tasks_running.AppendTo(out);
 }
 
 bool JobCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
