@@ -51,7 +51,14 @@ JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
                         const std::string& endpoint, int64_t now_ms,
                         int64_t details_period_ms) {
   JobPollPlan plan;
-  if (!tracking) return plan;  // a new job: fetch everything
+  if (!tracking) {
+    // A new job: statistics, config and restarts first. Its exception
+    // history and details wait for the next visit, so a start-up round over
+    // many jobs (the first full picture) costs no more requests than before.
+    plan.fetch_exceptions = false;
+    plan.fetch_details = false;
+    return plan;
+  }
   plan.fetch_config = !tracking->has_config ||
                       tracking->config_start_time_ms != job.start_time_ms;
   // numRestarts changes only when the job restarts, globally or one pipelined

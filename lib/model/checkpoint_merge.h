@@ -110,7 +110,8 @@ inline int64_t RestartsRecheckAtMs(const JobSummary& job) {
 // every poll): the config when the job is new or its start-time changed (a new
 // JobMaster may run it with a new configuration); numRestarts unless nothing
 // could have changed it, see the .cc.
-// The exception history when the job is new or changed (last-modification
+// The exception history from the second visit of a job on, when it changed
+// (last-modification
 // moves with every restart, also of one region) and for kMetricStoreLagMs
 // after, the details when it changed and every details_period_ms while
 // RUNNING.
