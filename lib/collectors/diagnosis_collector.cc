@@ -9,6 +9,34 @@
 namespace flinkha {
 namespace {
 
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kLastFailure{
+    "flinkha_job_last_failure_timestamp_seconds", prometheus::MetricType::Gauge,
+    "Time of the newest failure in the job's exception history, seconds since "
+    "epoch; absent while the history is empty (GET /jobs/<jid>/exceptions of "
+    "the leading JobManager, read when the job changes). Flink keeps the "
+    "history per JobMaster: a JobManager failover empties it.",
+    "", "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kFailures{
+    "flinkha_job_failures_total", prometheus::MetricType::Counter,
+    "Failures of the cluster's jobs seen in their exception histories since "
+    "the exporter started, by exception class (the first 20 classes, later "
+    "ones count as \"other\") (GET /jobs/<jid>/exceptions).",
+    "", "flink_cluster,exception_class"};
+
+constexpr MetricDesc kBackpressured{
+    "flinkha_job_backpressured_ratio", prometheus::MetricType::Gauge,
+    "Share of time, 0 to 1, the job's most backpressured vertex spent "
+    "backpressured between the last two reads of its accumulated "
+    "backpressured, idle and busy times (GET /jobs/<jid>, read about every "
+    "two minutes while the job is RUNNING; Flink refreshes the values every "
+    "10 s).",
+    "", "flink_cluster,job_id,job_name"};
+
+constexpr const MetricDesc* kDiagnosisMetrics[] = {&kLastFailure, &kFailures,
+                                                   &kBackpressured};
+
 // The newest entry of a job's exception history, null without one.
 const JobException* Newest(const JobCheckpointObservation& o) {
   if (!o.exceptions || o.exceptions->entries.empty()) return nullptr;
@@ -28,25 +56,9 @@ bool Running(const JobCheckpointObservation& o) {
 void DiagnosisCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto last_failure = Gauge(
-      "flinkha_job_last_failure_timestamp_seconds",
-      "Time of the newest failure in the job's exception history, seconds "
-      "since epoch; absent while the history is empty (GET "
-      "/jobs/<jid>/exceptions of the leading JobManager, read when the job "
-      "changes). Flink keeps the history per JobMaster: a JobManager failover "
-      "empties it.");
-  auto failures = Counter(
-      "flinkha_job_failures_total",
-      "Failures of the cluster's jobs seen in their exception histories since "
-      "the exporter started, by exception class (the first 20 classes, later "
-      "ones count as \"other\") (GET /jobs/<jid>/exceptions).");
-  auto backpressure = Gauge(
-      "flinkha_job_backpressured_ratio",
-      "Share of time, 0 to 1, the job's most backpressured vertex spent "
-      "backpressured between the last two reads of its accumulated "
-      "backpressured, idle and busy times (GET /jobs/<jid>, read about every "
-      "two minutes while the job is RUNNING; Flink refreshes the values every "
-      "10 s).");
+  auto last_failure = Family(kLastFailure);
+  auto failures = Family(kFailures);
+  auto backpressure = Family(kBackpressured);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     for (const auto& [job_id, ptr] : cluster.checkpoints) {
       if (!ptr) continue;
@@ -91,6 +103,10 @@ bool DiagnosisCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
                                      : nullptr);
   }
   return true;
+}
+
+std::span<const MetricDesc* const> DiagnosisCollector::Descriptors() const {
+  return kDiagnosisMetrics;
 }
 
 }  // namespace flinkha
