@@ -1,6 +1,7 @@
 // What the benches that run exporter binaries share: a JobManager (the tests'
 // FakeFlink) with N RUNNING jobs that checkpoint every 5 minutes, bodies from
-// tests/fixtures/flink-rest/1.18, jobs replaced while it serves (churn); the
+// tests/fixtures/flink-rest/1.18 (exception history and job details recorded
+// from Flink 1.20.5), jobs replaced while it serves (churn); the
 // exporter's config; a process's RSS.
 #pragma once
 
@@ -25,7 +26,11 @@ class BenchJobManager {
       : checkpoints_(testing::ReadFlinkFixture("1.18/checkpoints.json")),
         checkpoint_config_(
             testing::ReadFlinkFixture("1.18/checkpoints_config.json")),
-        restarts_(testing::ReadFlinkFixture("1.18/metrics_restarts.json")) {
+        restarts_(testing::ReadFlinkFixture("1.18/metrics_restarts.json")),
+        // Recorded from real Flink 1.20.5 (tests/fixtures/flink-real).
+        exceptions_(
+            testing::ReadFlinkFixture("../flink-real/1.20.5/exceptions.json")),
+        details_(testing::ReadFlinkFixture("../flink-real/1.20.5/job.json")) {
     const std::string from = "\"interval\":60000";
     checkpoint_config_.replace(
         checkpoint_config_.find(from), from.size(),
@@ -47,6 +52,8 @@ class BenchJobManager {
       flink_.Serve(jobs + "/checkpoints", checkpoints_);
       flink_.Serve(jobs + "/checkpoints/config", checkpoint_config_);
       flink_.Serve(jobs + "/metrics", restarts_);
+      flink_.Serve(jobs + "/exceptions", exceptions_);
+      flink_.Serve(jobs, details_);
       if (i > first) body += ",";
       body += "{\"jid\":\"" + JobId(i) + "\",\"name\":\"job-" +
               std::to_string(i) +
@@ -65,13 +72,16 @@ class BenchJobManager {
       flink_.Remove(jobs + "/checkpoints");
       flink_.Remove(jobs + "/checkpoints/config");
       flink_.Remove(jobs + "/metrics");
+      flink_.Remove(jobs + "/exceptions");
+      flink_.Remove(jobs);
     }
     first_ = first;
     count_ = count;
   }
 
  private:
-  std::string checkpoints_, checkpoint_config_, restarts_;
+  std::string checkpoints_, checkpoint_config_, restarts_, exceptions_,
+      details_;
   testing::FakeFlink flink_;
   int first_ = 0, count_ = 0;
 };

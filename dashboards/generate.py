@@ -358,6 +358,28 @@ def jobs():
     b.panel("timeseries", "JobMaster leader known",
             [target(f"flinkha_job_leader_known{{{C}}}", "{{flink_cluster}} / {{job_id}}")],
             w=12, h=7, min_value=0, custom={"lineInterpolation": "stepAfter"})
+    b.panel("timeseries", "Tasks not running in RUNNING jobs",
+            [target(f"(flinkha_job_tasks{{{C}}} - flinkha_job_tasks_running{{{C}}}) "
+                    f"and on (flink_cluster, job_id) flinkha_job_state{{{C},state=\"RUNNING\"}} == 1",
+                    "{{flink_cluster}} / {{job_name}}")],
+            w=12, h=7, min_value=0, decimals=0, custom={"lineInterpolation": "stepAfter"},
+            description="Tasks of a RUNNING job that are not running: a pipelined region "
+                        "restarting or waiting for slots (region failover keeps the job RUNNING). "
+                        "Alert: FlinkJobTasksNotRunning.")
+    b.panel("timeseries", "Backpressure (busiest vertex)",
+            [target(f"flinkha_job_backpressured_ratio{{{C}}}", "{{flink_cluster}} / {{job_name}}")],
+            w=12, h=7, unit="percentunit", min_value=0,
+            description="Share of time the job's most backpressured vertex spent backpressured "
+                        "between two reads of /jobs/<jid> (about every two minutes). Alert: "
+                        "FlinkJobBackpressured above half for 15m.")
+    b.panel("timeseries", "Failures by exception class",
+            [target(f"sum by (flink_cluster, exception_class) "
+                    f"(increase(flinkha_job_failures_total{{{C}}}[$__rate_interval]))",
+                    "{{flink_cluster}} / {{exception_class}}")],
+            w=12, h=7, min_value=0,
+            description="New entries of the jobs' exception histories by exception class (the "
+                        "first 20 classes, then \"other\"). The messages are on the exporter's "
+                        "status page and in `flink-ha-exporter status`.")
 
     b.row("Checkpoints")
     b.panel("timeseries", "Checkpoint age",

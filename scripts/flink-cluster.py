@@ -567,7 +567,8 @@ class Cluster:
                 "--jar", self.job_jar, "--rest-host", "127.0.0.1", "--rest-port", str(a.rest_ports[0]),
                 "--output", self.output, "--parallelism", str(a.parallelism),
                 "--rows-per-second", str(a.rows_per_second),
-                "--checkpoint-interval-ms", str(a.checkpoint_interval), "--job-name", a.job_name])
+                "--checkpoint-interval-ms", str(a.checkpoint_interval), "--job-name", a.job_name]
+               + (["--marker-dir", a.marker_dir] if a.marker_dir else []))
         self.submitted_at = time.time()
         log("submitting the job (parallelism %d, checkpoint every %d ms)" % (a.parallelism, a.checkpoint_interval))
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -775,6 +776,8 @@ def main():
     u.add_argument("--output", help="where the job writes CSV files (default RUN_DIR/output)")
     u.add_argument("--cluster-id", default="/realtime-pipeline")
     u.add_argument("--job-name", default="realtime-pipeline")
+    u.add_argument("--marker-dir", help="drill control: marker files here (fail, fail-checkpoint, slow)"
+                   " make the job fail or slow down on demand (flink/job)")
     u.add_argument("--prom-ports-from", type=int, default=9250,
                    help="PrometheusReporter ports: jm-1, jm-2, tm-1.. get consecutive ports")
     u.add_argument("--wait-commit", action="store_true",

@@ -6,6 +6,7 @@
 #include "collectors/checkpoint_collector.h"
 #include "collectors/cluster_collector.h"
 #include "collectors/collector.h"
+#include "collectors/diagnosis_collector.h"
 #include "collectors/exporter_collector.h"
 #include "collectors/ha_collector.h"
 #include "collectors/job_collector.h"
@@ -52,6 +53,7 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<TaskManagerCollector>());
   c.push_back(std::make_unique<JobCollector>());
   c.push_back(std::make_unique<CheckpointCollector>());
+  c.push_back(std::make_unique<DiagnosisCollector>());
   c.push_back(std::make_unique<HaCollector>());
   c.push_back(std::make_unique<HaJobCollector>());
   c.push_back(std::make_unique<ZooKeeperCollector>());

@@ -1,5 +1,5 @@
 // Per-job metrics from /jobs/overview: state (one series per state), start
-// time.
+// time, tasks running of all.
 #include "collectors/job_collector.h"
 
 #include "collectors/family.h"
@@ -32,9 +32,26 @@ constexpr MetricDesc kJobRestarts{
     "numRestarts); restarts from zero after a JobManager failover.",
     "", "flink_cluster,job_id,job_name"};
 
+constexpr MetricDesc kJobTasks{
+    "flinkha_job_tasks", prometheus::MetricType::Gauge,
+    "Tasks of the job, all states (GET /jobs/overview). Refreshed every poll "
+    "interval.",
+    "", "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kJobTasksRunning{
+    "flinkha_job_tasks_running", prometheus::MetricType::Gauge,
+    "Tasks of the job in state RUNNING (GET /jobs/overview): fewer than "
+    "flinkha_job_tasks in a RUNNING job means part of it (a pipelined region) "
+    "is restarting or waiting for slots. Refreshed every poll interval.",
+    "", "flink_cluster,job_id,job_name"};
+
 constexpr const MetricDesc* kJobCollectorMetrics[] = {
-    &kJobState, &kJobStartTimeSeconds, &kJobLastModificationTimestampSeconds,
-    &kJobRestarts};
+    &kJobState,
+    &kJobStartTimeSeconds,
+    &kJobLastModificationTimestampSeconds,
+    &kJobRestarts,
+    &kJobTasks,
+    &kJobTasksRunning};
 
 }  // namespace
 
@@ -44,6 +61,8 @@ void JobCollector::Collect(const Snapshot& snapshot,
   auto start = Family(kJobStartTimeSeconds);
   auto modified = Family(kJobLastModificationTimestampSeconds);
   auto restarts = Family(kJobRestarts);
+  auto tasks = Family(kJobTasks);
+  auto tasks_running = Family(kJobTasksRunning);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     const JobManagerObservation* jm = PreferredJobManager(cluster);
     if (!jm || !jm->jobs) continue;
@@ -59,6 +78,10 @@ void JobCollector::Collect(const Snapshot& snapshot,
       if (j.start_time_ms > 0) start.Add(l, MillisToSeconds(j.start_time_ms));
       if (j.last_modification_ms > 0)
         modified.Add(l, MillisToSeconds(j.last_modification_ms));
+      if (j.tasks_total > 0) {
+        tasks.Add(l, static_cast<double>(j.tasks_total));
+        tasks_running.Add(l, static_cast<double>(j.tasks_running));
+      }
       auto ck = cluster.checkpoints.find(j.id);
       if (ck != cluster.checkpoints.end() && ck->second &&
           ck->second->num_restarts) {
@@ -70,6 +93,8 @@ void JobCollector::Collect(const Snapshot& snapshot,
   start.AppendTo(out);
   modified.AppendTo(out);
   restarts.AppendTo(out);
+  tasks.AppendTo(out);
+  tasks_running.AppendTo(out);
 }
 
 bool JobCollector::Key(const Snapshot& snapshot, RenderKey* key) const {

@@ -55,6 +55,52 @@ void TaskManagers(const TaskManagerView& v, const Info& info, int zone) {
   }
 }
 
+// As the FlinkJobBackpressured alert: Flink's web UI calls a share above
+// half "high".
+constexpr double kBackpressured = 0.5;
+
+std::string Percent(double ratio) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.0f%%", ratio * 100);
+  return buf;
+}
+
+// Why the job last failed and why its last checkpoint failed (information:
+// the alerts say when a failure calls for attention).
+template <typename Info>
+void Diagnosis(const JobSummary& j, const JobCheckpointObservation& o, int zone,
+               const Info& info) {
+  if (o.exceptions && !o.exceptions->entries.empty()) {
+    const JobException& e = o.exceptions->entries.front();
+    std::string text =
+        "job " + j.name + " last failed " +
+        FormatInZone(TimePoint(std::chrono::milliseconds(e.timestamp_ms)),
+                     zone) +
+        ": " + e.exception_class + (e.message.empty() ? "" : ": " + e.message);
+    if (!e.task.empty()) text += " (task " + e.task;
+    if (!e.endpoint.empty()) {
+      text += (e.task.empty() ? " (" : ", ") + std::string("TaskManager ") +
+              e.endpoint;
+    }
+    if (!e.task.empty() || !e.endpoint.empty()) text += ")";
+    for (const auto& [k, v] : e.labels) text += " [" + k + "=" + v + "]";
+    const size_t n = o.exceptions->entries.size();
+    if (n > 1) {
+      text += "; " + std::to_string(n - 1) + " earlier failure" +
+              (n > 2 ? "s" : "") + " in Flink's history";
+    }
+    info(text);
+  }
+  if (o.stats && o.stats->latest_failed) {
+    const FailedCheckpoint& f = *o.stats->latest_failed;
+    info("job " + j.name + " checkpoint " + std::to_string(f.id) + " failed " +
+         FormatInZone(
+             TimePoint(std::chrono::milliseconds(f.failure_timestamp_ms)),
+             zone) +
+         (f.failure_message.empty() ? "" : ": " + f.failure_message));
+  }
+}
+
 void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
   auto line = [out](bool ok, std::string text) {
     out->push_back({ok ? ReportLine::Mark::kOk : ReportLine::Mark::kProblem,
@@ -150,6 +196,23 @@ void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
                   " completed / " + std::to_string(ck->second->stats->failed) +
                   " failed";
         }
+        if (j.tasks_total > 0 && j.tasks_running < j.tasks_total) {
+          text += ", tasks " + std::to_string(j.tasks_running) + "/" +
+                  std::to_string(j.tasks_total) + " running";
+        }
+        const JobCheckpointObservation* o =
+            ck != c.checkpoints.end() ? ck->second.get() : nullptr;
+        const bool backpressured = o && o->backpressure && o->details &&
+                                   o->details->state == "RUNNING" &&
+                                   o->backpressure->ratio >= kBackpressured;
+        if (backpressured) {
+          text += ", backpressured " + Percent(o->backpressure->ratio) + " (" +
+                  o->backpressure->vertex + ")";
+        }
+        // A RUNNING job part of which is down, or that cannot keep up.
+        const bool degraded =
+            j.state == "RUNNING" &&
+            (j.tasks_running < j.tasks_total || backpressured);
         if (j.state == "RUNNING") ++running;
         // As the alert rules: FINISHED and CANCELED jobs are the old ids of
         // redeploys, listed for an hour; a cluster with nothing running is
@@ -157,8 +220,9 @@ void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
         if (j.state == "FINISHED" || j.state == "CANCELED") {
           info(text);
         } else {
-          line(j.state == "RUNNING", text);
+          line(j.state == "RUNNING" && !degraded, text);
         }
+        if (o) Diagnosis(j, *o, zone, info);
       }
       if (running == 0) line(false, "no job is RUNNING");
     }

@@ -104,6 +104,22 @@ json Ha(const ClusterState& c) {
           {"events", events}};
 }
 
+// A job's exception history, newest first (GET /jobs/<jid>/exceptions).
+json Exceptions(const ExceptionHistory& h) {
+  json out = json::array();
+  for (const auto& e : h.entries) {
+    out.push_back({{"timestamp_ms", e.timestamp_ms},
+                   {"exception_class", e.exception_class},
+                   {"message", e.message},
+                   {"task", e.task},
+                   {"taskmanager", e.endpoint},
+                   {"taskmanager_id", e.taskmanager_id},
+                   {"failure_labels", e.labels},
+                   {"concurrent_failures", e.concurrent}});
+  }
+  return out;
+}
+
 json Jobs(const ClusterState& c) {
   json out = json::array();
   const JobManagerObservation* jm = PreferredJobManager(c);
@@ -113,9 +129,24 @@ json Jobs(const ClusterState& c) {
            {"name", j.name},
            {"state", j.state},
            {"start_time_ms", j.start_time_ms}};
+    if (j.tasks_total > 0) {
+      o["tasks"] = {{"total", j.tasks_total}, {"running", j.tasks_running}};
+    }
     auto ck = c.checkpoints.find(j.id);
     if (ck != c.checkpoints.end() && ck->second) {
       const auto& k = *ck->second;
+      if (k.exceptions) {
+        o["exceptions"] = Exceptions(*k.exceptions);
+        o["exceptions_truncated"] = k.exceptions->truncated;
+      }
+      if (k.details) {
+        o["state_timestamps_ms"] = k.details->timestamps;
+      }
+      if (k.backpressure && k.details && k.details->state == "RUNNING") {
+        o["backpressure"] = {{"ratio", k.backpressure->ratio},
+                             {"vertex", k.backpressure->vertex},
+                             {"window_seconds", k.backpressure->window_s}};
+      }
       json cj = json::object();
       if (k.stats) {
         cj["completed"] = k.stats->completed;
@@ -208,6 +239,9 @@ json StatusJson(const Snapshot& snapshot) {
       cj["task_slots_available"] = jm->overview->slots_available;
     }
     TaskManagers(c, cj);
+    if (c.checkpoint_poll && c.checkpoint_poll->failures) {
+      cj["job_failures_by_class"] = c.checkpoint_poll->failures->by_class;
+    }
     if (c.zookeeper) {
       cj["zookeeper"] = {
           {"connected", c.zookeeper->connected},

@@ -1,6 +1,8 @@
 // Checkpoint poll planning and merging (pure; the poller owns the I/O).
 #include "model/checkpoint_merge.h"
 
+#include "model/job_diagnosis.h"
+
 namespace flinkha {
 
 std::optional<CompletedCheckpoint> NewerCompleted(
@@ -30,6 +32,15 @@ JobCheckpointObservation MergeCheckpointPoll(
   if (poll.stats) out.stats = poll.stats;
   if (poll.config) out.config = poll.config;
   if (poll.restarts_fetched) out.num_restarts = poll.num_restarts;
+  if (poll.exceptions) out.exceptions = poll.exceptions;
+  if (poll.details) {
+    if (out.details) {
+      if (auto bp = BackpressureBetween(*out.details, *poll.details)) {
+        out.backpressure = bp;
+      }
+    }
+    out.details = poll.details;
+  }
   out.last_completed_ever =
       NewerCompleted(previous ? previous->last_completed_ever : std::nullopt,
                      poll.stats ? poll.stats->latest_completed : std::nullopt);
@@ -37,9 +48,17 @@ JobCheckpointObservation MergeCheckpointPoll(
 }
 
 JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
-                        const std::string& endpoint, int64_t now_ms) {
+                        const std::string& endpoint, int64_t now_ms,
+                        int64_t details_period_ms) {
   JobPollPlan plan;
-  if (!tracking) return plan;  // a new job: fetch everything
+  if (!tracking) {
+    // A new job: statistics, config and restarts first. Its exception
+    // history and details wait for the next visit, so a start-up round over
+    // many jobs (the first full picture) costs no more requests than before.
+    plan.fetch_exceptions = false;
+    plan.fetch_details = false;
+    return plan;
+  }
   plan.fetch_config = !tracking->has_config ||
                       tracking->config_start_time_ms != job.start_time_ms;
   // numRestarts changes only when the job restarts, globally or one pipelined
@@ -57,12 +76,23 @@ JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
       tracking->restarts_endpoint != endpoint || job.state != "RUNNING" ||
       tracking->polls_since_restarts >= kMaxRestartSkips ||
       now_ms - job.last_modification_ms < kMetricStoreLagMs;
+  plan.fetch_exceptions =
+      !tracking->has_exceptions ||
+      tracking->exceptions_last_modification_ms != job.last_modification_ms ||
+      tracking->exceptions_endpoint != endpoint ||
+      now_ms - job.last_modification_ms < kMetricStoreLagMs;
+  plan.fetch_details =
+      !tracking->has_details ||
+      tracking->details_last_modification_ms != job.last_modification_ms ||
+      (job.state == "RUNNING" &&
+       now_ms - tracking->details_at_ms >= details_period_ms);
   return plan;
 }
 
 void RecordJobPoll(JobPollTracking& tracking, const JobSummary& job,
                    const std::string& endpoint, const JobPollPlan& plan,
-                   bool config_ok, bool restarts_ok) {
+                   bool config_ok, bool restarts_ok, bool exceptions_ok,
+                   bool details_ok, int64_t now_ms) {
   if (plan.fetch_config) {
     tracking.has_config = config_ok;
     tracking.config_start_time_ms = job.start_time_ms;
@@ -74,6 +104,16 @@ void RecordJobPoll(JobPollTracking& tracking, const JobSummary& job,
     tracking.polls_since_restarts = 0;
   } else {
     ++tracking.polls_since_restarts;
+  }
+  if (plan.fetch_exceptions) {
+    tracking.has_exceptions = exceptions_ok;
+    tracking.exceptions_last_modification_ms = job.last_modification_ms;
+    tracking.exceptions_endpoint = endpoint;
+  }
+  if (plan.fetch_details) {
+    tracking.has_details = details_ok;
+    tracking.details_last_modification_ms = job.last_modification_ms;
+    tracking.details_at_ms = now_ms;
   }
 }
 

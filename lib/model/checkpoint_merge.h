@@ -3,11 +3,15 @@
 // across JobManager failovers).
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "config/config.h"
 #include "model/checkpoint_types.h"
 #include "model/rest_types.h"
 
@@ -31,7 +35,9 @@ struct CheckpointPollResult {
   std::optional<int64_t>
       num_restarts;  // its value; nullopt when Flink has no such metric
   bool checkpointing_disabled =
-      false;          // Flink answered 404: no checkpoint statistics exist
+      false;  // Flink answered 404: no checkpoint statistics exist
+  std::optional<ExceptionHistory> exceptions;  // when fetched
+  std::shared_ptr<const JobDetails> details;   // when fetched
   std::string error;  // first failure of this job's requests
 };
 
@@ -41,7 +47,8 @@ struct CheckpointPollResult {
 // flap; the source's error shows it). Flink restarts its counts after a
 // failover and latest.completed is null until the first new checkpoint, so
 // last_completed_ever keeps the newer of the previous one and the polled
-// latest.completed.
+// latest.completed. New details give a backpressure share against the previous
+// details (the previous share stays when the pair gives none).
 JobCheckpointObservation MergeCheckpointPoll(
     const JobCheckpointObservation* previous, const CheckpointPollResult& poll);
 
@@ -55,12 +62,31 @@ struct JobPollTracking {
   int64_t restarts_last_modification_ms = 0;
   std::string restarts_endpoint;  // JobManager that answered
   int polls_since_restarts = 0;
+  bool has_exceptions = false;  // history fetched while the job looked as below
+  int64_t exceptions_last_modification_ms = 0;
+  std::string exceptions_endpoint;
+  bool has_details = false;  // details fetched while the job looked as below
+  int64_t details_last_modification_ms = 0;
+  int64_t details_at_ms = 0;  // when (epoch ms)
 };
 
 struct JobPollPlan {
   bool fetch_config = true;
   bool fetch_restarts = true;
+  bool fetch_exceptions = true;
+  bool fetch_details = true;
 };
+
+// How often a running job's details (backpressure) are read when nothing
+// changed: twice the longest checkpoint cadence, 2 minutes at the default
+// poll_interval, so they add at most half a statistics request per job.
+inline int64_t DetailsPeriodMs(Duration poll_interval) {
+  return 2 * std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::max(poll_interval,
+                          std::min<Duration>(std::chrono::seconds(60),
+                                             poll_interval * 12)))
+                 .count();
+}
 
 // Polls numRestarts is skipped at most this many times in a row (a guard, see
 // PlanJobPoll).
@@ -84,16 +110,24 @@ inline int64_t RestartsRecheckAtMs(const JobSummary& job) {
 // every poll): the config when the job is new or its start-time changed (a new
 // JobMaster may run it with a new configuration); numRestarts unless nothing
 // could have changed it, see the .cc.
+// The exception history from the second visit of a job on, when it changed
+// (last-modification
+// moves with every restart, also of one region) and for kMetricStoreLagMs
+// after, the details when it changed and every details_period_ms while
+// RUNNING.
 // now_ms: the poll's time, epoch milliseconds.
 JobPollPlan PlanJobPoll(const JobSummary& job, const JobPollTracking* tracking,
                         const std::string& endpoint,
-                        int64_t now_ms = std::numeric_limits<int64_t>::max());
+                        int64_t now_ms = std::numeric_limits<int64_t>::max(),
+                        int64_t details_period_ms = 120000);
 
 // Updates the tracking after the poll planned by plan: config_ok / restarts_ok
 // say whether those requests succeeded (a 404 for a job without checkpointing
-// counts as a config answer).
+// counts as a config answer); so do exceptions_ok and details_ok, now_ms is
+// the poll's time.
 void RecordJobPoll(JobPollTracking& tracking, const JobSummary& job,
                    const std::string& endpoint, const JobPollPlan& plan,
-                   bool config_ok, bool restarts_ok);
+                   bool config_ok, bool restarts_ok, bool exceptions_ok = false,
+                   bool details_ok = false, int64_t now_ms = 0);
 
 }  // namespace flinkha

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/job_diagnosis_types.h"
 #include "model/rest_types.h"
 
 namespace flinkha {
@@ -76,6 +78,16 @@ struct JobCheckpointObservation {
   // Kept across a JobManager failover, when Flink's counts restart and
   // latest.completed is null.
   std::optional<CompletedCheckpoint> last_completed_ever;
+  // Why the job failed: Flink's exception history (newest first), read when
+  // the job changed (GET /jobs/<jid>/exceptions).
+  std::optional<ExceptionHistory> exceptions;
+  // The job's details as last read (GET /jobs/<jid>): `timestamps` says when
+  // the job entered each state (epoch ms, the JobManager's clock, `now_ms`
+  // when it answered). Read when the job changed and periodically while it
+  // runs; null until then.
+  std::shared_ptr<const JobDetails> details;
+  // The busiest vertex's backpressured share between the last two details.
+  std::optional<Backpressure> backpressure;
   std::string error;  // last poll error for this job, empty when fine
 };
 

@@ -75,6 +75,12 @@ Result<std::vector<JobSummary>> ParseJobsOverview(std::string_view body) {
     s.state = j.String("state");
     s.start_time_ms = j.Int("start-time");
     s.last_modification_ms = j.Int("last-modification");
+    if (const Json* tasks = j.OptObject("tasks")) {
+      ObjectReader t(*tasks, j.PathOf("tasks"));
+      s.tasks_total = t.Int("total");
+      s.tasks_running = t.Int("running");
+      j.Absorb(t);
+    }
     if (!j.ok()) return *j.error();
     out.push_back(std::move(s));
   }

@@ -43,6 +43,11 @@ struct JobSummary {
   std::string state;  // one of kJobStates
   int64_t start_time_ms = 0;
   int64_t last_modification_ms = 0;
+  // `tasks` by state: all of the job's tasks, and those RUNNING. With region
+  // failover a RUNNING job restarts one region while the others run on, so
+  // running < total says part of it is down. 0 when the object is absent.
+  int64_t tasks_total = 0;
+  int64_t tasks_running = 0;
 };
 
 // One entry of GET /taskmanagers.

@@ -13,6 +13,7 @@
 #include "model/checkpoint_types.h"
 #include "model/failover.h"
 #include "model/ha_types.h"
+#include "model/job_diagnosis.h"
 #include "model/output_types.h"
 #include "model/rest_types.h"
 #include "model/taskmanager_types.h"
@@ -35,6 +36,9 @@ struct CheckpointPollStatus {
   uint64_t requests_total = 0;  // checkpoint-related requests sent
   size_t jobs = 0;              // jobs scheduled
   size_t overdue_jobs = 0;      // due for more than one poll interval
+  // Failures (new exception history entries) by exception class since the
+  // exporter started; null before the first publication.
+  std::shared_ptr<const FailureCounts> failures = nullptr;
 };
 
 // Facts derived from a cluster's observations once per update (DeriveCluster

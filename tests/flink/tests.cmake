@@ -26,6 +26,17 @@ foreach(version ${FLINKHA_FLINK_VERSIONS})
     TIMEOUT 900 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
+# The diagnosis drills (tests/flink/diagnosis_test.cc): the job fails on demand, a snapshot
+# fails, a TaskManager dies with every slot in use; one cluster start per version, about 2 min.
+add_executable(flink_diagnosis_tests ${CMAKE_CURRENT_LIST_DIR}/diagnosis_test.cc)
+target_link_libraries(flink_diagnosis_tests PRIVATE flinkha_test_support)
+add_dependencies(flink_diagnosis_tests flink-ha-exporter)
+foreach(version ${FLINKHA_FLINK_VERSIONS})
+  add_test(NAME flink_diagnosis_${version} COMMAND flink_diagnosis_tests "[flink]" --durations yes)
+  set_tests_properties(flink_diagnosis_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
+    TIMEOUT 600 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
+endforeach()
+
 # The demo's smoke test (label demo): scripts/demo.sh starts real Flink 1.20.5 (the jars must be
 # fetched: `setup.sh --test` or scripts/flink-fetch.sh), the exporter from this build, Prometheus
 # and Alertmanager, runs 20 s and checks /metrics and Prometheus's target and rules. Real Flink

@@ -103,6 +103,10 @@ bool FlinkCluster::Start(std::chrono::seconds timeout) {
       options_.cluster_id,
       "--wait-commit",
       "--stop-on-stdin-eof"};
+  if (options_.drill_markers) {
+    std::filesystem::create_directories(marker_dir());
+    argv.insert(argv.end(), {"--marker-dir", marker_dir()});
+  }
   up_ = std::make_unique<Subprocess>(argv, dir_.path() + "/up.log");
   if (!up_->WaitForLog("READY ", timeout)) {
     error_ = "flink-cluster.py up did not get ready:\n" + up_->Log();

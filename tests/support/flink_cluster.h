@@ -26,6 +26,9 @@ struct FlinkClusterOptions {
   int session_timeout_ms = 6000;
   int rows_per_second = 50;
   std::string cluster_id = "/realtime-pipeline";
+  // The job's drill control (flink/job DrillControl): marker files in
+  // marker_dir() make it fail or slow down on demand.
+  bool drill_markers = false;
 };
 
 // The pinned versions (FLINKHA_FLINK_VERSIONS in tests/flink/tests.cmake).
@@ -55,6 +58,9 @@ class FlinkCluster {
   int rest_port(size_t jm) const { return rest_ports_.at(jm); }
   int prom_port(const std::string& name) const;
   std::string output_dir() const;
+  // Where the drill markers go (drill_markers): "fail", "fail-checkpoint",
+  // "slow".
+  std::string marker_dir() const { return dir_.path() + "/markers"; }
   std::string job_id() const;
   const FlinkClusterOptions& options() const { return options_; }
 

@@ -47,7 +47,7 @@ Snapshot FullSnapshot() {
       o->overview = ClusterOverview{3, 12, 4};
       o->jobs = std::vector<JobSummary>{{"a1b2c3d4e5f60718293a4b5c6d7e8f90",
                                          "csv-writer", "RUNNING", 1764050000000,
-                                         1764057000000}};
+                                         1764057000000, 6, 4}};
     }
     c.jobmanagers[jm.name] = o;
     RecordSourceAttempt(c, "rest/" + jm.name, kT, o->error);
@@ -78,8 +78,25 @@ Snapshot FullSnapshot() {
   ck->config->tolerable_failed_checkpoints = 2;
   ck->config->tolerable_failed_checkpoints_known = true;
   ck->num_restarts = 1;
+  ck->exceptions = ExceptionHistory{};
+  JobException failure;
+  failure.timestamp_ms = 1764056990000;
+  failure.exception_class = "java.lang.IllegalStateException";
+  failure.message = "boom";
+  failure.task = "map (2/3) - execution #0";
+  failure.endpoint = "taskmanager-2:6121";
+  ck->exceptions->entries.push_back(failure);
+  auto details = std::make_shared<JobDetails>();
+  details->state = "RUNNING";
+  details->now_ms = 1764061002000;
+  details->timestamps = {{"CREATED", 1764050000100},
+                         {"RUNNING", 1764057000000}};
+  ck->details = details;
+  ck->backpressure = Backpressure{0.25, "Source: rows", 120};
   c.checkpoints[ck->job_id] = ck;
-  c.checkpoint_poll = CheckpointPollStatus{60, 1234, 1, 0};
+  auto failures = std::make_shared<FailureCounts>();
+  failures->Add("java.lang.IllegalStateException");
+  c.checkpoint_poll = CheckpointPollStatus{60, 1234, 1, 0, failures};
   RecordSourceAttempt(c, "checkpoints", kT, "");
 
   auto zk = std::make_shared<ZkObservation>();

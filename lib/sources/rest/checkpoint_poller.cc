@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "model/checkpoint_parsers.h"
+#include "model/job_diagnosis.h"
+#include "model/job_diagnosis_parsers.h"
 #include "model/job_id.h"
 #include "model/rest_parsers.h"
 #include "sources/rest/http_client.h"
@@ -30,10 +32,13 @@ struct JobFetch {
       RestFault::kNone;  // first failure; kConnect/kTimeout end the poll
   bool config_ok = false;
   bool restarts_ok = false;
+  bool exceptions_ok = false;
+  bool details_ok = false;
 };
 
-// Runs the requests of one job's plan: statistics, then the config and
-// numRestarts when the plan asks for them.
+// Runs the requests of one job's plan: statistics, then the config,
+// numRestarts, the exception history and the job details when the plan asks
+// for them.
 // await_slot runs before each request: it waits for the request budget and
 // returns false when the poller stops.
 JobFetch FetchJob(HttpClient& client, const JobSummary& job,
@@ -128,6 +133,39 @@ JobFetch FetchJob(HttpClient& client, const JobSummary& job,
       } else {
         fail(RestFault::kParse, "GET " + path + ": " + v.error().message);
       }
+    }
+  }
+  // A 404 below: the job vanished since the job list (or is not running
+  // yet); asked again when the job changes, not every visit.
+  if (plan.fetch_exceptions && !endpoint_down()) {
+    const std::string path =
+        base + "/exceptions?maxExceptions=" + std::to_string(kMaxExceptions);
+    bool not_found = false;
+    if (auto body = get(path, &not_found)) {
+      auto history = ParseExceptionHistory(*body);
+      if (history.ok()) {
+        f.result.exceptions = std::move(history).value();
+        f.exceptions_ok = true;
+      } else {
+        fail(RestFault::kParse, "GET " + path + ": " + history.error().message);
+      }
+    } else if (not_found) {
+      f.exceptions_ok = true;  // asked again when the job changes
+    }
+  }
+  if (plan.fetch_details && !endpoint_down()) {
+    bool not_found = false;
+    if (auto body = get(base, &not_found)) {
+      auto details = ParseJobDetails(*body);
+      if (details.ok()) {
+        f.result.details =
+            std::make_shared<const JobDetails>(std::move(details).value());
+        f.details_ok = true;
+      } else {
+        fail(RestFault::kParse, "GET " + base + ": " + details.error().message);
+      }
+    } else if (not_found) {
+      f.details_ok = true;  // asked again when the job changes or in a period
     }
   }
   return f;
@@ -375,7 +413,7 @@ bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
                              .count();
   const JobPollPlan plan = PlanJobPoll(
       job, tracking_it == lane.tracking.end() ? nullptr : &tracking_it->second,
-      lane.endpoint, now_ms);
+      lane.endpoint, now_ms, DetailsPeriodMs(cluster_->poll_interval));
   JobFetch f = FetchJob(client, job, plan, now, [this] { return AwaitSlot(); });
   if (stopping_) return true;  // a cancelled visit says nothing about Flink
   if (f.fault == RestFault::kConnect || f.fault == RestFault::kTimeout) {
@@ -385,7 +423,7 @@ bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
   }
   lane.visit_error.clear();  // the endpoint answers again
   RecordJobPoll(lane.tracking[job_id], job, lane.endpoint, plan, f.config_ok,
-                f.restarts_ok);
+                f.restarts_ok, f.exceptions_ok, f.details_ok, now_ms);
   auto merged = std::make_shared<const JobCheckpointObservation>(
       MergeCheckpointPoll(previous.get(), f.result));
   // numRestarts read while Flink's metric store may still hold the count from
@@ -399,6 +437,15 @@ bool CheckpointPoller::Visit(Lane& lane, HttpClient& client,
       job_id, CadenceOf(job, *merged, f.result.checkpointing_disabled), mono,
       revisit);
   std::lock_guard<std::mutex> lock(mu_);
+  if (f.result.exceptions) {
+    for (const JobException* e :
+         NewExceptions(previous && previous->exceptions ? &*previous->exceptions
+                                                        : nullptr,
+                       *f.result.exceptions)) {
+      failures_.Add(e->exception_class);
+      failures_dirty_ = true;
+    }
+  }
   retired_.erase(job_id);
   auto [it, inserted] = current_.insert_or_assign(job_id, std::move(merged));
   dirty_ = true;
@@ -454,6 +501,11 @@ void CheckpointPoller::Publish(Lane& lane, TimePoint now, MonoTime mono,
   status.requests_total = requests_total_;
   status.jobs = scheduled;
   status.overdue_jobs = overdue;
+  if (failures_dirty_ || !published_failures_) {
+    published_failures_ = std::make_shared<const FailureCounts>(failures_);
+    failures_dirty_ = false;
+  }
+  status.failures = published_failures_;
   const bool publish_map = dirty_;
   // Under mu_: two lanes never publish out of order.
   store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {

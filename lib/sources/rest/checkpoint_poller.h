@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "model/checkpoint_merge.h"
 #include "model/checkpoint_schedule.h"
+#include "model/job_diagnosis.h"
 #include "model/store.h"
 #include "sources/source.h"
 #include "util/logging.h"
@@ -89,6 +90,9 @@ class CheckpointPoller : public Source {
   MonoTime started_{};  // the first JobManager observation arrived
   MonoTime last_publish_{};
   MonoTime last_attempt_{};  // last RecordSourceAttempt
+  FailureCounts failures_;   // new exception history entries by class
+  bool failures_dirty_ = false;
+  std::shared_ptr<const FailureCounts> published_failures_;
   FaultLog faults_{"checkpoints"};
 
   std::condition_variable cv_;  // with mu_: wakes sleepers on Stop()

@@ -183,5 +183,90 @@ TEST_CASE("PlanJobPoll asks numRestarts again while Flink's metric store lags",
       PlanJobPoll(job, &t, "jm-1", 2000 + kMetricStoreLagMs).fetch_restarts);
 }
 
+TEST_CASE(
+    "PlanJobPoll asks for the exception history when the job changed and the "
+    "details when it changed or once a period while RUNNING",
+    "[model][checkpoints][diagnosis]") {
+  const JobSummary job = Job(1000, 2000);
+  const int64_t later = 2000 + kMetricStoreLagMs;
+  // The first visit leaves them to the second: a start-up round costs what
+  // it did.
+  const JobPollPlan first = PlanJobPoll(job, nullptr, "jm-1", later, 60000);
+  CHECK_FALSE(first.fetch_exceptions);
+  CHECK_FALSE(first.fetch_details);
+  JobPollTracking t;
+  RecordJobPoll(t, job, "jm-1", first, true, true, false, false, later);
+  const JobPollPlan second = PlanJobPoll(job, &t, "jm-1", later + 1, 60000);
+  CHECK(second.fetch_exceptions);
+  CHECK(second.fetch_details);
+  RecordJobPoll(t, job, "jm-1", second, true, true, true, true, later);
+  const JobPollPlan steady = PlanJobPoll(job, &t, "jm-1", later + 1, 60000);
+  CHECK_FALSE(steady.fetch_exceptions);
+  CHECK_FALSE(steady.fetch_details);
+  // A restart (also of one region) moves last-modification.
+  const JobPollPlan changed =
+      PlanJobPoll(Job(1000, later), &t, "jm-1", later + 1, 60000);
+  CHECK(changed.fetch_exceptions);
+  CHECK(changed.fetch_details);
+  // A new JobMaster has its own history.
+  CHECK(PlanJobPoll(job, &t, "jm-2", later + 1, 60000).fetch_exceptions);
+  // The details once a period while RUNNING, not otherwise.
+  CHECK(PlanJobPoll(job, &t, "jm-1", later + 60000, 60000).fetch_details);
+  CHECK_FALSE(PlanJobPoll(Job(1000, 2000, "RESTARTING"), &t, "jm-1",
+                          later + 60000, 60000)
+                  .fetch_details);
+  // Failed fetches are retried.
+  JobPollTracking failed;
+  RecordJobPoll(failed, job, "jm-1", second, true, true, false, false, later);
+  CHECK(PlanJobPoll(job, &failed, "jm-1", later + 1, 60000).fetch_exceptions);
+  CHECK(PlanJobPoll(job, &failed, "jm-1", later + 1, 60000).fetch_details);
+  // 2 x the longest cadence: 2 min at the default 5 s poll interval.
+  CHECK(DetailsPeriodMs(std::chrono::seconds(5)) == 120000);
+  CHECK(DetailsPeriodMs(std::chrono::seconds(1)) == 24000);
+}
+
+TEST_CASE(
+    "MergeCheckpointPoll: new details give a backpressure share against the "
+    "previous ones; the history is replaced",
+    "[model][checkpoints][diagnosis]") {
+  auto details = [](int64_t now, double bp, double idle) {
+    auto d = std::make_shared<JobDetails>();
+    d->state = "RUNNING";
+    d->now_ms = now;
+    VertexTimes v;
+    v.id = "v";
+    v.name = "Source: rows";
+    v.parallelism = 1;
+    v.backpressured_ms = bp;
+    v.idle_ms = idle;
+    v.busy_ms = 0;
+    d->vertices.push_back(v);
+    return std::shared_ptr<const JobDetails>(d);
+  };
+  CheckpointPollResult p1;
+  p1.job_id = "j";
+  p1.details = details(0, 0, 0);
+  p1.exceptions = ExceptionHistory{};
+  const JobCheckpointObservation o1 = MergeCheckpointPoll(nullptr, p1);
+  CHECK_FALSE(o1.backpressure);
+  CHECK(o1.details == p1.details);
+  CheckpointPollResult p2;
+  p2.job_id = "j";
+  p2.details = details(10000, 6000, 4000);
+  const JobCheckpointObservation o2 = MergeCheckpointPoll(&o1, p2);
+  REQUIRE(o2.backpressure);
+  CHECK(o2.backpressure->ratio == Approx(0.6));
+  CHECK(o2.backpressure->vertex == "Source: rows");
+  CHECK(o2.exceptions);  // not fetched: kept
+  // Details that give no share (not refreshed) keep the last share.
+  CheckpointPollResult p3;
+  p3.job_id = "j";
+  p3.details = details(20000, 6000, 4000);
+  const JobCheckpointObservation o3 = MergeCheckpointPoll(&o2, p3);
+  REQUIRE(o3.backpressure);
+  CHECK(o3.backpressure->ratio == Approx(0.6));
+  CHECK(o3.details == p3.details);
+}
+
 }  // namespace
 }  // namespace flinkha

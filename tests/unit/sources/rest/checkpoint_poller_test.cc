@@ -441,3 +441,50 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+TEST_CASE(
+    "CheckpointPoller reads the exception history and job details; a "
+    "malformed history is the job's error and the rest still arrives",
+    "[rest][checkpoints][diagnosis]") {
+  Fixture x;
+  const std::string exceptions = "/exceptions?maxExceptions=10";
+  // Recorded from real Flink (tests/fixtures/flink-real).
+  x.f.Serve("/jobs/" + kRunning + exceptions,
+            ReadFlinkFixture("../flink-real/2.3.0/exceptions.json"));
+  x.f.Serve("/jobs/" + kRunning,
+            ReadFlinkFixture("../flink-real/2.3.0/job.json"));
+  const std::string body =
+      ReadFlinkFixture("../flink-real/1.20.5/exceptions.json");
+  x.f.Serve("/jobs/" + kRestarting + exceptions,
+            body.substr(0, body.size() / 2));
+  PublishJobs(x.store);
+  CheckpointPoller poller(x.cluster, &x.store);
+  poller.Start();
+  REQUIRE(WaitFor([&] {
+    auto r = Checkpoints(x.store, kRunning);
+    auto s = Checkpoints(x.store, kRestarting);
+    return r && r->exceptions && r->details && s && s->stats &&
+           !s->error.empty();
+  }));
+  poller.Stop();
+  auto running = Checkpoints(x.store, kRunning);
+  REQUIRE(running->exceptions->entries.size() == 1);
+  CHECK(running->exceptions->entries[0].exception_class ==
+        "java.lang.IllegalStateException");
+  CHECK(running->details->timestamps.count("RUNNING"));
+  CHECK(running->error.empty());
+  auto restarting = Checkpoints(x.store, kRestarting);
+  CHECK(restarting->error.find("GET /jobs/" + kRestarting + exceptions) == 0);
+  CHECK_FALSE(restarting->exceptions);
+  CHECK(restarting->stats);
+  CHECK(restarting->num_restarts);
+  auto failures = x.store.Get()->clusters.at("prod").checkpoint_poll->failures;
+  REQUIRE(failures);
+  CHECK(failures->by_class.at("java.lang.IllegalStateException") == 1);
+}
+
+}  // namespace
+}  // namespace flinkha

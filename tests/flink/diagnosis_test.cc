@@ -1,0 +1,248 @@
+// Why a job failed and the outages a RUNNING state hides, on genuine Apache
+// Flink (one pinned version per run, FLINKHA_FLINK_VERSION): the job fails
+// on demand (a marker file, flink/job DrillControl) and the exporter must
+// report the class and message Flink recorded; one snapshot fails and the
+// exporter must report Flink's reason; a TaskManager is killed while every
+// slot is in use, so its region waits while the job stays RUNNING, and the
+// exporter must show tasks not running. One cluster start serves all three.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/exporter_process.h"
+#include "support/flink_cluster.h"
+
+namespace flinkha::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+constexpr char kCluster[] = "realtime-pipeline";
+constexpr char kDrillClass[] = "java.lang.IllegalStateException";
+constexpr char kDrillMessage[] =
+    "flinkha drill: failure requested by marker file";
+
+// Truth against the exporter's figure, printed at the end (and written to
+// FLINKHA_DRILL_REPORT_DIR/diagnosis-<version>.txt).
+struct Report {
+  std::string version;
+  std::vector<std::string> lines;
+  void Add(const std::string& what, const std::string& truth,
+           const std::string& exporter) {
+    lines.push_back(what + "\n    Flink:    " + truth +
+                    "\n    exporter: " + exporter);
+  }
+  ~Report() {
+    std::string out = "=== real Flink " + version + " diagnosis drills\n";
+    for (const auto& l : lines) out += l + "\n";
+    std::fputs(out.c_str(), stdout);
+    if (const char* dir = std::getenv("FLINKHA_DRILL_REPORT_DIR")) {
+      std::ofstream(std::string(dir) + "/diagnosis-" + version + ".txt") << out;
+    }
+  }
+};
+
+// The job as the exporter's /api/v1/status shows it.
+std::optional<json> ExporterJob(const ExporterProcess& exporter,
+                                const std::string& jid) {
+  const HttpResult r = exporter.Get("/api/v1/status");
+  if (r.status != 200) return std::nullopt;
+  const json s = json::parse(r.body, nullptr, false);
+  if (!s.is_object() || !s.contains("clusters")) return std::nullopt;
+  for (const auto& c : s["clusters"]) {
+    for (const auto& j : c.value("jobs", json::array())) {
+      if (j.value("id", "") == jid) return j;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string FirstLine(const std::string& s) {
+  return s.substr(0, s.find('\n'));
+}
+
+TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
+          "[flink][diagnosis]") {
+  FlinkClusterOptions fo;
+  fo.version = FlinkVersionUnderTest();
+  fo.drill_markers = true;
+  // Three slots for the job's three slot-sharing pipelines: a lost
+  // TaskManager's region has nowhere to go until it is back.
+  fo.slots = 1;
+  FlinkCluster flink(fo);
+  Report report;
+  report.version = fo.version;
+  TempDir dir;
+  ExporterProcess exporter(dir.path(),
+                           flink.ExporterConfigYaml(kCluster, "1s", "500ms"));
+  const bool started = flink.Start();
+  INFO("flink-cluster.py: " + flink.error());
+  REQUIRE(started);
+  REQUIRE(exporter.WaitReady(seconds(60)));
+  const std::string jid = flink.job_id();
+  const std::string base = "/jobs/" + jid;
+  auto flink_json = [&](const std::string& path) {
+    return flink.RestJson(0, path).value_or(json::object());
+  };
+  auto all_running = [&] {
+    for (const auto& j : flink_json("/jobs/overview").value("jobs", json())) {
+      if (j.value("jid", "") != jid) continue;
+      return j.value("state", "") == "RUNNING" &&
+             j["tasks"].value("running", -1) == j["tasks"].value("total", -2);
+    }
+    return false;
+  };
+  const std::map<std::string, std::string> labels{{"flink_cluster", kCluster},
+                                                  {"job_id", jid}};
+
+  // 1. A record fails: Flink records the exception, the exporter reports it.
+  WriteFile(flink.marker_dir() + "/fail", "");
+  json truth;
+  REQUIRE(Eventually(
+      [&] {
+        const json h = flink_json(base + "/exceptions");
+        if (!h.contains("exceptionHistory") ||
+            h["exceptionHistory"]["entries"].empty()) {
+          return false;
+        }
+        truth = h["exceptionHistory"]["entries"][0];
+        return true;
+      },
+      seconds(60)));
+  const int64_t truth_ts = truth.value("timestamp", int64_t{0});
+  json shown;
+  const bool reported = Eventually(
+      [&] {
+        auto j = ExporterJob(exporter, jid);
+        if (!j || !j->contains("exceptions") || (*j)["exceptions"].empty()) {
+          return false;
+        }
+        shown = (*j)["exceptions"][0];
+        return shown.value("timestamp_ms", int64_t{0}) == truth_ts;
+      },
+      seconds(30));
+  report.Add(
+      "task failure on demand (exception history)",
+      truth.value("exceptionName", "") + ": " +
+          FirstLine(truth.value("stacktrace", "")) + " at " +
+          std::to_string(truth_ts) + " in " + truth.value("taskName", "") +
+          " on " + truth.value("endpoint", truth.value("location", "")),
+      shown.value("exception_class", "") + ": " + shown.value("message", "") +
+          " at " + std::to_string(shown.value("timestamp_ms", int64_t{0})) +
+          " in " + shown.value("task", "") + " on " +
+          shown.value("taskmanager", ""));
+  REQUIRE(reported);
+  CHECK(truth.value("exceptionName", "") == kDrillClass);
+  CHECK(shown.value("exception_class", "") == kDrillClass);
+  CHECK(shown.value("message", "") == kDrillMessage);
+  CHECK(shown.value("task", "") == truth.value("taskName", ""));
+  const std::string metrics = exporter.Metrics();
+  CHECK(MetricValue(metrics, "flinkha_job_last_failure_timestamp_seconds",
+                    labels) == Approx(truth_ts / 1000.0));
+  CHECK(MetricValue(metrics, "flinkha_job_failures_total",
+                    {{"flink_cluster", kCluster},
+                     {"exception_class", kDrillClass}}) >= 1);
+
+  // 2. A snapshot fails: the exporter shows Flink's reason for the last
+  // failed checkpoint.
+  REQUIRE(Eventually(all_running, seconds(90)));
+  const int64_t failed_before =
+      flink_json(base + "/checkpoints")["counts"].value("failed", int64_t{0});
+  WriteFile(flink.marker_dir() + "/fail-checkpoint", "");
+  json failed;
+  REQUIRE(Eventually(
+      [&] {
+        const json c = flink_json(base + "/checkpoints");
+        if (!c.contains("counts") ||
+            c["counts"].value("failed", int64_t{0}) <= failed_before ||
+            !c["latest"]["failed"].is_object()) {
+          return false;
+        }
+        failed = c["latest"]["failed"];
+        return true;
+      },
+      seconds(60)));
+  json last_failure;
+  const bool reason_shown = Eventually(
+      [&] {
+        auto j = ExporterJob(exporter, jid);
+        if (!j || !j->contains("checkpoints") ||
+            !(*j)["checkpoints"].contains("last_failure")) {
+          return false;
+        }
+        last_failure = (*j)["checkpoints"]["last_failure"];
+        return last_failure.value("id", int64_t{-1}) ==
+               failed.value("id", int64_t{-2});
+      },
+      seconds(30));
+  report.Add("failed checkpoint (latest.failed)",
+             "#" + std::to_string(failed.value("id", int64_t{0})) + " " +
+                 failed.value("failure_message", ""),
+             "#" + std::to_string(last_failure.value("id", int64_t{0})) + " " +
+                 last_failure.value("message", ""));
+  REQUIRE(reason_shown);
+  CHECK(last_failure.value("message", "") ==
+        failed.value("failure_message", ""));
+  CHECK_FALSE(last_failure.value("message", "").empty());
+
+  // 3. A TaskManager dies while every slot is in use: its region cannot be
+  // placed, the job stays RUNNING with tasks not running.
+  REQUIRE(Eventually(all_running, seconds(90)));
+  REQUIRE(flink.Signal("tm-1", SIGKILL));
+  json flink_tasks, exporter_tasks;
+  REQUIRE(Eventually(
+      [&] {
+        for (const auto& j :
+             flink_json("/jobs/overview").value("jobs", json())) {
+          if (j.value("jid", "") == jid && j.value("state", "") == "RUNNING" &&
+              j["tasks"].value("running", 0) < j["tasks"].value("total", 0)) {
+            flink_tasks = j["tasks"];
+            return true;
+          }
+        }
+        return false;
+      },
+      seconds(60)));
+  const bool partial_shown = Eventually(
+      [&] {
+        auto j = ExporterJob(exporter, jid);
+        if (!j || j->value("state", "") != "RUNNING" || !j->contains("tasks")) {
+          return false;
+        }
+        exporter_tasks = (*j)["tasks"];
+        return exporter_tasks.value("running", 0) <
+               exporter_tasks.value("total", 0);
+      },
+      seconds(30));
+  report.Add("TaskManager killed, every slot in use (job RUNNING)",
+             "tasks " + std::to_string(flink_tasks.value("running", -1)) + "/" +
+                 std::to_string(flink_tasks.value("total", -1)) + " running",
+             "tasks " + std::to_string(exporter_tasks.value("running", -1)) +
+                 "/" + std::to_string(exporter_tasks.value("total", -1)) +
+                 " running");
+  REQUIRE(partial_shown);
+  const std::string during = exporter.Metrics();
+  CHECK(MetricValue(during, "flinkha_job_tasks_running", labels) <
+        MetricValue(during, "flinkha_job_tasks", labels));
+  // Back: the region runs again and the exporter says so.
+  REQUIRE(flink.Restart("tm-1"));
+  CHECK(Eventually(
+      [&] {
+        auto j = ExporterJob(exporter, jid);
+        return j && j->contains("tasks") &&
+               (*j)["tasks"].value("running", 0) ==
+                   (*j)["tasks"].value("total", -1);
+      },
+      seconds(120)));
+}
+
+}  // namespace
+}  // namespace flinkha::testing
