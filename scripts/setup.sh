@@ -5,7 +5,7 @@ set -euo pipefail
 
 BUILD_PKGS=(build-essential cmake pkg-config git clang-format
   prometheus-cpp-dev libcpp-httplib-dev libzookeeper-mt-dev libyaml-cpp-dev libspdlog-dev
-  nlohmann-json3-dev catch2 libssl-dev libcrypt-dev libbenchmark-dev
+  nlohmann-json3-dev catch2 libssl-dev libcrypt-dev libbenchmark-dev libboost1.81-dev
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
 # The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
 # Real Flink (scripts/flink-fetch.sh, scripts/flink-cluster.py): jars from Maven Central via maven.
