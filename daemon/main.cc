@@ -11,6 +11,8 @@
 #include "app/flags.h"
 #include "app/history_sampler.h"
 #include "app/signals.h"
+#include "app/state_keeper.h"
+#include "collectors/collector.h"
 #include "config/loader.h"
 #include "http/report.h"
 #include "http/server.h"
@@ -34,6 +36,12 @@ int main(int argc, char** argv) {
   }
   if (flags->help) return std::cout << UsageText(), 0;
   if (flags->version) return std::cout << VersionText(), 0;
+  // The metric declarations: a name collision or a broken naming rule is a
+  // build mistake, caught before anything serves (collectors/metric_desc.h).
+  if (Status metrics = CheckCollectors(AllCollectors()); !metrics.ok()) {
+    std::cerr << metrics.error().message << "\n";
+    return 1;
+  }
 
   // 2. Configuration: every problem at once, then exit for --config.check.
   auto config = LoadConfigFile(flags->config_file);
@@ -55,6 +63,12 @@ int main(int argc, char** argv) {
   // 3. Objects in dependency order: store, sources, HTTP server.
   BlockSignals();
   StateStore store(std::chrono::system_clock::now());
+  // The history outlives App's reloads: it is built here, not by App. Both it
+  // and the failover record continue from the state file (serve only).
+  History history;
+  StateKeeper keeper(flags->command == "status" ? "" : cfg.state_dir, &store,
+                     &history);
+  keeper.Restore(cfg, std::chrono::system_clock::now());
   App app(flags->config_file, &store);
   const std::string listen = cfg.listen;
   app.Start(std::make_shared<const Config>(std::move(cfg)));
@@ -69,24 +83,23 @@ int main(int argc, char** argv) {
     }
     std::cout << HumanReport(*store.Get(), &healthy);
     // The failover history lives in the running daemon.
-    auto history =
+    auto failovers =
         FetchFailoverHistory(listen, std::chrono::milliseconds(1000));
-    if (!history.ok()) {
-      std::cout << "Failovers: " << history.error().message << "\n";
+    if (!failovers.ok()) {
+      std::cout << "Failovers: " << failovers.error().message << "\n";
     } else {
       std::cout << "Failovers seen by the running exporter (newest first):"
-                << (history.value().empty() ? " none" : "") << "\n";
-      for (const auto& line : history.value())
+                << (failovers.value().empty() ? " none" : "") << "\n";
+      for (const auto& line : failovers.value())
         std::cout << "  " << line << "\n";
     }
     app.Stop();
     return healthy ? 0 : 1;
   }
 
-  // The history outlives App's reloads: it is built here, not by App.
-  History history;
   HistorySampler sampler(&store, &history);
   sampler.Start();
+  keeper.Start();
   ListenerOptions limits;
   limits.max_connections = flags->web_max_connections;
   limits.request_head_timeout = flags->web_request_head_timeout;
@@ -117,6 +130,7 @@ int main(int argc, char** argv) {
   notifier.Stopping();
   server.Stop();
   sampler.Stop();
+  keeper.Stop();
   app.Stop();
   return 0;
 }

@@ -13,8 +13,10 @@ if [[ -z "$config" ]]; then
   echo "run.sh: no Flink configured (FLINKHA_CONFIG unset): starting the local demo HA cluster"
   exec bash scripts/demo.sh "$@"
 fi
-bash scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Monitoring a Flink that exists needs only the daemon: its compiler and libraries, no
+# ZooKeeper, JDK, Maven, Prometheus or Alertmanager (those are the demo's).
+bash scripts/setup.sh --daemon
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLINKHA_BUILD_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" --target flink-ha-exporter
 build/daemon/flink-ha-exporter --config.file="$config" --config.check
 exec build/daemon/flink-ha-exporter --config.file="$config" "$@"

@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
 # Installs everything the project needs from Debian 12's packages (run as root, or with sudo).
+# --daemon: only what building the exporter needs; --test: also everything the tests need;
+# --list (after the mode): print the mode's packages and install nothing.
 # Idempotent: packages already present are skipped quickly.
 set -euo pipefail
 
-BUILD_PKGS=(build-essential cmake pkg-config git clang-format
+# The daemon alone (setup.sh --daemon, what scripts/run.sh installs to monitor an existing Flink):
+# a compiler and the libraries the exporter links, nothing to run Flink or the tests.
+DAEMON_PKGS=(build-essential cmake pkg-config
   prometheus-cpp-dev libcpp-httplib-dev libzookeeper-mt-dev libyaml-cpp-dev libspdlog-dev
-  nlohmann-json3-dev catch2 libssl-dev libcrypt-dev libbenchmark-dev libboost1.81-dev
+  nlohmann-json3-dev libssl-dev libcrypt-dev libcli11-dev libboost1.81-dev)
+BUILD_PKGS=("${DAEMON_PKGS[@]}" git clang-format catch2 libbenchmark-dev
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
-# The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch.
+# The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch;
+# the simulated JobManager (tests/sim) writes its REST JSON with Jackson.
 # Real Flink (scripts/flink-fetch.sh, scripts/flink-cluster.py): jars from Maven Central via maven.
 # The demo (scripts/demo.sh) also runs Prometheus with the shipped rules and Alertmanager.
 RUN_PKGS=(zookeeper default-jdk-headless libcurator-framework-java libcurator-recipes-java
-  libcurator-client-java curl procps maven python3 prometheus prometheus-alertmanager)
+  libcurator-client-java libjackson2-databind-java curl procps maven python3 prometheus
+  prometheus-alertmanager)
 # Alert rules, scraping and alert delivery tests; sanitizer runtimes; packaging checks; the
-# status page in a headless browser (tests/support/status_page_browser.py).
+# status page in a headless browser driven by Selenium (tests/support/status_page_browser.py).
 TEST_PKGS=(prometheus prometheus-alertmanager libclang-rt-14-dev clang python3 openssl
-  apache2-utils systemd dpkg-dev file docker-compose python3-yaml chromium)
+  apache2-utils systemd dpkg-dev file docker-compose python3-yaml chromium chromium-driver
+  python3-selenium
+  docker.io mmdebstrap)  # the container tests (tests/container/, scripts/docker-bed.sh)
 
-want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}")
-if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+list=0
+if [[ "${2:-}" == "--list" || "${1:-}" == "--list" ]]; then list=1; fi
+case "${1:-}" in
+  --daemon) want=("${DAEMON_PKGS[@]}") ;;
+  --test) want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+  ""|--list) want=("${BUILD_PKGS[@]}" "${RUN_PKGS[@]}") ;;
+  *) echo "usage: scripts/setup.sh [--daemon | --test] [--list]" >&2; exit 2 ;;
+esac
+# --list: print the packages this mode ensures, one a line, and install nothing.
+if ((list)); then printf '%s\n' "${want[@]}" | sort -u; exit 0; fi
 
 missing=()
 for p in "${want[@]}"; do

@@ -10,6 +10,7 @@
 #include "sources/rest/checkpoint_poller.h"
 #include "sources/rest/http_client.h"
 #include "sources/rest/jobmanager_poller.h"
+#include "sources/rest/liveness_watch.h"
 #include "sources/zookeeper/ha_watcher.h"
 #include "sources/zookeeper/zk_health_probe.h"
 #include "util/logging.h"
@@ -70,6 +71,12 @@ void App::StartLocked(ConfigPtr config) {
         }
         return true;
       });
+      std::erase_if(cs.liveness, [&](const auto& kv) {
+        for (const auto& jm : c.jobmanagers) {
+          if (jm.name == kv.first) return false;
+        }
+        return true;
+      });
       std::erase_if(cs.outputs, [&](const auto& kv) {
         for (const auto& o : c.output) {
           if (o.path == kv.first) return false;
@@ -86,12 +93,14 @@ void App::StartLocked(ConfigPtr config) {
     std::erase_if(s.clusters,
                   [&](const auto& kv) { return !names.count(kv.first); });
     s.config_last_reload_success = now;
+    s.display_zone = config_->display_timezone;
   });
   for (const auto& c : config_->clusters) {
     auto cluster = std::make_shared<const ClusterConfig>(c);
     for (const auto& jm : c.jobmanagers) {
       sources_.push_back(
           std::make_unique<JobManagerPoller>(cluster, jm, store_));
+      sources_.push_back(std::make_unique<LivenessWatch>(cluster, jm, store_));
     }
     if (c.checkpoints)
       sources_.push_back(std::make_unique<CheckpointPoller>(cluster, store_));

@@ -10,11 +10,11 @@
 namespace flinkha {
 namespace {
 
-constexpr const char* kStats =
+constexpr std::string_view kStats =
     " (GET /jobs/<jid>/checkpoints of the leading JobManager). Refreshed at a "
     "quarter of the job's checkpoint interval, between poll_interval and 60 "
     "s.";
-constexpr const char* kConfig =
+constexpr std::string_view kConfig =
     " (GET /jobs/<jid>/checkpoints/config of the leading JobManager, read when "
     "the job starts).";
 
@@ -25,76 +25,118 @@ bool Known(int64_t v) {
   return v > 0 && v != std::numeric_limits<int64_t>::max();
 }
 
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kCheckpointsCompleted{
+    "flinkha_checkpoints_completed", prometheus::MetricType::Gauge,
+    "Completed checkpoints counted by the job's current JobMaster; restarts "
+    "from zero after a JobManager failover",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointsFailed{
+    "flinkha_checkpoints_failed", prometheus::MetricType::Gauge,
+    "Failed checkpoints counted by the job's current JobMaster; restarts from "
+    "zero after a JobManager failover",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointsInProgress{
+    "flinkha_checkpoints_in_progress", prometheus::MetricType::Gauge,
+    "Checkpoints in progress", kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointsRestored{
+    "flinkha_checkpoints_restored", prometheus::MetricType::Gauge,
+    "Restores from a checkpoint counted by the job's current JobMaster", kStats,
+    "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastCompletedTimestampSeconds{
+    "flinkha_checkpoint_last_completed_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Time the last completed checkpoint was acknowledged, seconds since epoch; "
+    "kept across JobManager failovers, when Flink forgets it until the next "
+    "one",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastCompletedId{
+    "flinkha_checkpoint_last_completed_id", prometheus::MetricType::Gauge,
+    "Id of the last completed checkpoint; kept across JobManager failovers",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastDurationSeconds{
+    "flinkha_checkpoint_last_duration_seconds", prometheus::MetricType::Gauge,
+    "End-to-end duration of the last completed checkpoint", kStats,
+    "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastSizeBytes{
+    "flinkha_checkpoint_last_size_bytes", prometheus::MetricType::Gauge,
+    "Size written by the last completed checkpoint (checkpointed_size; "
+    "state_size before Flink 1.15)",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastFailureTimestampSeconds{
+    "flinkha_checkpoint_last_failure_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Time the last failed checkpoint failed, seconds since epoch; absent when "
+    "none failed under the current JobMaster",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastRestoreTimestampSeconds{
+    "flinkha_checkpoint_last_restore_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Time the job was last restored from a checkpoint, seconds since epoch",
+    kStats, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointLastRestoredId{
+    "flinkha_checkpoint_last_restored_id", prometheus::MetricType::Gauge,
+    "Id of the checkpoint the job was last restored from", kStats,
+    "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointIntervalSeconds{
+    "flinkha_checkpoint_interval_seconds", prometheus::MetricType::Gauge,
+    "Configured checkpoint interval", kConfig, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointTimeoutSeconds{
+    "flinkha_checkpoint_timeout_seconds", prometheus::MetricType::Gauge,
+    "Configured checkpoint timeout", kConfig, "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kCheckpointTolerableFailures{
+    "flinkha_checkpoint_tolerable_failures", prometheus::MetricType::Gauge,
+    "Configured tolerable failed checkpoints before the job fails", kConfig,
+    "flink_cluster,job_id,job_name"};
+
+constexpr const MetricDesc* kCheckpointCollectorMetrics[] = {
+    &kCheckpointsCompleted,
+    &kCheckpointsFailed,
+    &kCheckpointsInProgress,
+    &kCheckpointsRestored,
+    &kCheckpointLastCompletedTimestampSeconds,
+    &kCheckpointLastCompletedId,
+    &kCheckpointLastDurationSeconds,
+    &kCheckpointLastSizeBytes,
+    &kCheckpointLastFailureTimestampSeconds,
+    &kCheckpointLastRestoreTimestampSeconds,
+    &kCheckpointLastRestoredId,
+    &kCheckpointIntervalSeconds,
+    &kCheckpointTimeoutSeconds,
+    &kCheckpointTolerableFailures};
+
 }  // namespace
 
 void CheckpointCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto completed =
-      Gauge("flinkha_checkpoints_completed",
-            std::string("Completed checkpoints counted by the job's current "
-                        "JobMaster; restarts from zero after a JobManager "
-                        "failover") +
-                kStats);
-  auto failed = Gauge(
-      "flinkha_checkpoints_failed",
-      std::string("Failed checkpoints counted by the job's current JobMaster; "
-                  "restarts from zero after a JobManager failover") +
-          kStats);
-  auto in_progress = Gauge("flinkha_checkpoints_in_progress",
-                           std::string("Checkpoints in progress") + kStats);
-  auto restored = Gauge(
-      "flinkha_checkpoints_restored",
-      std::string("Restores from a checkpoint counted by the job's current "
-                  "JobMaster") +
-          kStats);
-  auto last_ts = Gauge("flinkha_checkpoint_last_completed_timestamp_seconds",
-                       std::string("Time the last completed checkpoint was "
-                                   "acknowledged, seconds since epoch; kept "
-                                   "across JobManager failovers, when Flink "
-                                   "forgets it until the next one") +
-                           kStats);
-  auto last_id = Gauge(
-      "flinkha_checkpoint_last_completed_id",
-      std::string("Id of the last completed checkpoint; kept across JobManager "
-                  "failovers") +
-          kStats);
-  auto last_duration =
-      Gauge("flinkha_checkpoint_last_duration_seconds",
-            std::string("End-to-end duration of the last completed "
-                        "checkpoint") +
-                kStats);
-  auto last_size =
-      Gauge("flinkha_checkpoint_last_size_bytes",
-            std::string("Size written by the last completed checkpoint "
-                        "(checkpointed_size; state_size before Flink 1.15)") +
-                kStats);
-  auto last_failure =
-      Gauge("flinkha_checkpoint_last_failure_timestamp_seconds",
-            std::string("Time the last failed checkpoint failed, seconds since "
-                        "epoch; absent when none failed under the current "
-                        "JobMaster") +
-                kStats);
-  auto last_restore =
-      Gauge("flinkha_checkpoint_last_restore_timestamp_seconds",
-            std::string("Time the job was last restored from a checkpoint, "
-                        "seconds since epoch") +
-                kStats);
-  auto last_restored_id =
-      Gauge("flinkha_checkpoint_last_restored_id",
-            std::string("Id of the checkpoint the job was last restored "
-                        "from") +
-                kStats);
-  auto interval =
-      Gauge("flinkha_checkpoint_interval_seconds",
-            std::string("Configured checkpoint interval") + kConfig);
-  auto timeout = Gauge("flinkha_checkpoint_timeout_seconds",
-                       std::string("Configured checkpoint timeout") + kConfig);
-  auto tolerable = Gauge(
-      "flinkha_checkpoint_tolerable_failures",
-      std::string("Configured tolerable failed checkpoints before the job "
-                  "fails") +
-          kConfig);
+  auto completed = Family(kCheckpointsCompleted);
+  auto failed = Family(kCheckpointsFailed);
+  auto in_progress = Family(kCheckpointsInProgress);
+  auto restored = Family(kCheckpointsRestored);
+  auto last_ts = Family(kCheckpointLastCompletedTimestampSeconds);
+  auto last_id = Family(kCheckpointLastCompletedId);
+  auto last_duration = Family(kCheckpointLastDurationSeconds);
+  auto last_size = Family(kCheckpointLastSizeBytes);
+  auto last_failure = Family(kCheckpointLastFailureTimestampSeconds);
+  auto last_restore = Family(kCheckpointLastRestoreTimestampSeconds);
+  auto last_restored_id = Family(kCheckpointLastRestoredId);
+  auto interval = Family(kCheckpointIntervalSeconds);
+  auto timeout = Family(kCheckpointTimeoutSeconds);
+  auto tolerable = Family(kCheckpointTolerableFailures);
 
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     for (const auto& [job_id, ptr] : cluster.checkpoints) {
@@ -163,6 +205,10 @@ bool CheckpointCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     for (const auto& [job_id, ptr] : cluster.checkpoints) key->Add(ptr.get());
   }
   return true;
+}
+
+std::span<const MetricDesc* const> CheckpointCollector::Descriptors() const {
+  return kCheckpointCollectorMetrics;
 }
 
 }  // namespace flinkha

@@ -8,28 +8,55 @@
 
 namespace flinkha {
 
+namespace {
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kTaskmanagers{
+    "flinkha_taskmanagers", prometheus::MetricType::Gauge,
+    "TaskManagers registered with the ResourceManager (GET /overview of the "
+    "leading or first healthy JobManager). Refreshed every poll interval.",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kTaskSlots{
+    "flinkha_task_slots", prometheus::MetricType::Gauge,
+    "Task slots in the cluster (GET /overview).", "", "flink_cluster"};
+
+constexpr MetricDesc kTaskSlotsAvailable{
+    "flinkha_task_slots_available", prometheus::MetricType::Gauge,
+    "Free task slots (GET /overview).", "", "flink_cluster"};
+
+constexpr MetricDesc kJobs{"flinkha_jobs", prometheus::MetricType::Gauge,
+                           "Jobs by state (GET /jobs/overview of the leading "
+                           "or first healthy JobManager).",
+                           "", "flink_cluster,state"};
+
+constexpr MetricDesc kTaskmanagersExpected{
+    "flinkha_taskmanagers_expected", prometheus::MetricType::Gauge,
+    "TaskManagers the operator expects (expected_taskmanagers in the "
+    "configuration).",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kClusterDataJobmanager{
+    "flinkha_cluster_data_jobmanager", prometheus::MetricType::Gauge,
+    "Which JobManager the cluster-level series come from; 1 for that one.", "",
+    "flink_cluster,jobmanager"};
+
+constexpr const MetricDesc* kClusterCollectorMetrics[] = {
+    &kTaskmanagers,         &kTaskSlots,
+    &kTaskSlotsAvailable,   &kJobs,
+    &kTaskmanagersExpected, &kClusterDataJobmanager};
+
+}  // namespace
+
 void ClusterCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto tms = Gauge(
-      "flinkha_taskmanagers",
-      "TaskManagers registered with the ResourceManager (GET /overview of the "
-      "leading or first healthy JobManager). Refreshed every poll interval.");
-  auto slots =
-      Gauge("flinkha_task_slots", "Task slots in the cluster (GET /overview).");
-  auto avail =
-      Gauge("flinkha_task_slots_available", "Free task slots (GET /overview).");
-  auto jobs =
-      Gauge("flinkha_jobs",
-            "Jobs by state (GET /jobs/overview of the leading or first healthy "
-            "JobManager).");
-  auto expected =
-      Gauge("flinkha_taskmanagers_expected",
-            "TaskManagers the operator expects (expected_taskmanagers in the "
-            "configuration).");
-  auto source = Gauge(
-      "flinkha_cluster_data_jobmanager",
-      "Which JobManager the cluster-level series come from; 1 for that one.");
+  auto tms = Family(kTaskmanagers);
+  auto slots = Family(kTaskSlots);
+  auto avail = Family(kTaskSlotsAvailable);
+  auto jobs = Family(kJobs);
+  auto expected = Family(kTaskmanagersExpected);
+  auto source = Family(kClusterDataJobmanager);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     Labels l{{"flink_cluster", cluster_name}};
     if (cluster.config && cluster.config->expected_taskmanagers > 0) {
@@ -68,6 +95,10 @@ bool ClusterCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     key->Add(jm_name);
   }
   return true;
+}
+
+std::span<const MetricDesc* const> ClusterCollector::Descriptors() const {
+  return kClusterCollectorMetrics;
 }
 
 }  // namespace flinkha

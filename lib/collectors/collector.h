@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "collectors/metric_desc.h"
 #include "model/state.h"
 
 namespace flinkha {
@@ -45,10 +47,23 @@ class Collector {
   // source health). A collector that reads more than its key says serves stale
   // series from the /metrics cache: metrics_cache_test checks every source.
   virtual bool Key(const Snapshot& snapshot, RenderKey* key) const;
+
+  // Every family Collect() may emit, declared once in the collector's .cc
+  // (collectors/metric_desc.h); checked at start by CheckCollectors().
+  virtual std::span<const MetricDesc* const> Descriptors() const = 0;
 };
 
 // Every collector, listed by hand in one place (collectors.cc).
 std::vector<std::unique_ptr<Collector>> AllCollectors();
+
+// The descriptors of all collectors, in their order.
+std::vector<const MetricDesc*> AllDescriptors(
+    const std::vector<std::unique_ptr<Collector>>& collectors);
+
+// CheckMetricDescs over every collector's descriptors: run at start, so a
+// name collision or a broken naming rule stops the exporter before it serves.
+Status CheckCollectors(
+    const std::vector<std::unique_ptr<Collector>>& collectors);
 
 // Runs all collectors over a snapshot and serializes them as Prometheus text
 // format. Families without samples are dropped so no HELP/TYPE appears without

@@ -11,6 +11,7 @@
 #include "collectors/job_collector.h"
 #include "collectors/jobmanager_collector.h"
 #include "collectors/output_collector.h"
+#include "collectors/process_collector.h"
 #include "collectors/recovery_collector.h"
 #include "collectors/taskmanager_collector.h"
 #include "collectors/zookeeper_collector.h"
@@ -56,7 +57,22 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<ZooKeeperCollector>());
   c.push_back(std::make_unique<OutputCollector>());
   c.push_back(std::make_unique<RecoveryCollector>());
+  c.push_back(std::make_unique<ProcessCollector>());
   return c;
+}
+
+std::vector<const MetricDesc*> AllDescriptors(
+    const std::vector<std::unique_ptr<Collector>>& collectors) {
+  std::vector<const MetricDesc*> out;
+  for (const auto& c : collectors) {
+    for (const MetricDesc* d : c->Descriptors()) out.push_back(d);
+  }
+  return out;
+}
+
+Status CheckCollectors(
+    const std::vector<std::unique_ptr<Collector>>& collectors) {
+  return CheckMetricDescs(AllDescriptors(collectors));
 }
 
 std::string RenderMetrics(

@@ -10,6 +10,7 @@ class ExporterCollector : public Collector {
  public:
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
+  std::span<const MetricDesc* const> Descriptors() const override;
 };
 
 }  // namespace flinkha

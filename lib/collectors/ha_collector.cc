@@ -8,81 +8,137 @@ namespace flinkha {
 namespace {
 
 // Where the HA series come from, for their HELP.
-std::string ZkSource() {
-  return " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
-         "connection_info znodes), updated on ZooKeeper watch events.";
-}
+constexpr std::string_view kZkSource =
+    " From ZooKeeper (<root>/<cluster_id>/leader/..., latches and "
+    "connection_info znodes), updated on ZooKeeper watch events.";
+constexpr std::string_view kTruth =
+    " The loss starts at the first evidence: the named leader's REST "
+    "endpoint refusing or timing out, or ZooKeeper dropping its leader data; "
+    "it ends when ZooKeeper names a new leader for every component.";
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kLeaderKnown{
+    "flinkha_leader_known", prometheus::MetricType::Gauge,
+    "Whether ZooKeeper names a leader for the component (0 also while the "
+    "exporter's ZooKeeper session is down: unknown).",
+    kZkSource, "flink_cluster,component"};
+
+constexpr MetricDesc kLeaderInfo{
+    "flinkha_leader_info", prometheus::MetricType::Gauge,
+    "Leader of the component: address from its connection_info znode and the "
+    "configured JobManager it matches; constant 1.",
+    kZkSource, "flink_cluster,component,address,jobmanager"};
+
+constexpr MetricDesc kLeaderChangesTotal{
+    "flinkha_leader_changes_total", prometheus::MetricType::Counter,
+    "Times a new leader took over the component since the exporter started "
+    "(leaders present at start do not count).",
+    kZkSource, "flink_cluster,component"};
+
+constexpr MetricDesc kLeaderLastChangeTimestampSeconds{
+    "flinkha_leader_last_change_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Time the exporter saw the component's leader change, seconds since epoch.",
+    kZkSource, "flink_cluster,component"};
+
+constexpr MetricDesc kContenders{
+    "flinkha_contenders", prometheus::MetricType::Gauge,
+    "JobManager processes contending in the leader latch (children of the "
+    "latch znode; latch=shared for Flink >= 1.15).",
+    kZkSource, "flink_cluster,latch"};
+
+constexpr MetricDesc kStandbyAvailable{
+    "flinkha_standby_available", prometheus::MetricType::Gauge,
+    "1 when every leader latch has at least 2 contenders, so a standby can "
+    "take over.",
+    kZkSource, "flink_cluster"};
+
+constexpr MetricDesc kFailoversTotal{
+    "flinkha_failovers_total", prometheus::MetricType::Counter,
+    "Failovers: the serving leader was lost and a different leader took over "
+    "every component.",
+    kTruth, "flink_cluster"};
+
+constexpr MetricDesc kLastFailoverDurationSeconds{
+    "flinkha_last_failover_duration_seconds", prometheus::MetricType::Gauge,
+    "Time without a serving leader in the last failover (leader lost -> new "
+    "leader).",
+    kTruth, "flink_cluster"};
+
+constexpr MetricDesc kLastFailoverDurationUpperBoundSeconds{
+    "flinkha_last_failover_duration_upper_bound_seconds",
+    prometheus::MetricType::Gauge,
+    "Longest the last failover can have lasted: from the last observation of "
+    "the lost leader serving to the new leader. The loss happened between that "
+    "observation and the first evidence, so the true duration lies between "
+    "flinkha_last_failover_duration_seconds and this.",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kFailoverInProgress{
+    "flinkha_failover_in_progress", prometheus::MetricType::Gauge,
+    "1 from the first evidence that the serving leader was lost until a leader "
+    "serves again (ZooKeeper may still name the lost one until its session "
+    "expires).",
+    kTruth, "flink_cluster"};
+
+constexpr MetricDesc kLeaderlessSecondsTotal{
+    "flinkha_leaderless_seconds_total", prometheus::MetricType::Counter,
+    "Time without a serving leader across failovers, counted from the first "
+    "evidence of each loss.",
+    kTruth, "flink_cluster"};
+
+constexpr MetricDesc kSplitBrain{
+    "flinkha_split_brain", prometheus::MetricType::Gauge,
+    "1 while components are led by different JobManagers (or, from Flink 1.15, "
+    "different leader sessions) for longer than 10 s.",
+    kZkSource, "flink_cluster"};
+
+constexpr MetricDesc kJobLeaderKnown{
+    "flinkha_job_leader_known", prometheus::MetricType::Gauge,
+    "Whether ZooKeeper names a JobMaster leader for the job (its "
+    "connection_info znode holds leader data).",
+    kZkSource, "flink_cluster,job_id"};
+
+constexpr MetricDesc kZookeeperLatestCheckpointId{
+    "flinkha_zookeeper_latest_checkpoint_id", prometheus::MetricType::Gauge,
+    "Newest checkpoint id among the job's HA checkpoint pointers "
+    "(<root>/<cluster_id>/jobs/<job_id>/checkpoints/<id> from Flink 1.14, "
+    "<root>/<cluster_id>/checkpoints/<job_id>/<id> up to 1.13); survives a "
+    "JobManager failover. Updated on ZooKeeper watch events.",
+    "", "flink_cluster,job_id"};
+
+constexpr const MetricDesc* kHaCollectorMetrics[] = {
+    &kLeaderKnown,
+    &kLeaderInfo,
+    &kLeaderChangesTotal,
+    &kLeaderLastChangeTimestampSeconds,
+    &kContenders,
+    &kStandbyAvailable,
+    &kFailoversTotal,
+    &kLastFailoverDurationSeconds,
+    &kLastFailoverDurationUpperBoundSeconds,
+    &kFailoverInProgress,
+    &kLeaderlessSecondsTotal,
+    &kSplitBrain};
+constexpr const MetricDesc* kHaJobCollectorMetrics[] = {
+    &kJobLeaderKnown, &kZookeeperLatestCheckpointId};
 
 }  // namespace
 
 void HaCollector::Collect(const Snapshot& snapshot,
                           std::vector<prometheus::MetricFamily>* out) const {
-  auto known = Gauge(
-      "flinkha_leader_known",
-      "Whether ZooKeeper names a leader for the component (0 also while the "
-      "exporter's ZooKeeper session is down: unknown)." +
-          ZkSource());
-  auto info = Gauge(
-      "flinkha_leader_info",
-      "Leader of the component: address from its connection_info znode and the "
-      "configured JobManager it matches; constant 1." +
-          ZkSource());
-  auto changes =
-      Counter("flinkha_leader_changes_total",
-              "Times a new leader took over the component since the exporter "
-              "started (leaders present at start do not count)." +
-                  ZkSource());
-  auto last_change = Gauge(
-      "flinkha_leader_last_change_timestamp_seconds",
-      "Time the exporter saw the component's leader change, seconds since "
-      "epoch." +
-          ZkSource());
-  auto contenders = Gauge(
-      "flinkha_contenders",
-      "JobManager processes contending in the leader latch (children of the "
-      "latch znode; latch=shared for Flink >= 1.15)." +
-          ZkSource());
-  auto standby = Gauge(
-      "flinkha_standby_available",
-      "1 when every leader latch has at least 2 contenders, so a standby can "
-      "take over." +
-          ZkSource());
-  const std::string truth =
-      " The loss starts at the first evidence: the named leader's REST "
-      "endpoint refusing or timing out, or ZooKeeper dropping its leader data; "
-      "it ends when ZooKeeper names a new leader for every component.";
-  auto failovers =
-      Counter("flinkha_failovers_total",
-              "Failovers: the serving leader was lost and a different leader "
-              "took over every component." +
-                  truth);
-  auto last_failover =
-      Gauge("flinkha_last_failover_duration_seconds",
-            "Time without a serving leader in the last failover (leader lost "
-            "-> new leader)." +
-                truth);
-  auto last_failover_max = Gauge(
-      "flinkha_last_failover_duration_upper_bound_seconds",
-      "Longest the last failover can have lasted: from the last observation "
-      "of the lost leader serving to the new leader. The loss happened "
-      "between that observation and the first evidence, so the true duration "
-      "lies between flinkha_last_failover_duration_seconds and this.");
-  auto in_progress =
-      Gauge("flinkha_failover_in_progress",
-            "1 from the first evidence that the serving leader was lost until "
-            "a leader serves again (ZooKeeper may still name the lost one "
-            "until its session expires)." +
-                truth);
-  auto leaderless = Counter(
-      "flinkha_leaderless_seconds_total",
-      "Time without a serving leader across failovers, counted from the "
-      "first evidence of each loss." +
-          truth);
-  auto split = Gauge(
-      "flinkha_split_brain",
-      "1 while components are led by different JobManagers (or, from Flink "
-      "1.15, different leader sessions) for longer than 10 s." +
-          ZkSource());
+  auto known = Family(kLeaderKnown);
+  auto info = Family(kLeaderInfo);
+  auto changes = Family(kLeaderChangesTotal);
+  auto last_change = Family(kLeaderLastChangeTimestampSeconds);
+  auto contenders = Family(kContenders);
+  auto standby = Family(kStandbyAvailable);
+  auto failovers = Family(kFailoversTotal);
+  auto last_failover = Family(kLastFailoverDurationSeconds);
+  auto last_failover_max = Family(kLastFailoverDurationUpperBoundSeconds);
+  auto in_progress = Family(kFailoverInProgress);
+  auto leaderless = Family(kLeaderlessSecondsTotal);
+  auto split = Family(kSplitBrain);
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.ha) {
       const HaState& ha = *cluster.ha;
@@ -135,18 +191,8 @@ void HaCollector::Collect(const Snapshot& snapshot,
 
 void HaJobCollector::Collect(const Snapshot& snapshot,
                              std::vector<prometheus::MetricFamily>* out) const {
-  auto job_known =
-      Gauge("flinkha_job_leader_known",
-            "Whether ZooKeeper names a JobMaster leader for the job (its "
-            "connection_info znode holds leader data)." +
-                ZkSource());
-  auto checkpoint =
-      Gauge("flinkha_zookeeper_latest_checkpoint_id",
-            "Newest checkpoint id among the job's HA checkpoint pointers "
-            "(<root>/<cluster_id>/jobs/<job_id>/checkpoints/<id> from Flink "
-            "1.14, <root>/<cluster_id>/checkpoints/<job_id>/<id> up to "
-            "1.13); survives a JobManager failover. Updated on ZooKeeper "
-            "watch events.");
+  auto job_known = Family(kJobLeaderKnown);
+  auto checkpoint = Family(kZookeeperLatestCheckpointId);
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.zookeeper) {
       for (const auto& [job, leader] : cluster.zookeeper->job_leaders) {
@@ -193,6 +239,14 @@ bool HaCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     key->Add(cluster.zookeeper.get());
   }
   return true;
+}
+
+std::span<const MetricDesc* const> HaCollector::Descriptors() const {
+  return kHaCollectorMetrics;
+}
+
+std::span<const MetricDesc* const> HaJobCollector::Descriptors() const {
+  return kHaJobCollectorMetrics;
 }
 
 }  // namespace flinkha

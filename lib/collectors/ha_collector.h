@@ -11,6 +11,7 @@ class HaCollector : public Collector {
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
   bool Key(const Snapshot& snapshot, RenderKey* key) const override;
+  std::span<const MetricDesc* const> Descriptors() const override;
 };
 
 // The per-job HA series (JobMaster leader known, newest HA checkpoint id):
@@ -21,6 +22,7 @@ class HaJobCollector : public Collector {
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
   bool Key(const Snapshot& snapshot, RenderKey* key) const override;
+  std::span<const MetricDesc* const> Descriptors() const override;
 };
 
 }  // namespace flinkha

@@ -6,22 +6,44 @@
 
 namespace flinkha {
 
+namespace {
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kJobState{
+    "flinkha_job_state", prometheus::MetricType::Gauge,
+    "Current state of the job: 1 for the state it is in, 0 for the others (GET "
+    "/jobs/overview). Refreshed every poll interval.",
+    "", "flink_cluster,job_id,job_name,state"};
+
+constexpr MetricDesc kJobStartTimeSeconds{
+    "flinkha_job_start_time_seconds", prometheus::MetricType::Gauge,
+    "Start time of the job, seconds since epoch (GET /jobs/overview).", "",
+    "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kJobLastModificationTimestampSeconds{
+    "flinkha_job_last_modification_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Last state change of the job, seconds since epoch (GET /jobs/overview).",
+    "", "flink_cluster,job_id,job_name"};
+
+constexpr MetricDesc kJobRestarts{
+    "flinkha_job_restarts", prometheus::MetricType::Gauge,
+    "Restarts of the job as counted by its current JobMaster (job metric "
+    "numRestarts); restarts from zero after a JobManager failover.",
+    "", "flink_cluster,job_id,job_name"};
+
+constexpr const MetricDesc* kJobCollectorMetrics[] = {
+    &kJobState, &kJobStartTimeSeconds, &kJobLastModificationTimestampSeconds,
+    &kJobRestarts};
+
+}  // namespace
+
 void JobCollector::Collect(const Snapshot& snapshot,
                            std::vector<prometheus::MetricFamily>* out) const {
-  auto state = Gauge(
-      "flinkha_job_state",
-      "Current state of the job: 1 for the state it is in, 0 for the others "
-      "(GET /jobs/overview). Refreshed every poll interval.");
-  auto start =
-      Gauge("flinkha_job_start_time_seconds",
-            "Start time of the job, seconds since epoch (GET /jobs/overview).");
-  auto modified = Gauge("flinkha_job_last_modification_timestamp_seconds",
-                        "Last state change of the job, seconds since epoch "
-                        "(GET /jobs/overview).");
-  auto restarts = Gauge(
-      "flinkha_job_restarts",
-      "Restarts of the job as counted by its current JobMaster (job metric "
-      "numRestarts); restarts from zero after a JobManager failover.");
+  auto state = Family(kJobState);
+  auto start = Family(kJobStartTimeSeconds);
+  auto modified = Family(kJobLastModificationTimestampSeconds);
+  auto restarts = Family(kJobRestarts);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     const JobManagerObservation* jm = PreferredJobManager(cluster);
     if (!jm || !jm->jobs) continue;
@@ -65,6 +87,10 @@ bool JobCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     }
   }
   return true;
+}
+
+std::span<const MetricDesc* const> JobCollector::Descriptors() const {
+  return kJobCollectorMetrics;
 }
 
 }  // namespace flinkha

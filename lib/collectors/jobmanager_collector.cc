@@ -6,30 +6,56 @@
 
 namespace flinkha {
 
+namespace {
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kJobmanagerUp{
+    "flinkha_jobmanager_up", prometheus::MetricType::Gauge,
+    "Whether the JobManager's REST endpoint answered the last poll as Flink "
+    "(HTTP 200, or 503 during a leader election). Refreshed every poll "
+    "interval.",
+    "", "flink_cluster,jobmanager"};
+
+constexpr MetricDesc kJobmanagerRequestDurationSeconds{
+    "flinkha_jobmanager_request_duration_seconds",
+    prometheus::MetricType::Gauge,
+    "Wall time of the last poll of this JobManager's REST endpoint (/config, "
+    "/overview, /jobs/overview, /taskmanagers).",
+    "", "flink_cluster,jobmanager"};
+
+constexpr MetricDesc kJobmanagerLeaderElectionInProgress{
+    "flinkha_jobmanager_leader_election_in_progress",
+    prometheus::MetricType::Gauge,
+    "Whether this JobManager's REST endpoint answered 503 'ongoing leader "
+    "election' at the last poll.",
+    "", "flink_cluster,jobmanager"};
+
+constexpr MetricDesc kJobmanagerInfo{
+    "flinkha_jobmanager_info", prometheus::MetricType::Gauge,
+    "Flink version and revision reported by GET /config of this JobManager; "
+    "constant 1.",
+    "", "flink_cluster,jobmanager,flink_version,flink_revision"};
+
+constexpr MetricDesc kJobmanagerLeader{
+    "flinkha_jobmanager_leader", prometheus::MetricType::Gauge,
+    "Whether ZooKeeper names this JobManager the leader of the component "
+    "(matched by its configured advertised host:port).",
+    "", "flink_cluster,jobmanager,component"};
+
+constexpr const MetricDesc* kJobManagerCollectorMetrics[] = {
+    &kJobmanagerUp, &kJobmanagerRequestDurationSeconds,
+    &kJobmanagerLeaderElectionInProgress, &kJobmanagerInfo, &kJobmanagerLeader};
+
+}  // namespace
+
 void JobManagerCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto up = Gauge(
-      "flinkha_jobmanager_up",
-      "Whether the JobManager's REST endpoint answered the last poll as Flink "
-      "(HTTP 200, or 503 during a leader election). Refreshed every poll "
-      "interval.");
-  auto duration =
-      Gauge("flinkha_jobmanager_request_duration_seconds",
-            "Wall time of the last poll of this JobManager's REST endpoint "
-            "(/config, /overview, /jobs/overview, /taskmanagers).");
-  auto election = Gauge(
-      "flinkha_jobmanager_leader_election_in_progress",
-      "Whether this JobManager's REST endpoint answered 503 'ongoing leader "
-      "election' at the last poll.");
-  auto info = Gauge(
-      "flinkha_jobmanager_info",
-      "Flink version and revision reported by GET /config of this JobManager; "
-      "constant 1.");
-  auto leader = Gauge(
-      "flinkha_jobmanager_leader",
-      "Whether ZooKeeper names this JobManager the leader of the component "
-      "(matched by its configured advertised host:port).");
+  auto up = Family(kJobmanagerUp);
+  auto duration = Family(kJobmanagerRequestDurationSeconds);
+  auto election = Family(kJobmanagerLeaderElectionInProgress);
+  auto info = Family(kJobmanagerInfo);
+  auto leader = Family(kJobmanagerLeader);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     if (!cluster.config) continue;
     for (const auto& jm : cluster.config->jobmanagers) {
@@ -78,6 +104,10 @@ bool JobManagerCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     }
   }
   return true;
+}
+
+std::span<const MetricDesc* const> JobManagerCollector::Descriptors() const {
+  return kJobManagerCollectorMetrics;
 }
 
 }  // namespace flinkha

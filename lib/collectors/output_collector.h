@@ -11,6 +11,7 @@ class OutputCollector : public Collector {
   void Collect(const Snapshot& snapshot,
                std::vector<prometheus::MetricFamily>* out) const override;
   bool Key(const Snapshot& snapshot, RenderKey* key) const override;
+  std::span<const MetricDesc* const> Descriptors() const override;
 };
 
 }  // namespace flinkha

@@ -6,31 +6,59 @@
 
 namespace flinkha {
 
+namespace {
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kFailoverRecoverySeconds{
+    "flinkha_failover_recovery_seconds", prometheus::MetricType::Gauge,
+    "Time from the last failover's leader loss (its first evidence) until the "
+    "job was RUNNING again (phase=job_running), until its first new completed "
+    "checkpoint (phase=checkpoint), and until the first new committed output "
+    "file (phase=output). A phase appears once reached.",
+    "", "flink_cluster,phase"};
+
+constexpr MetricDesc kFailoverRecoveryStartTimestampSeconds{
+    "flinkha_failover_recovery_start_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "When the last failover began (first evidence of the leader loss), seconds "
+    "since epoch.",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kLastFailoverInfo{
+    "flinkha_last_failover_info", prometheus::MetricType::Gauge,
+    "The last failover: the JobManager lost, how (refused, timed_out, "
+    "session_expired, left, unknown: the first evidence) and the one that took "
+    "over; constant 1.",
+    "", "flink_cluster,lost_jobmanager,cause,new_jobmanager"};
+
+constexpr MetricDesc kFailoverRestoredCheckpointId{
+    "flinkha_failover_restored_checkpoint_id", prometheus::MetricType::Gauge,
+    "Checkpoint the job resumed from after the last failover (latest.restored "
+    "of /jobs/<jid>/checkpoints).",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kFailoverRestoredCheckpointAgeSeconds{
+    "flinkha_failover_restored_checkpoint_age_seconds",
+    prometheus::MetricType::Gauge,
+    "Age of the restored checkpoint at the leader loss: the processing the job "
+    "replays after the last failover (its recovery point).",
+    "", "flink_cluster"};
+
+constexpr const MetricDesc* kRecoveryCollectorMetrics[] = {
+    &kFailoverRecoverySeconds, &kFailoverRecoveryStartTimestampSeconds,
+    &kLastFailoverInfo, &kFailoverRestoredCheckpointId,
+    &kFailoverRestoredCheckpointAgeSeconds};
+
+}  // namespace
+
 void RecoveryCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto seconds = Gauge(
-      "flinkha_failover_recovery_seconds",
-      "Time from the last failover's leader loss (its first evidence) until "
-      "the job was RUNNING again (phase=job_running), until its first new "
-      "completed checkpoint (phase=checkpoint), and until the first new "
-      "committed output file (phase=output). A phase appears once reached.");
-  auto started = Gauge("flinkha_failover_recovery_start_timestamp_seconds",
-                       "When the last failover began (first evidence of the "
-                       "leader loss), seconds since epoch.");
-  auto info = Gauge(
-      "flinkha_last_failover_info",
-      "The last failover: the JobManager lost, how (refused, timed_out, "
-      "session_expired, left, unknown: the first evidence) and the one that "
-      "took over; constant 1.");
-  auto restored =
-      Gauge("flinkha_failover_restored_checkpoint_id",
-            "Checkpoint the job resumed from after the last failover "
-            "(latest.restored of /jobs/<jid>/checkpoints).");
-  auto restored_age = Gauge(
-      "flinkha_failover_restored_checkpoint_age_seconds",
-      "Age of the restored checkpoint at the leader loss: the processing the "
-      "job replays after the last failover (its recovery point).");
+  auto seconds = Family(kFailoverRecoverySeconds);
+  auto started = Family(kFailoverRecoveryStartTimestampSeconds);
+  auto info = Family(kLastFailoverInfo);
+  auto restored = Family(kFailoverRestoredCheckpointId);
+  auto restored_age = Family(kFailoverRestoredCheckpointAgeSeconds);
   for (const auto& [name, c] : snapshot.clusters) {
     // The last failover that ended: a newer open one may still turn out a
     // blip (the same leader serving again).
@@ -74,6 +102,10 @@ bool RecoveryCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     key->Add(c.failover.get());
   }
   return true;
+}
+
+std::span<const MetricDesc* const> RecoveryCollector::Descriptors() const {
+  return kRecoveryCollectorMetrics;
 }
 
 }  // namespace flinkha

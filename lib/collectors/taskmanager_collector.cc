@@ -6,32 +6,63 @@
 
 namespace flinkha {
 
+namespace {
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kTaskmanagerInfo{
+    "flinkha_taskmanager_info", prometheus::MetricType::Gauge,
+    "A TaskManager registered with the ResourceManager, with the host:port of "
+    "its RPC address; 1 for each (GET /taskmanagers of the leading or first "
+    "healthy JobManager). Refreshed every poll interval.",
+    "", "flink_cluster,taskmanager,address"};
+
+constexpr MetricDesc kTaskmanagerSlots{
+    "flinkha_taskmanager_slots", prometheus::MetricType::Gauge,
+    "Task slots of the TaskManager (GET /taskmanagers).", "",
+    "flink_cluster,taskmanager"};
+
+constexpr MetricDesc kTaskmanagerSlotsAvailable{
+    "flinkha_taskmanager_slots_available", prometheus::MetricType::Gauge,
+    "Free task slots of the TaskManager (GET /taskmanagers).", "",
+    "flink_cluster,taskmanager"};
+
+constexpr MetricDesc kTaskmanagerLastHeartbeatTimestampSeconds{
+    "flinkha_taskmanager_last_heartbeat_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "Last heartbeat the ResourceManager received from the TaskManager, seconds "
+    "since epoch (timeSinceLastHeartbeat of GET /taskmanagers).",
+    "", "flink_cluster,taskmanager"};
+
+constexpr MetricDesc kTaskmanagersLostTotal{
+    "flinkha_taskmanagers_lost_total", prometheus::MetricType::Counter,
+    "TaskManagers the preferred JobManager stopped listing in GET "
+    "/taskmanagers and did not list again within taskmanager_lost_after of "
+    "uninterrupted answers (failovers and REST errors restart that wait).",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kTaskmanagerLastLostTimestampSeconds{
+    "flinkha_taskmanager_last_lost_timestamp_seconds",
+    prometheus::MetricType::Gauge,
+    "When the most recently lost TaskManager was first missing from GET "
+    "/taskmanagers, seconds since epoch; labelled with its id.",
+    "", "flink_cluster,taskmanager"};
+
+constexpr const MetricDesc* kTaskManagerCollectorMetrics[] = {
+    &kTaskmanagerInfo,           &kTaskmanagerSlots,
+    &kTaskmanagerSlotsAvailable, &kTaskmanagerLastHeartbeatTimestampSeconds,
+    &kTaskmanagersLostTotal,     &kTaskmanagerLastLostTimestampSeconds};
+
+}  // namespace
+
 void TaskManagerCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  auto info = Gauge(
-      "flinkha_taskmanager_info",
-      "A TaskManager registered with the ResourceManager, with the host:port "
-      "of its RPC address; 1 for each (GET /taskmanagers of the leading or "
-      "first healthy JobManager). Refreshed every poll interval.");
-  auto slots = Gauge("flinkha_taskmanager_slots",
-                     "Task slots of the TaskManager (GET /taskmanagers).");
-  auto avail = Gauge("flinkha_taskmanager_slots_available",
-                     "Free task slots of the TaskManager (GET /taskmanagers).");
-  auto heartbeat =
-      Gauge("flinkha_taskmanager_last_heartbeat_timestamp_seconds",
-            "Last heartbeat the ResourceManager received from the TaskManager, "
-            "seconds since epoch (timeSinceLastHeartbeat of GET "
-            "/taskmanagers).");
-  auto lost = Counter(
-      "flinkha_taskmanagers_lost_total",
-      "TaskManagers the preferred JobManager stopped listing in GET "
-      "/taskmanagers and did not list again within taskmanager_lost_after of "
-      "uninterrupted answers (failovers and REST errors restart that wait).");
-  auto last_lost = Gauge(
-      "flinkha_taskmanager_last_lost_timestamp_seconds",
-      "When the most recently lost TaskManager was first missing from GET "
-      "/taskmanagers, seconds since epoch; labelled with its id.");
+  auto info = Family(kTaskmanagerInfo);
+  auto slots = Family(kTaskmanagerSlots);
+  auto avail = Family(kTaskmanagerSlotsAvailable);
+  auto heartbeat = Family(kTaskmanagerLastHeartbeatTimestampSeconds);
+  auto lost = Family(kTaskmanagersLostTotal);
+  auto last_lost = Family(kTaskmanagerLastLostTimestampSeconds);
   for (const auto& [cluster_name, cluster] : snapshot.clusters) {
     const TaskManagerView* view = cluster.taskmanagers.get();
     lost.Add({{"flink_cluster", cluster_name}},
@@ -68,6 +99,10 @@ bool TaskManagerCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     key->Add(cluster.taskmanagers.get());
   }
   return true;
+}
+
+std::span<const MetricDesc* const> TaskManagerCollector::Descriptors() const {
+  return kTaskManagerCollectorMetrics;
 }
 
 }  // namespace flinkha

@@ -5,45 +5,87 @@
 #include "collectors/family.h"
 
 namespace flinkha {
+namespace {
+
+constexpr std::string_view kFourLw =
+    " From four-letter words (srvr, mntr) sent every health interval.";
+
+// The families of this file, declared once (collectors/metric_desc.h).
+constexpr MetricDesc kZookeeperSessionConnected{
+    "flinkha_zookeeper_session_connected", prometheus::MetricType::Gauge,
+    "Whether the exporter's ZooKeeper session (which watches the HA znodes) is "
+    "connected; updated on ZooKeeper session events.",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kZookeeperSessionExpirationsTotal{
+    "flinkha_zookeeper_session_expirations_total",
+    prometheus::MetricType::Counter,
+    "ZooKeeper sessions of the exporter that expired (each followed by a new "
+    "session and re-armed watches).",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kZookeeperUp{
+    "flinkha_zookeeper_up", prometheus::MetricType::Gauge,
+    "Whether the ZooKeeper server answered a four-letter word (srvr, mntr or "
+    "ruok) at the last health probe.",
+    "", "flink_cluster,server"};
+
+constexpr MetricDesc kZookeeperServerMode{
+    "flinkha_zookeeper_server_mode", prometheus::MetricType::Gauge,
+    "Role of the ZooKeeper server, one series per mode, 1 for the current one.",
+    kFourLw, "flink_cluster,server,mode"};
+
+constexpr MetricDesc kZookeeperFourLetterWordAllowed{
+    "flinkha_zookeeper_four_letter_word_allowed", prometheus::MetricType::Gauge,
+    "Whether the server answers this four-letter word (1) or refuses it as not "
+    "in 4lw.commands.whitelist (0); only commands tried are listed.",
+    "", "flink_cluster,server,command"};
+
+constexpr MetricDesc kZookeeperOutstandingRequests{
+    "flinkha_zookeeper_outstanding_requests", prometheus::MetricType::Gauge,
+    "Requests queued in the ZooKeeper server.", kFourLw,
+    "flink_cluster,server"};
+
+constexpr MetricDesc kZookeeperLatencySeconds{
+    "flinkha_zookeeper_latency_seconds", prometheus::MetricType::Gauge,
+    "Request latency of the ZooKeeper server since its stats were reset (min, "
+    "avg, max).",
+    kFourLw, "flink_cluster,server,stat"};
+
+constexpr MetricDesc kZookeeperZnodes{
+    "flinkha_zookeeper_znodes", prometheus::MetricType::Gauge,
+    "Znodes in the ZooKeeper server.", kFourLw, "flink_cluster,server"};
+
+constexpr MetricDesc kZookeeperConnections{
+    "flinkha_zookeeper_connections", prometheus::MetricType::Gauge,
+    "Client connections to the ZooKeeper server.", kFourLw,
+    "flink_cluster,server"};
+
+constexpr const MetricDesc* kZooKeeperCollectorMetrics[] = {
+    &kZookeeperSessionConnected,
+    &kZookeeperSessionExpirationsTotal,
+    &kZookeeperUp,
+    &kZookeeperServerMode,
+    &kZookeeperFourLetterWordAllowed,
+    &kZookeeperOutstandingRequests,
+    &kZookeeperLatencySeconds,
+    &kZookeeperZnodes,
+    &kZookeeperConnections};
+
+}  // namespace
 
 void ZooKeeperCollector::Collect(
     const Snapshot& snapshot,
     std::vector<prometheus::MetricFamily>* out) const {
-  const std::string fourlw =
-      " From four-letter words (srvr, mntr) sent every health interval.";
-  auto connected =
-      Gauge("flinkha_zookeeper_session_connected",
-            "Whether the exporter's ZooKeeper session (which watches the HA "
-            "znodes) is connected; updated on ZooKeeper session events.");
-  auto expirations = Counter(
-      "flinkha_zookeeper_session_expirations_total",
-      "ZooKeeper sessions of the exporter that expired (each followed by "
-      "a new session and re-armed watches).");
-  auto up = Gauge(
-      "flinkha_zookeeper_up",
-      "Whether the ZooKeeper server answered a four-letter word (srvr, mntr or "
-      "ruok) at the last health probe.");
-  auto mode = Gauge(
-      "flinkha_zookeeper_server_mode",
-      "Role of the ZooKeeper server, one series per mode, 1 for the current "
-      "one." +
-          fourlw);
-  auto allowed = Gauge(
-      "flinkha_zookeeper_four_letter_word_allowed",
-      "Whether the server answers this four-letter word (1) or refuses it as "
-      "not in 4lw.commands.whitelist (0); only commands tried are listed.");
-  auto outstanding = Gauge("flinkha_zookeeper_outstanding_requests",
-                           "Requests queued in the ZooKeeper server." + fourlw);
-  auto latency = Gauge(
-      "flinkha_zookeeper_latency_seconds",
-      "Request latency of the ZooKeeper server since its stats were reset "
-      "(min, avg, max)." +
-          fourlw);
-  auto znodes = Gauge("flinkha_zookeeper_znodes",
-                      "Znodes in the ZooKeeper server." + fourlw);
-  auto connections =
-      Gauge("flinkha_zookeeper_connections",
-            "Client connections to the ZooKeeper server." + fourlw);
+  auto connected = Family(kZookeeperSessionConnected);
+  auto expirations = Family(kZookeeperSessionExpirationsTotal);
+  auto up = Family(kZookeeperUp);
+  auto mode = Family(kZookeeperServerMode);
+  auto allowed = Family(kZookeeperFourLetterWordAllowed);
+  auto outstanding = Family(kZookeeperOutstandingRequests);
+  auto latency = Family(kZookeeperLatencySeconds);
+  auto znodes = Family(kZookeeperZnodes);
+  auto connections = Family(kZookeeperConnections);
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.zookeeper) {
       const Labels c{{"flink_cluster", name}};
@@ -104,6 +146,10 @@ bool ZooKeeperCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     }
   }
   return true;
+}
+
+std::span<const MetricDesc* const> ZooKeeperCollector::Descriptors() const {
+  return kZooKeeperCollectorMetrics;
 }
 
 }  // namespace flinkha

@@ -14,14 +14,22 @@ struct Unit {
   int64_t bytes;
 };
 
-constexpr std::array<Unit, 7> kUnits{{
+// Both spellings are powers of 1024, as in Prometheus' flags and <size>
+// settings (units.Base2Bytes), so a value copied from one reads the same here.
+constexpr std::array<Unit, 13> kUnits{{
     {"B", 1},
-    {"KB", 1000},
-    {"MB", 1000 * 1000},
-    {"GB", 1000 * 1000 * 1000},
-    {"KiB", 1024},
-    {"MiB", 1024 * 1024},
-    {"GiB", 1024 * 1024 * 1024},
+    {"KB", int64_t{1} << 10},
+    {"KiB", int64_t{1} << 10},
+    {"MB", int64_t{1} << 20},
+    {"MiB", int64_t{1} << 20},
+    {"GB", int64_t{1} << 30},
+    {"GiB", int64_t{1} << 30},
+    {"TB", int64_t{1} << 40},
+    {"TiB", int64_t{1} << 40},
+    {"PB", int64_t{1} << 50},
+    {"PiB", int64_t{1} << 50},
+    {"EB", int64_t{1} << 60},
+    {"EiB", int64_t{1} << 60},
 }};
 
 Error Bad(std::string_view text) {

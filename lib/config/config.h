@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/timezone.h"
 #include "config/zookeeper_settings.h"
 #include "util/log_level.h"
 #include "util/result.h"
@@ -70,6 +71,10 @@ struct ClusterConfig {
   // Unset in the file: min(3s, poll_interval) (the loader). Set: less than
   // poll_interval.
   Duration request_timeout{3000};
+  // The connection watch pings each JobManager this often between polls (a
+  // hung process is told within liveness_interval + request_timeout); 0 keeps
+  // only the watch of the connection itself (a dead process is told at once).
+  Duration liveness_interval{1000};
   int64_t max_response_bytes = 16 * 1024 * 1024;
   HttpAuthConfig auth;
   TlsClientConfig tls;
@@ -89,6 +94,11 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   LogFormat log_format = LogFormat::kLogfmt;
   std::vector<ClusterConfig> clusters;
+  // Where failover reports, HA events and the history are kept across
+  // restarts ("" keeps nothing; the package and the image use
+  // /var/lib/flink-ha-exporter).
+  std::string state_dir;
+  DisplayZone display_timezone;  // of the status page and `status`
 };
 
 using ConfigPtr = std::shared_ptr<const Config>;

@@ -452,12 +452,13 @@ void ParseTls(const Reader& r, const Field& field, TlsClientConfig* tls) {
 
 void ParseCluster(const Reader& r, const YAML::Node& node,
                   UniqueNames* cluster_names, ClusterConfig* cluster) {
-  Mapping m(node, "cluster",
-            {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
-             "request_timeout", "max_response_bytes", "auth", "tls",
-             "checkpoints", "checkpoint_requests_per_second",
-             "expected_taskmanagers", "taskmanager_lost_after"},
-            r.problems());
+  Mapping m(
+      node, "cluster",
+      {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
+       "request_timeout", "max_response_bytes", "auth", "tls", "checkpoints",
+       "checkpoint_requests_per_second", "expected_taskmanagers",
+       "taskmanager_lost_after", "liveness_interval"},
+      r.problems());
   if (auto* f = m.Require("name")) {
     if (auto v = r.NonEmptyString(*f)) {
       cluster_names->Check(*f, *v, r.problems());
@@ -487,6 +488,12 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
         cluster->request_timeout >= cluster->poll_interval) {
       r.Report(*timeout, "less than poll_interval (" +
                              FormatDuration(cluster->poll_interval) + ")");
+    }
+  }
+
+  if (auto* f = m.Get("liveness_interval")) {
+    if (auto v = r.DurationAtLeast(*f, Duration{0})) {
+      cluster->liveness_interval = *v;
     }
   }
 
@@ -537,7 +544,22 @@ void ParseRoot(const YAML::Node& root, YamlProblems* problems, Config* config) {
                                    DescribeYamlNode(root));
     return;
   }
-  Mapping m(root, "configuration", {"listen", "log", "clusters"}, problems);
+  Mapping m(root, "configuration",
+            {"listen", "log", "clusters", "state_dir", "display_timezone"},
+            problems);
+  if (auto* f = m.Get("state_dir")) {
+    if (auto v = r.String(*f)) config->state_dir = *v;
+  }
+  if (auto* f = m.Get("display_timezone")) {
+    if (auto v = r.String(*f)) {
+      auto z = ParseDisplayZone(*v);
+      if (z.ok()) {
+        config->display_timezone = *z;
+      } else {
+        problems->Add(f->mark(), f->name + ": " + z.error().message);
+      }
+    }
+  }
   if (auto* f = m.Get("listen")) {
     if (auto v = r.String(*f)) {
       auto hp = ParseListenAddress(*v);

@@ -38,11 +38,12 @@ void Checks(const ClusterReport& report, std::ostringstream& h) {
   h << "</table>";
 }
 
-void Events(const ClusterState& c, std::ostringstream& h) {
+void Events(const ClusterState& c, const DisplayZone& zone,
+            std::ostringstream& h) {
   const std::vector<const HaEvent*> events = ClusterEvents(c);
   if (events.empty()) return;
-  h << "<h3>Recent HA events</h3><table class=\"ev\"><tr><th>At "
-       "(UTC)</th><th>Event</th>"
+  h << "<h3>Recent HA events</h3><table class=\"ev\"><tr><th>At (" << zone.name
+    << ")</th><th>Event</th>"
        "<th>Component</th><th>From</th><th>To</th><th>Without leader</th>"
        "<th>Detail</th></tr>";
   size_t shown = 0;
@@ -51,7 +52,7 @@ void Events(const ClusterState& c, std::ostringstream& h) {
     const HaEvent& e = **it;
     const bool timed = e.kind == HaEventKind::kFailover ||
                        e.kind == HaEventKind::kLeaderRecovered;
-    h << "<tr><td>" << Rfc3339(e.at) << "</td><td>"
+    h << "<tr><td>" << FormatInZone(e.at, zone.offset_minutes) << "</td><td>"
       << HtmlEscape(HaEventKindName(e.kind)) << "</td><td>"
       << HtmlEscape(e.component) << "</td><td>" << HtmlEscape(e.from)
       << "</td><td>" << HtmlEscape(e.to) << "</td><td>"
@@ -63,9 +64,11 @@ void Events(const ClusterState& c, std::ostringstream& h) {
 
 // The failover reports, newest first: what an operator writes down after a
 // drill.
-void Failovers(const ClusterState& c, size_t index, std::ostringstream& h) {
+void Failovers(const ClusterState& c, size_t index, const DisplayZone& zone,
+               std::ostringstream& h) {
   if (!c.failover || c.failover->reports.empty()) return;
-  h << "<h3>Failovers</h3><table><tr><th>Lost at (UTC)</th><th>Lost</th>"
+  h << "<h3>Failovers</h3><table><tr><th>Lost at (" << zone.name
+    << ")</th><th>Lost</th>"
        "<th>How</th><th>New leader</th><th>Without leader</th>"
        "<th>At most</th><th>Job running</th><th>Restored checkpoint</th>"
        "<th>Replayed</th><th>First checkpoint</th><th>First output file</th>"
@@ -74,8 +77,9 @@ void Failovers(const ClusterState& c, size_t index, std::ostringstream& h) {
   for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
     const FailoverReport& r = *it;
     h << "<tr id=\"" << FailoverAnchor(index, r.lost_at) << "\"><td>"
-      << Rfc3339(r.lost_at) << "</td><td>" << HtmlEscape(r.lost_jobmanager)
-      << "</td><td>" << LossCauseName(r.cause) << "</td><td>"
+      << FormatInZone(r.lost_at, zone.offset_minutes) << "</td><td>"
+      << HtmlEscape(r.lost_jobmanager) << "</td><td>" << LossCauseName(r.cause)
+      << "</td><td>"
       << (r.open() ? std::string("(in progress)")
                    : HtmlEscape(r.new_jobmanager))
       << "</td><td>" << Seconds(r.leaderless_seconds()) << "</td><td>"
@@ -127,7 +131,8 @@ std::string StatusPage(const Snapshot& snapshot,
     << "<p>Overall: "
     << (ReportHealthy(report) ? "<span class=\"ok\">OK</span>"
                               : "<span class=\"bad\">needs attention</span>")
-    << " (as of " << Rfc3339(now) << ")</p>";
+    << " (as of " << FormatInZone(now, snapshot.display_zone.offset_minutes)
+    << ")</p>";
   for (const ClusterReport& r : report) {
     h << "<h2>Cluster " << HtmlEscape(r.cluster) << "</h2>";
     auto c = snapshot.clusters.find(r.cluster);
@@ -147,8 +152,8 @@ std::string StatusPage(const Snapshot& snapshot,
     }
     Checks(r, h);
     if (c == snapshot.clusters.end()) continue;
-    Events(c->second, h);
-    Failovers(c->second, index, h);
+    Events(c->second, snapshot.display_zone, h);
+    Failovers(c->second, index, snapshot.display_zone, h);
   }
   h << "</body></html>\n";
   return h.str();

@@ -91,6 +91,24 @@ Result<CheckpointStats> ParseCheckpointStats(std::string_view body) {
     }
     r.Absorb(l);
   }
+  if (const Json* history = r.OptArray("history")) {
+    for (size_t i = 0; i < history->size(); ++i) {
+      const Json& entry = (*history)[i];
+      const std::string path = "history[" + std::to_string(i) + "]";
+      ObjectReader h(entry, path);
+      if (!entry.is_object() ||
+          h.OptString("status").value_or("") != "COMPLETED") {
+        continue;  // in progress or failed: no acknowledgement to take
+      }
+      CompletedCheckpoint c;
+      c.id = h.Int("id");
+      c.trigger_timestamp_ms = h.Int("trigger_timestamp");
+      c.latest_ack_timestamp_ms = h.Int("latest_ack_timestamp");
+      c.is_savepoint = h.OptBool("is_savepoint").value_or(false);
+      r.Absorb(h);
+      out.history_completed.push_back(c);
+    }
+  }
   if (!r.ok()) return *r.error();
   return out;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/rest_types.h"
 
@@ -46,6 +47,11 @@ struct CheckpointStats {
   std::optional<CompletedCheckpoint> latest_savepoint;
   std::optional<FailedCheckpoint> latest_failed;
   std::optional<RestoredCheckpoint> latest_restored;
+  // The completed entries of `history` (Flink keeps the newest
+  // web.checkpoints.history, 10 by default), newest first: Flink's REST caches
+  // these statistics for seconds, so `latest` can skip a checkpoint that the
+  // history still lists with its acknowledgement time.
+  std::vector<CompletedCheckpoint> history_completed;
 };
 
 // GET /jobs/<jid>/checkpoints/config

@@ -11,8 +11,6 @@
 namespace flinkha {
 namespace {
 
-constexpr size_t kMaxFailoverEvents = 100;
-
 double Seconds(TimePoint from, TimePoint to) {
   return std::chrono::duration<double>(to - from).count();
 }
@@ -90,6 +88,7 @@ class Advancer {
     r.seen_by = seen_by;
     r.lost_jobmanager = lost;
     r.lost_at = lost_at;
+    s_.last_loss_at = lost_at;
     for (const auto& [job, ck] : c_.checkpoints) {
       if (ck && ck->last_completed_ever) {
         r.checkpoints_before[job] = *ck->last_completed_ever;
@@ -113,6 +112,7 @@ class Advancer {
     s_.leaderless_closed_seconds += e.duration_seconds;
     if (failover) {
       ++s_.failovers_total;
+      r.cause = TellCause(r);
       e.kind = HaEventKind::kFailover;
       e.detail = std::string("lost: ") + LossCauseName(r.cause);
     } else {
@@ -170,54 +170,142 @@ class Advancer {
     }
   }
 
+  const JobManagerLiveness* Liveness(const std::string& jm) const {
+    auto it = c_.liveness.find(jm);
+    return it == c_.liveness.end() ? nullptr : &it->second;
+  }
+
+  // Evidence at `t` is new: no report was opened for it or a later loss.
+  bool NewLoss(TimePoint t) const {
+    return !s_.last_loss_at || t > *s_.last_loss_at;
+  }
+
   void FromRest() {
     const std::string leader = NamedLeader();
     if (leader.empty()) return;
     const JobManagerObservation* o = Poll(leader);
-    if (!o) return;
+    const JobManagerLiveness* lv = Liveness(leader);
     const auto last_ok = LastSuccess(leader);
-    const bool fresh = !last_ok || o->at > *last_ok;
-    const bool lost = !o->up && (o->fault == RestFault::kConnect ||
-                                 o->fault == RestFault::kTimeout);
     FailoverReport* r = Open();
-    if (!r && lost && fresh) {
-      FailoverReport& n = Begin("rest", leader, o->at);
-      n.last_good = last_ok;
-      n.cause = o->fault == RestFault::kConnect ? LossCause::kRefused
-                                                : LossCause::kTimedOut;
-      HaEvent e;
-      e.at = o->at;
-      e.kind = HaEventKind::kLeaderUnreachable;
-      e.from = leader;
-      e.detail =
-          std::string("rest ") + LossCauseName(n.cause) + ": " + o->error;
-      Emit(std::move(e));
+    if (!r) {
+      // The earliest evidence: the connection watch saw the process die or
+      // hang (a leader it never reached is not lost: it has not served yet).
+      if (lv && !lv->reachable && lv->down_since && lv->last_alive &&
+          NewLoss(*lv->down_since)) {
+        FailoverReport& n = Begin("connection", leader, *lv->down_since);
+        n.last_good = lv->last_alive;
+        if (last_ok && (!n.last_good || *last_ok > *n.last_good) &&
+            *last_ok < n.lost_at) {
+          n.last_good = last_ok;
+        }
+        n.cause = lv->fault == RestFault::kTimeout ? LossCause::kTimedOut
+                                                   : LossCause::kRefused;
+        HaEvent e;
+        e.at = n.lost_at;
+        e.kind = HaEventKind::kLeaderUnreachable;
+        e.from = leader;
+        e.detail = std::string("connection ") + LossCauseName(n.cause) + ": " +
+                   lv->error;
+        Emit(std::move(e));
+        return;
+      }
+      // Then its poll: refused or timed out after it had answered.
+      const bool lost =
+          o && !o->up &&
+          (o->fault == RestFault::kConnect || o->fault == RestFault::kTimeout);
+      if (lost && last_ok && o->at > *last_ok && NewLoss(o->at)) {
+        FailoverReport& n = Begin("rest", leader, o->at);
+        n.last_good = last_ok;
+        n.cause = o->fault == RestFault::kConnect ? LossCause::kRefused
+                                                  : LossCause::kTimedOut;
+        HaEvent e;
+        e.at = o->at;
+        e.kind = HaEventKind::kLeaderUnreachable;
+        e.from = leader;
+        e.detail =
+            std::string("rest ") + LossCauseName(n.cause) + ": " + o->error;
+        Emit(std::move(e));
+      }
       return;
     }
-    // Unreachable for a moment while ZooKeeper kept naming it: a blip.
-    if (r && r->seen_by == "rest" && !r->zookeeper_lost_at &&
-        r->lost_jobmanager == leader && o->up && o->at > r->lost_at &&
-        o->fault == RestFault::kNone) {
+    // Unreachable for a moment while ZooKeeper kept naming it: a blip, once
+    // the watch or a poll made after the loss finds it serving.
+    if (r->seen_by == "zookeeper" || r->zookeeper_lost_at ||
+        r->lost_jobmanager != leader) {
+      return;
+    }
+    if (lv && lv->reachable && lv->last_alive && *lv->last_alive > r->lost_at) {
+      Close(*r, *lv->last_alive, leader, false);
+      return;
+    }
+    const bool watch_down = lv && !lv->reachable;
+    if (o && o->up && o->at > r->lost_at && o->fault == RestFault::kNone &&
+        !watch_down) {
       Close(*r, o->at, leader, false);
     }
   }
 
-  // A loss ZooKeeper saw first: the lost JobManager's next REST answer tells a
-  // graceful stop (it stops answering) from a lost session (it still answers).
+  // How the leader was lost, once the evidence tells. A process that dies
+  // without a word keeps its ZooKeeper leader data until its session expires
+  // (seconds: at least two ZooKeeper ticks, 4 s by default); a graceful stop
+  // closes its REST port and releases leadership within moments of each other
+  // (well under a second on Flink 1.20 and 2.3).
+  LossCause TellCause(const FailoverReport& r) const {
+    constexpr auto kTogether = std::chrono::seconds(1);
+    if (r.cause == LossCause::kRefused && r.zookeeper_lost_at &&
+        *r.zookeeper_lost_at - r.lost_at < kTogether) {
+      return LossCause::kLeft;
+    }
+    const bool zookeeper_first =
+        r.cause == LossCause::kUnknown || r.cause == LossCause::kSessionExpired;
+    if (!zookeeper_first || r.lost_jobmanager.empty()) return r.cause;
+    // ZooKeeper saw it first: did the process stop right after (a graceful
+    // stop; its connection closing is the better evidence, so it overrides an
+    // answer caught just before), or does it still answer (its session
+    // expired)?
+    const JobManagerLiveness* lv = Liveness(r.lost_jobmanager);
+    if (lv && !lv->reachable && lv->down_since &&
+        *lv->down_since >= r.lost_at &&
+        *lv->down_since - r.lost_at < kTogether &&
+        lv->fault == RestFault::kConnect) {
+      return LossCause::kLeft;
+    }
+    if (r.cause != LossCause::kUnknown) return r.cause;
+    if (lv && lv->reachable && lv->last_alive &&
+        *lv->last_alive - r.lost_at > kTogether) {
+      return LossCause::kSessionExpired;
+    }
+    const JobManagerObservation* o = Poll(r.lost_jobmanager);
+    if (!o || o->at <= r.lost_at) return r.cause;
+    if (o->up) return LossCause::kSessionExpired;
+    if (o->fault == RestFault::kConnect) return LossCause::kLeft;
+    if (o->fault == RestFault::kTimeout) return LossCause::kTimedOut;
+    return r.cause;
+  }
+
+  // A cause told after the failover ended: the report, its event and the log
+  // say the same.
   void RefineCause() {
-    // The newest ended failover (an open one after it may be a blip).
     FailoverReport* last = LastClosed();
     if (!last) return;
     FailoverReport& r = *last;
-    if (r.cause != LossCause::kUnknown || r.lost_jobmanager.empty()) return;
-    const JobManagerObservation* o = Poll(r.lost_jobmanager);
-    if (!o || o->at <= r.lost_at) return;
-    if (o->up) {
-      r.cause = LossCause::kSessionExpired;
-    } else if (o->fault == RestFault::kConnect ||
-               o->fault == RestFault::kTimeout) {
-      r.cause = LossCause::kLeft;
+    const LossCause cause = TellCause(r);
+    if (cause == r.cause) return;
+    r.cause = cause;
+    const std::string detail = std::string("lost: ") + LossCauseName(cause);
+    for (auto it = s_.events.rbegin(); it != s_.events.rend(); ++it) {
+      if (it->kind == HaEventKind::kFailover && it->at == r.leader_at) {
+        it->detail = detail;
+        break;
+      }
     }
+    HaEvent e;
+    e.at = now_;
+    e.kind = HaEventKind::kFailoverCause;
+    e.from = r.lost_jobmanager;
+    e.to = r.new_jobmanager;
+    e.detail = detail;
+    Emit(std::move(e));
   }
 
   // Without ZooKeeper the only signal is REST: a cluster that answered with
@@ -283,22 +371,30 @@ class Advancer {
               Seconds(FromMillis(before->second.latest_ack_timestamp_ms), lost);
         }
       }
-      if (!r.checkpoint_at && ck->last_completed_ever) {
-        const TimePoint ack =
-            FromMillis(ck->last_completed_ever->latest_ack_timestamp_ms);
-        if (ack > lost) {
+      // The first checkpoint completed after the loss, as Flink recorded its
+      // acknowledgement: the history lists the ones `latest` skipped between
+      // two polls, so an earlier one found later replaces a later one.
+      auto consider = [&](const CompletedCheckpoint& c) {
+        const TimePoint ack = FromMillis(c.latest_ack_timestamp_ms);
+        if (ack <= lost || c.is_savepoint) return;
+        if (!r.checkpoint_at || ack < *r.checkpoint_at) {
           r.checkpoint_at = ack;
-          r.checkpoint_id = ck->last_completed_ever->id;
+          r.checkpoint_id = c.id;
         }
+      };
+      if (ck->last_completed_ever) consider(*ck->last_completed_ever);
+      if (ck->stats) {
+        for (const auto& c : ck->stats->history_completed) consider(c);
       }
     }
-    if (!r.output_at) {
-      for (const auto& [path, o] : c_.outputs) {
-        if (!o || !o->last_file_timestamp_seconds) continue;
-        const TimePoint newest = FromSeconds(*o->last_file_timestamp_seconds);
-        if (newest > lost) {
-          r.output_at = newest;
-          break;
+    // The first file committed after the loss: FileSink commits a file by
+    // renaming it, which sets its ctime (its last write came before).
+    for (const auto& [path, o] : c_.outputs) {
+      if (!o) continue;
+      for (double t : o->recent_commit_timestamps_seconds) {
+        const TimePoint commit = FromSeconds(t);
+        if (commit > lost && (!r.output_at || commit < *r.output_at)) {
+          r.output_at = commit;
         }
       }
     }
@@ -326,6 +422,15 @@ const char* LossCauseName(LossCause cause) {
       return "left";
   }
   return "unknown";
+}
+
+std::optional<LossCause> ParseLossCause(std::string_view name) {
+  for (LossCause c :
+       {LossCause::kUnknown, LossCause::kRefused, LossCause::kTimedOut,
+        LossCause::kSessionExpired, LossCause::kLeft}) {
+    if (name == LossCauseName(c)) return c;
+  }
+  return std::nullopt;
 }
 
 std::optional<double> FailoverReport::SecondsTo(

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/checkpoint_types.h"
@@ -30,6 +31,7 @@ enum class LossCause {
           // (a graceful stop)
 };
 const char* LossCauseName(LossCause cause);
+std::optional<LossCause> ParseLossCause(std::string_view name);
 
 // One failover, as an operator writes it down after a drill. Times are the
 // exporter's clock; durations are measured from lost_at.
@@ -64,6 +66,7 @@ struct FailoverReport {
 };
 
 inline constexpr size_t kMaxFailoverReports = 20;
+inline constexpr size_t kMaxFailoverEvents = 100;
 
 struct FailoverState {
   std::deque<FailoverReport> reports;   // newest last; the last may be open
@@ -79,6 +82,8 @@ struct FailoverState {
   uint64_t ha_failovers_seen = 0;  // HaState::failovers_total already handled
   bool rest_had_leader = false;    // REST-only: a leader answered before
   std::optional<TimePoint> rest_outage_since;  // REST-only
+  // lost_at of the newest report opened: older evidence opens none.
+  std::optional<TimePoint> last_loss_at;
 };
 
 // Advances the failover state after the cluster changed at `now`. With

@@ -70,6 +70,14 @@ class Fold {
         shared_latch_ && rs != obs.components.end() && rs->second) {
       rest_session_ = rs->second->session_id;
       rest_jobmanager_ = MatchJobManager(config, rs->second->address);
+      // Remembered, so a leader that is gone is still named by its session.
+      if (!rest_jobmanager_.empty()) {
+        auto& known = state_.jobmanager_by_session;
+        std::erase_if(
+            known, [&](const auto& kv) { return kv.first == rest_session_; });
+        known.emplace_back(rest_session_, rest_jobmanager_);
+        while (known.size() > kSessionsRemembered) known.pop_front();
+      }
     }
   }
 
@@ -297,13 +305,17 @@ class Fold {
   }
 
  private:
+  static constexpr size_t kSessionsRemembered = 16;
   static constexpr const char* kOutageNote =
       "while the exporter's zookeeper session was down";
 
   std::string Match(const LeaderInfo& l) const {
     std::string jm = MatchJobManager(config_, l.address);
-    if (jm.empty() && !rest_session_.empty() && l.session_id == rest_session_)
-      jm = rest_jobmanager_;
+    if (jm.empty() && shared_latch_ && !l.session_id.empty()) {
+      for (const auto& [session, name] : state_.jobmanager_by_session) {
+        if (session == l.session_id) jm = name;
+      }
+    }
     return jm;
   }
   std::string Who(const LeaderInfo& l) const {

@@ -14,7 +14,7 @@ constexpr EnumNames<ZkSessionState, 5> kSessionStates = {{
     {ZkSessionState::kClosed, "closed"},
 }};
 
-constexpr EnumNames<HaEventKind, 13> kEventKinds = {{
+constexpr EnumNames<HaEventKind, 15> kEventKinds = {{
     {HaEventKind::kLeaderElected, "leader_elected"},
     {HaEventKind::kLeaderLost, "leader_lost"},
     {HaEventKind::kLeaderChanged, "leader_changed"},
@@ -28,6 +28,8 @@ constexpr EnumNames<HaEventKind, 13> kEventKinds = {{
     {HaEventKind::kFlapping, "flapping"},
     {HaEventKind::kZookeeperSessionLost, "zookeeper_session_lost"},
     {HaEventKind::kZookeeperSessionRestored, "zookeeper_session_restored"},
+    {HaEventKind::kFailoverCause, "failover_cause"},
+    {HaEventKind::kExporterRestarted, "exporter_restarted"},
 }};
 
 }  // namespace
@@ -38,6 +40,10 @@ std::string_view SessionStateName(ZkSessionState state) {
 
 std::string_view HaEventKindName(HaEventKind kind) {
   return NameOf(kEventKinds, kind);
+}
+
+std::optional<HaEventKind> ParseHaEventKind(std::string_view name) {
+  return ParseName(kEventKinds, name);
 }
 
 }  // namespace flinkha

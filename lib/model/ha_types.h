@@ -47,11 +47,14 @@ enum class HaEventKind {
   kSplitBrainResolved,
   kFlapping,
   kZookeeperSessionLost,
-  kZookeeperSessionRestored
+  kZookeeperSessionRestored,
+  kFailoverCause,     // the cause of an ended failover, told after it ended
+  kExporterRestarted  // the exporter started again from its state file
 };
 // The snake_case name the status API, the page and the logs print, e.g.
 // "leader_elected", "failover", "zookeeper_session_lost".
 std::string_view HaEventKindName(HaEventKind kind);
+std::optional<HaEventKind> ParseHaEventKind(std::string_view name);
 
 // Everything read from ZooKeeper for one Flink cluster at one moment.
 struct ZkObservation {
@@ -118,6 +121,10 @@ struct HaState {
   // component -> last leader seen, kept while there is none or it is unknown,
   // so a leader that returns is not counted as a change.
   std::map<std::string, LeaderInfo> last_seen;
+  // Shared-latch leader session id -> the configured JobManager whose REST
+  // endpoint led with it, newest last (bounded): names the dispatcher and
+  // resource manager leaders by session, also after they are gone.
+  std::deque<std::pair<std::string, std::string>> jobmanager_by_session;
   std::deque<TimePoint> recent_failovers;  // within the flapping window
 };
 

@@ -300,6 +300,19 @@ void History::Read(const std::function<void(const HistoryData&)>& fn) const {
   fn(data_);
 }
 
+void History::Restore(HistoryData data, TimePoint now) {
+  for (auto& [name, c] : data.clusters) {
+    c.leader.Record("", now);
+    c.standby.Record("", now);
+    c.zookeeper_session.Record("", now);
+    for (auto& [id, j] : c.jobs) j.state.Record("", now);
+    for (auto& [s, v] : c.zookeeper_servers) v.Record("", now);
+    for (auto& [s, v] : c.sources) v.Record("", now);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  data_ = std::move(data);
+}
+
 HistoryData History::Copy() const {
   std::lock_guard<std::mutex> lock(mu_);
   return data_;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "model/state.h"
 
@@ -50,6 +51,8 @@ class StateSeries {
  public:
   void Record(const std::string& value, TimePoint now);
   const std::deque<HistorySpan>& spans() const { return spans_; }
+  // Replaces the spans (a restored state file; already bounded).
+  void Assign(std::deque<HistorySpan> spans) { spans_ = std::move(spans); }
   // Drops spans that ended before `horizon` and everything after `now` (clock
   // stepped back).
   void Trim(TimePoint horizon);
@@ -65,6 +68,7 @@ class PointSeries {
  public:
   void Record(double value, TimePoint now);
   const std::deque<HistoryPoint>& points() const { return points_; }
+  void Assign(std::deque<HistoryPoint> points) { points_ = std::move(points); }
   void Trim(TimePoint horizon);
   void TruncateAfter(TimePoint now);
   size_t ApproxBytes() const;
@@ -145,6 +149,10 @@ class History {
   // Calls fn with the data under the lock (no copy).
   void Read(const std::function<void(const HistoryData&)>& fn) const;
   HistoryData Copy() const;
+  // Continues from a saved history (the exporter restarted at `now`): every
+  // state series gets an empty span at `now`, so no span bridges the time the
+  // exporter was not running.
+  void Restore(HistoryData data, TimePoint now);
 
   // Memory held by the series (an estimate counting elements and strings).
   size_t ApproxBytes() const;

@@ -186,6 +186,12 @@ const Json* ObjectReader::OptObject(const char* key) {
   return Object(key);
 }
 
+const Json* ObjectReader::OptArray(const char* key) {
+  const Json* v = Find(key);
+  if (!v || v->is_null()) return nullptr;
+  return Array(key);
+}
+
 const Json* ObjectReader::Array(const char* key) {
   const Json* v = Find(key);
   if (!v) {

@@ -44,6 +44,7 @@ class ObjectReader {
   std::optional<std::string> OptString(const char* key);
   std::optional<bool> OptBool(const char* key);
   const Json* OptObject(const char* key);
+  const Json* OptArray(const char* key);
 
   // Path of a member, for child readers and messages: "jobs[2]" + "tasks" ->
   // "jobs[2].tasks".

@@ -4,10 +4,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/rest_types.h"
 
 namespace flinkha {
+
+inline constexpr size_t kRecentCommitsKept = 32;
 
 struct OutputObservation {
   std::string directory;  // as configured
@@ -20,6 +23,10 @@ struct OutputObservation {
   // Newest in-progress mtime.
   std::optional<double> in_progress_last_write_timestamp_seconds;
   uint64_t files_created_total = 0;  // finished files that appeared since start
+  // Commit times (ctime: FileSink commits by renaming) of the newest finished
+  // files that appeared since start, oldest first, at most
+  // kRecentCommitsKept.
+  std::vector<double> recent_commit_timestamps_seconds;
   std::optional<uint64_t> rows_total;  // when count_rows is on
   uint64_t scans_total = 0;
   std::string error;

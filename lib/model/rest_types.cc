@@ -1,6 +1,7 @@
 // Small helpers over the REST types.
 #include "model/rest_types.h"
 
+#include <cstdio>
 #include <ctime>
 
 namespace flinkha {
@@ -16,6 +17,17 @@ std::string FormatUtc(TimePoint t, const char* strftime_format) {
   char buf[64];
   const size_t n = std::strftime(buf, sizeof buf, strftime_format, &tm);
   return std::string(buf, n);
+}
+
+std::string FormatInZone(TimePoint t, int offset_minutes) {
+  if (offset_minutes == 0) return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
+  const int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char suffix[32];
+  std::snprintf(suffix, sizeof suffix, "%c%02d:%02d",
+                offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
+  return FormatUtc(t + std::chrono::minutes(offset_minutes),
+                   "%Y-%m-%dT%H:%M:%S") +
+         suffix;
 }
 
 bool IsTerminalJobState(const std::string& state) {

@@ -17,6 +17,9 @@ double ToUnixSeconds(TimePoint t);
 
 // t in UTC, formatted by strftime (e.g. "%H:%M:%S"); at most 63 characters.
 std::string FormatUtc(TimePoint t, const char* strftime_format);
+// RFC 3339 at second precision in a fixed-offset zone: "2024-05-01T14:00:00Z"
+// for UTC, "2024-05-01T22:00:00+08:00" for UTC+08:00.
+std::string FormatInZone(TimePoint t, int offset_minutes);
 
 // GET /config
 struct FlinkConfigInfo {
@@ -88,6 +91,20 @@ struct JobManagerObservation {
   std::optional<ClusterOverview> overview;
   std::optional<std::vector<JobSummary>> jobs;
   std::optional<std::vector<TaskManagerSummary>> taskmanagers;
+};
+
+// What the connection watch (sources/rest/liveness_watch.h) knows of one
+// JobManager's REST endpoint between polls: a kept-open connection whose close
+// the kernel reports the moment the process dies, and light pings on it that
+// tell a hung process. Published only when it changes.
+struct JobManagerLiveness {
+  bool reachable = false;  // connected, and answering its pings in time
+  // kConnect: the connection closed and a new one was refused; kTimeout: a
+  // ping went unanswered for request_timeout. kNone while reachable.
+  RestFault fault = RestFault::kNone;
+  std::optional<TimePoint> down_since;  // the first evidence of this loss
+  std::optional<TimePoint> last_alive;  // its last answer or connect
+  std::string error;
 };
 
 }  // namespace flinkha

@@ -61,6 +61,8 @@ struct ClusterState {
   // By JobManager name.
   std::map<std::string, std::shared_ptr<const JobManagerObservation>>
       jobmanagers;
+  // By JobManager name: the connection watch, between polls.
+  std::map<std::string, JobManagerLiveness> liveness;
   // By job id.
   std::map<std::string, std::shared_ptr<const JobCheckpointObservation>>
       checkpoints;
@@ -95,6 +97,7 @@ struct Snapshot {
   bool config_last_reload_successful = true;
   std::optional<TimePoint> config_last_reload_success;
   HttpStats http;
+  DisplayZone display_zone;  // for people: the status page and `status`
 
   // True when every expected source of every cluster has reported once
   // (/ready, and the `status` command's wait).

@@ -2,9 +2,13 @@
 """Checks that the documentation matches the code it describes.
 
   metrics       docs/metrics.md lists exactly the metric families of the golden /metrics files
-                (tests/fixtures/golden/*.txt, `# TYPE` lines), each once, with the same type.
-  links         every relative link in docs/*.md, docs/zh-CN/*.md and README.md names an
-                existing file, and an existing heading or explicit anchor where it has a #part.
+                (tests/fixtures/golden/*.txt, `# TYPE` lines), each once, with the same type,
+                and exactly the declared families (tests/fixtures/golden/metric_descriptors.tsv,
+                written from the collectors' tables by metric_desc_test) with the same type
+                and label names (`flink_cluster` is implied unless a row says it is absent).
+  links         every relative link in docs/*.md, docs/zh-CN/*.md, README.md and CHANGELOG.md
+                names an existing file, and an existing heading or explicit anchor where it has
+                a #part.
   translations  docs/zh-CN/ holds translations of files in docs/ (at least manual.md and
                 runbook.md) with the same heading structure; every alert's runbook_url anchor
                 (config/prometheus/flinkha-rules.yml) exists in both runbooks.
@@ -25,8 +29,19 @@ import tempfile
 TRANSLATED_AT_LEAST = ("manual.md", "runbook.md")
 
 TYPE_LINE = re.compile(r"^# TYPE (\S+) (\S+)\s*$")
-# A metrics table row: | `flinkha_name` | gauge | ...
-METRIC_ROW = re.compile(r"^\|\s*`(flinkha_[a-z0-9_]+)`\s*\|\s*([a-z]+)\s*\|")
+# A metrics table row: | `flinkha_name` | gauge | labels | ... (or a client library's
+# `process_name`)
+METRIC_ROW = re.compile(r"^\|\s*`((?:flinkha|process)_[a-z0-9_]+)`\s*\|\s*([a-z]+)\s*\|([^|]*)\|")
+NO_CLUSTER = "(no `flink_cluster`)"
+
+
+def documented_labels(name, cell):
+    """The label names a row's Labels cell gives: the names in backticks, plus flink_cluster
+    unless the cell says "(no `flink_cluster`)" or the metric is a process_* one."""
+    labels = set(re.findall(r"`([a-zA-Z_][a-zA-Z0-9_]*)`", cell.replace(NO_CLUSTER, "")))
+    if NO_CLUSTER not in cell and not name.startswith("process_"):
+        labels.add("flink_cluster")
+    return labels
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 EXPLICIT_ANCHOR = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"\s*>", re.I)
@@ -110,14 +125,16 @@ def check_metrics(root):
                 problems.append(f"{f.name}: {name} has type {kind}, another golden file {golden[name]}")
     doc = root / "docs/metrics.md"
     documented = {}
+    labels = {}
     for n, line in prose_lines(doc.read_text(encoding="utf-8")):
         m = METRIC_ROW.match(line)
         if not m:
             continue
-        name, kind = m.groups()
+        name, kind, cell = m.groups()
         if name in documented:
             problems.append(f"docs/metrics.md:{n}: {name} is listed twice")
         documented[name] = kind
+        labels[name] = (n, documented_labels(name, cell))
     for name in sorted(set(golden) - set(documented)):
         problems.append(f"docs/metrics.md: missing {name} ({golden[name]}), which the golden files expose")
     for name in sorted(set(documented) - set(golden)):
@@ -126,13 +143,33 @@ def check_metrics(root):
         if golden[name] != documented[name]:
             problems.append(f"docs/metrics.md: {name} is documented as {documented[name]}, "
                             f"the golden files say {golden[name]}")
+    declared_file = root / "tests/fixtures/golden/metric_descriptors.tsv"
+    if not declared_file.exists():
+        return problems + [f"{declared_file}: missing (metric_desc_test writes it)"]
+    declared = {}
+    for line in declared_file.read_text(encoding="utf-8").splitlines():
+        name, kind, label_list = line.split("\t")[:3]
+        declared[name] = (kind, set(filter(None, label_list.split(","))))
+    for name in sorted(set(declared) - set(documented)):
+        problems.append(f"docs/metrics.md: missing {name}, declared in a collector")
+    for name in sorted(set(documented) - set(declared)):
+        problems.append(f"docs/metrics.md: lists {name}, which no collector declares")
+    for name in sorted(set(declared) & set(documented)):
+        kind, want = declared[name]
+        n, have = labels[name]
+        if kind != documented[name]:
+            problems.append(f"docs/metrics.md:{n}: {name} is documented as {documented[name]}, "
+                            f"declared as {kind}")
+        if want != have:
+            problems.append(f"docs/metrics.md:{n}: {name} has labels {sorted(have)}, "
+                            f"declared with {sorted(want)}")
     return problems
 
 
 def doc_files(root):
     files = sorted((root / "docs").glob("*.md")) + sorted((root / "docs/zh-CN").glob("*.md"))
-    readme = root / "README.md"
-    return files + ([readme] if readme.exists() else [])
+    tops = [root / "README.md", root / "CHANGELOG.md"]
+    return files + [t for t in tops if t.exists()]
 
 
 def check_links(root):
@@ -248,7 +285,7 @@ def selftest(root, exporter):
         scratch = pathlib.Path(tmp) / "repo"
         for part in ("docs", "tests/fixtures/golden", "config/prometheus", "config/examples"):
             shutil.copytree(root / part, scratch / part)
-        for top in ("README.md", "LICENSE"):
+        for top in ("README.md", "CHANGELOG.md", "LICENSE"):
             if (root / top).exists():
                 shutil.copy(root / top, scratch / top)
 
@@ -279,6 +316,10 @@ def selftest(root, exporter):
                                         "# TYPE flinkha_build_info counter"), encoding="utf-8")
         expect(check_metrics, (), "flinkha_build_info is documented as gauge", "type mismatch")
         golden.write_text(saved, encoding="utf-8")
+        saved = edit("docs/metrics.md", "| `flinkha_zookeeper_up` | gauge | `server` |",
+                     "| `flinkha_zookeeper_up` | gauge | `server`, `mode` |")
+        expect(check_metrics, (), "flinkha_zookeeper_up has labels", "label not declared")
+        (scratch / "docs/metrics.md").write_text(saved, encoding="utf-8")
 
         saved = edit("docs/manual.md", "(configuration.md#default-port)",
                      "(configuration.md#no-such-heading)")

@@ -138,6 +138,16 @@ TEST_CASE(
   INFO(promtool);
   CHECK(ok);
 
+  // The process_* figures are the exporter's own (masked in the golden file):
+  // its start time as the kernel counts it (clock ticks after boot) is the one
+  // it reports itself, and it holds memory and descriptors.
+  CHECK(std::abs(SampleValue(metrics, "process_start_time_seconds") -
+                 SampleValue(metrics, "flinkha_start_time_seconds")) < 2);
+  CHECK(SampleValue(metrics, "process_resident_memory_bytes") > 1 << 20);
+  CHECK(SampleValue(metrics, "process_open_fds") >= 3);
+  CHECK(SampleValue(metrics, "process_max_fds") >=
+        SampleValue(metrics, "process_open_fds"));
+
   // A writer commits a part file as FileSink does: rows go to a hidden
   // in-progress file, which a checkpoint renames to its final name. The
   // exporter sees one new finished file and counts its rows once.

@@ -47,6 +47,7 @@ expect=(
   /etc/flink-ha-exporter/flink-ha-exporter.yml
   /usr/share/flink-ha-exporter/prometheus/flinkha-rules.yml
   /usr/share/flink-ha-exporter/prometheus/prometheus.yml
+  /usr/share/flink-ha-exporter/prometheus/mixin.py
   /usr/share/flink-ha-exporter/alertmanager/alertmanager.yml
   /usr/share/doc/flink-ha-exporter/copyright
   /usr/share/doc/flink-ha-exporter/README.md

@@ -28,7 +28,10 @@ PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
 # Metrics of the exporter itself, without a flink_cluster label (docs/metrics.md).
 NO_CLUSTER_LABEL = {"flinkha_build_info", "flinkha_start_time_seconds",
                     "flinkha_config_last_reload_successful",
-                    "flinkha_config_last_reload_success_timestamp_seconds"} | PROMETHEUS_SERIES
+                    "flinkha_config_last_reload_success_timestamp_seconds",
+                    "process_cpu_seconds_total", "process_resident_memory_bytes",
+                    "process_virtual_memory_bytes", "process_open_fds", "process_max_fds",
+                    "process_start_time_seconds"} | PROMETHEUS_SERIES
 SEVERITIES = {"critical", "warning", "info"}
 PANELS_WITHOUT_QUERIES = {"row", "text", "news", "dashlist", "alertlist"}
 

@@ -50,6 +50,19 @@ if(FLINKHA_PROMTOOL)
                       ${FLINKHA_PROM_DIR}/fixtures/metrics.prom)
   endif()
   if(FLINKHA_PYTHON3 AND FLINKHA_SH)
+    # The mixin settings (config/prometheus/mixin.py): the template holds the defaults and
+    # writes itself; rules written with another scrape job and runbook base pass their tests.
+    flinkha_prom_test(mixin_defaults ${FLINKHA_PYTHON3}
+                      ${PROJECT_SOURCE_DIR}/config/prometheus/mixin.py --check ${FLINKHA_PROM_RULES})
+    set(FLINKHA_MIXIN_DIR ${CMAKE_CURRENT_BINARY_DIR}/mixin)
+    flinkha_prom_test(mixin_settings ${FLINKHA_SH} -c
+                      "mkdir -p \"$3\" && cp \"$4\" \"$3/\" && \"$0\" \"$1\" \"$2\" \
+                       --job-selector 'job=\"flink\"' \
+                       --runbook-base https://runbooks.example.org/flink-ha/ \
+                       -o \"$3/flinkha-rules-mixin.yml\" && \"$5\" test rules \"$3/settings.test.yml\""
+                      ${FLINKHA_PYTHON3} ${PROJECT_SOURCE_DIR}/config/prometheus/mixin.py
+                      ${FLINKHA_PROM_RULES} ${FLINKHA_MIXIN_DIR}
+                      ${FLINKHA_PROM_DIR}/mixin/settings.test.yml ${FLINKHA_PROMTOOL})
     # The drill copy with short `for:` durations must stay a valid rules file.
     flinkha_prom_test(shortened_rules ${FLINKHA_SH} -c
                       "\"$0\" \"$1\" --for 10s \"$2\" -o \"$3\" && \"$4\" check rules \"$3\""

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -179,6 +181,29 @@ int FlinkCluster::CountLog(const std::string& name,
     n += line.find(text) != std::string::npos;
   }
   return n;
+}
+
+std::optional<double> FlinkCluster::LastLogTime(const std::string& name,
+                                                const std::string& text) const {
+  std::istringstream in(Log(name));
+  std::optional<double> last;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(text) == std::string::npos) continue;
+    // "2026-12-06 21:34:59,690 INFO ..." (log4j's %d, the JVM's time zone,
+    // which is the test's).
+    std::tm tm{};
+    int ms = 0;
+    if (std::sscanf(line.c_str(), "%d-%d-%d %d:%d:%d,%d", &tm.tm_year,
+                    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                    &tm.tm_sec, &ms) != 7) {
+      continue;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_isdst = -1;
+    last = static_cast<double>(std::mktime(&tm)) + ms / 1000.0;
+  }
+  return last;
 }
 
 HttpResult FlinkCluster::Rest(size_t jm, const std::string& path,

@@ -67,6 +67,10 @@ class FlinkCluster {
   std::string Log(const std::string& name) const;
   // Lines of the process's log containing text.
   int CountLog(const std::string& name, const std::string& text) const;
+  // Epoch seconds of the last log line of `name` containing `text`, as Flink's
+  // log4j wrote it (local time, millisecond precision); nullopt when none.
+  std::optional<double> LastLogTime(const std::string& name,
+                                    const std::string& text) const;
 
   // Flink's REST API on JobManager jm (0 or 1), independent of the exporter.
   HttpResult Rest(size_t jm, const std::string& path,

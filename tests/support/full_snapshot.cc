@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "collectors/process_collector.h"
 #include "model/store.h"
 
 namespace flinkha::testing {
@@ -181,6 +182,24 @@ Snapshot FullSnapshot() {
 
 void RefreshFacts(Snapshot& s) {
   for (auto& [name, c] : s.clusters) c.facts = DeriveFacts(c);
+}
+
+std::vector<std::unique_ptr<Collector>> StableCollectors() {
+  std::vector<std::unique_ptr<Collector>> all = AllCollectors();
+  for (auto& c : all) {
+    if (dynamic_cast<const ProcessCollector*>(c.get()) == nullptr) continue;
+    c = std::make_unique<ProcessCollector>([] {
+      ProcessStats s;
+      s.cpu_seconds = 1.5;
+      s.resident_memory_bytes = 12 << 20;
+      s.virtual_memory_bytes = 300 << 20;
+      s.start_time_seconds = ToUnixSeconds(kFullSnapshotTime) - 3600;
+      s.open_fds = 20;
+      s.max_fds = 1024;
+      return s;
+    });
+  }
+  return all;
 }
 
 }  // namespace flinkha::testing

@@ -2,6 +2,10 @@
 // the exporter can emit has at least one series.
 #pragma once
 
+#include <memory>
+#include <vector>
+
+#include "collectors/collector.h"
 #include "model/state.h"
 
 namespace flinkha::testing {
@@ -17,5 +21,9 @@ Snapshot FullSnapshot();
 // Derives every cluster's facts (ClusterFacts) as StateStore::UpdateCluster
 // does, for a snapshot built or changed by hand.
 void RefreshFacts(Snapshot& s);
+
+// AllCollectors() with the process collector's figures fixed instead of read
+// from /proc/self, so two renders of one snapshot are byte-identical.
+std::vector<std::unique_ptr<Collector>> StableCollectors();
 
 }  // namespace flinkha::testing

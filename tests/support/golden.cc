@@ -21,6 +21,13 @@ const std::set<std::string>& VolatileMetrics() {
       "flinkha_jobmanager_request_duration_seconds",
       "flinkha_checkpoint_poll_requests_total",
       "flinkha_checkpoint_poll_overdue_jobs",
+      // The process figures of whichever process rendered (/proc/self).
+      "process_cpu_seconds_total",
+      "process_open_fds",
+      "process_max_fds",
+      "process_virtual_memory_bytes",
+      "process_resident_memory_bytes",
+      "process_start_time_seconds",
   };
   return names;
 }

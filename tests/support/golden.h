@@ -8,7 +8,7 @@ namespace flinkha::testing {
 
 // The one filter: a sample of a metric whose value depends on the wall clock or
 // the build (build_info's revision, start time, last-success times, request
-// durations) is replaced by
+// durations, the process_* figures) is replaced by
 // "<name> <volatile>", so the golden file still shows that the series exists.
 // Everything else, HELP and TYPE lines included, is compared byte for byte.
 std::string FilterVolatile(const std::string& metrics_text);

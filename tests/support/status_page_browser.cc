@@ -1,4 +1,4 @@
-// BrowseStatusPage: runs the Chromium check script as a child process.
+// BrowseStatusPage: runs the Selenium check script as a child process.
 #include "support/status_page_browser.h"
 
 #include <cstdio>
@@ -10,8 +10,10 @@ namespace flinkha::testing {
 BrowserCheck BrowseStatusPage(int port, const std::string& screenshot,
                               const std::vector<std::string>& args,
                               int timeout_seconds) {
+  // Debian's interpreter: python3-selenium installs for it, not for another
+  // python3 that may come first on PATH.
   std::vector<std::string> argv = {
-      "python3",
+      "/usr/bin/python3",
       std::string(FLINKHA_SOURCE_DIR) + "/tests/support/status_page_browser.py",
       "--url",
       "http://127.0.0.1:" + std::to_string(port) + "/",
@@ -26,8 +28,8 @@ BrowserCheck BrowseStatusPage(int port, const std::string& screenshot,
   {
     Subprocess p(argv, screenshot + ".log");
     status = p.Wait(std::chrono::seconds(timeout_seconds + 30));
-    // A script past its own deadline is killed by ~Subprocess; Chromium dies
-    // with it (PR_SET_PDEATHSIG).
+    // A script past its own deadline is killed by ~Subprocess; chromedriver
+    // dies with it (PR_SET_PDEATHSIG) and Chromium with chromedriver.
   }
   out.output = ReadFile(screenshot + ".log");
   out.ok = status && *status == 0;

@@ -1,6 +1,6 @@
-// Test support: the status page in headless Chromium
-// (tests/support/status_page_browser.py): DOM checks, console errors, requests
-// and screenshots.
+// Test support: the status page in headless Chromium driven by Selenium
+// (tests/support/status_page_browser.py): DOM checks, console errors, requests,
+// the dark scheme and screenshots.
 #pragma once
 
 #include <string>
@@ -16,7 +16,7 @@ struct BrowserCheck {
 
 // Opens http://127.0.0.1:<port>/ and checks it; `args` are the script's
 // (e.g. "--expect-failover", "--expect-leader=jm-2"). Waits at most
-// `timeout_seconds`; the script kills Chromium's process group whatever
+// `timeout_seconds`; the script kills chromedriver and Chromium whatever
 // happens. Prints the screenshot path.
 BrowserCheck BrowseStatusPage(int port, const std::string& screenshot,
                               const std::vector<std::string>& args,

@@ -1,35 +1,42 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Opens the exporter's status page in headless Chromium and checks it through the DOM.
 
-Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: commands on
-fd 3, replies on fd 4, NUL-terminated JSON); Python's standard library only. Checks: the history
-SVG is there (and, with --expect-failover, a closed failover mark whose link resolves to its
-report row), the page runs no script, logs no console error (a Content-Security-Policy violation
-is one), requests nothing but its own URL, and fits a laptop screen's width. Keeps a screenshot
-in light and one in dark colour scheme. Prints one JSON line with what it saw; exit status 0
-when every check passed.
+Chromium is driven by Selenium through chromedriver (Debian's python3-selenium and
+chromium-driver; run with Debian's /usr/bin/python3, where python3-selenium lives). Checks: the
+history SVG is there (and, with --expect-failover, a closed failover mark whose link resolves to
+its report row), the page runs no script, logs no console error (the browser log: a
+Content-Security-Policy violation or a failed load is one), requests nothing but its own URL
+(the performance log's Network events), fits a laptop screen's width, and switches to its dark
+colours when the browser prefers a dark scheme. Keeps a screenshot in light and one in dark
+colour scheme. Prints one JSON line with what it saw; exit status 0 when every check passed.
 
-Chromium runs in its own process group and is killed (SIGKILL to the group) whatever happens:
-every wait has a deadline, and the whole run has one (--timeout).
+Chromium starts with a fresh profile and no background networking (the machine may have no
+outside network). chromedriver runs in its own process group and dies with this script; every
+process still naming the profile or in that group is killed (SIGKILL) whatever happens, and the
+whole run has a deadline (--timeout).
 """
 import argparse
 import base64
 import ctypes
-import fcntl
 import json
 import os
-import select
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 
+try:
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+except ImportError:  # reported as a problem below
+    webdriver = None
+
 # DOM facts the checks use, read in the page.
 DOM_QUERY = r"""
-JSON.stringify((() => {
+return (() => {
   const marks = [...document.querySelectorAll('svg.hist g.failover')].map(g => {
     const a = g.querySelector('a');
     const href = a ? a.getAttribute('href') : null;
@@ -39,7 +46,7 @@ JSON.stringify((() => {
       title: (g.querySelector('title') || {}).textContent || ''
     };
   });
-    // Names written in the leader lane, and the words of each span's tooltip
+  // Names written in the leader lane, and the words of each span's tooltip
   // ("jm-1 10:00:00-10:05:00", "jm-1 → none → jm-2 (3 states) ...").
   const lane = 'svg.hist g[data-lane="leader"] ';
   const leader = [...document.querySelectorAll(lane + 'text')].map(t => t.textContent)
@@ -57,184 +64,105 @@ JSON.stringify((() => {
     scroll_width: document.documentElement.scrollWidth,
     height: document.documentElement.scrollHeight
   };
-})())
+})()
 """
+BACKGROUND = "return getComputedStyle(document.body).backgroundColor"
+
+CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMEDRIVER = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 
 
-class Cdp:
-    """A DevTools session over the two pipes; events are kept for the checks."""
-
-    def __init__(self, to_chrome, from_chrome, deadline):
-        self.w = to_chrome
-        self.r = from_chrome
-        self.deadline = deadline
-        self.buf = b""
-        self.next_id = 0
-        self.events = []
-
-    def _read_message(self, until):
-        while b"\0" not in self.buf:
-            left = min(until, self.deadline) - time.monotonic()
-            if left <= 0:
-                return None
-            ready, _, _ = select.select([self.r], [], [], left)
-            if not ready:
-                return None
-            chunk = os.read(self.r, 1 << 20)
-            if not chunk:
-                raise RuntimeError("chromium closed the DevTools pipe")
-            self.buf += chunk
-        msg, self.buf = self.buf.split(b"\0", 1)
-        return json.loads(msg)
-
-    def call(self, method, params=None, session=None, timeout=20):
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            msg["sessionId"] = session
-        os.write(self.w, json.dumps(msg).encode() + b"\0")
-        until = time.monotonic() + timeout
-        while True:
-            m = self._read_message(until)
-            if m is None:
-                raise TimeoutError(f"no answer to {method} within {timeout} s")
-            if m.get("id") == self.next_id:
-                if "error" in m:
-                    raise RuntimeError(f"{method}: {m['error']}")
-                return m.get("result", {})
-            self.events.append(m)
-
-    def wait_event(self, method, timeout=20):
-        for i, e in enumerate(self.events):
-            if e.get("method") == method:
-                return self.events.pop(i)
-        until = time.monotonic() + timeout
-        while True:
-            m = self._read_message(until)
-            if m is None:
-                raise TimeoutError(f"no {method} within {timeout} s")
-            if m.get("method") == method:
-                return m
-            self.events.append(m)
-
-    def drain(self, seconds):
-        until = time.monotonic() + seconds
-        while True:
-            m = self._read_message(until)
-            if m is None:
-                return
-            self.events.append(m)
-
-    def take(self, method):
-        out = [e for e in self.events if e.get("method") == method]
-        self.events = [e for e in self.events if e.get("method") != method]
-        return out
+def first_existing(paths):
+    return next((p for p in paths if os.access(p, os.X_OK)), None)
 
 
-def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
+def die_with_parent():
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
-def high_fd(fd):
-    """A copy of fd numbered above 10, so the child's dup2 onto 3 and 4 cannot clobber it."""
-    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return new
+def start_driver(opts, binary, driver_path, profile):
+    o = webdriver.ChromeOptions()
+    o.binary_location = binary
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--no-default-browser-check",
+                "--disable-extensions", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, f"--window-size={opts.width},900"):
+        o.add_argument(arg)
+    # Console messages and Network events, read back with get_log.
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    service = Service(executable_path=driver_path, log_path=os.devnull,
+                      popen_kw={"start_new_session": True, "preexec_fn": die_with_parent})
+    driver = webdriver.Chrome(service=service, options=o)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(20)
+    return driver
 
 
-def launch(binary, profile, to_chrome_r, from_chrome_w):
-    def child():
-        # fds 3 and 4 are the DevTools pipe; Chromium dies with this script.
-        os.dup2(to_chrome_r, 3)
-        os.dup2(from_chrome_w, 4)
-        try:
-            ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-
-    args = [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox",
-            "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-extensions", "--disable-dev-shm-usage",
-            "--user-data-dir=" + profile, "--window-size=1366,900", "about:blank"]
-    # close_fds=False: it would close 3 and 4 after child() ran. Python's own fds are
-    # close-on-exec, so only the two dup2'ed ones reach Chromium.
-    return subprocess.Popen(args, preexec_fn=child, close_fds=False,
-                            start_new_session=True, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def set_viewport(driver, width, height):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1,
+                            "mobile": False})
 
 
-def screenshot(cdp, session, path, width):
-    metrics = cdp.call("Page.getLayoutMetrics", session=session)
+def screenshot(driver, path, width):
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     height = int(min(6000, max(600, metrics["cssContentSize"]["height"])))
-    cdp.call("Emulation.setDeviceMetricsOverride",
-             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-             session=session)
-    shot = cdp.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=30)
+    set_viewport(driver, width, height)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
     with open(path, "wb") as f:
         f.write(base64.b64decode(shot["data"]))
-    cdp.call("Emulation.setDeviceMetricsOverride",
-             {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-             session=session)
+    set_viewport(driver, width, 900)
 
 
-def check(opts, cdp, session, seen):
+def check(opts, driver, seen):
     problems = seen["problems"]
     origin = urllib.parse.urlsplit(opts.url)
-    target = cdp.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-    session = cdp.call("Target.attachToTarget",
-                       {"targetId": target, "flatten": True})["sessionId"]
-    for domain in ("Page", "Runtime", "Log", "Network"):
-        cdp.call(domain + ".enable", session=session)
-    cdp.call("Emulation.setDeviceMetricsOverride",
-             {"width": opts.width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-             session=session)
+    set_viewport(driver, opts.width, 900)
+    # Start from a blank page and an empty log: Chromium's own start-up pages are not ours.
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get_log("browser")
     # The history is sampled every 2 s: look again until the failover shows or time is up.
     until = time.monotonic() + opts.wait
     while True:
-        cdp.call("Page.navigate", {"url": opts.url}, session=session)
-        cdp.wait_event("Page.loadEventFired", timeout=30)
-        cdp.drain(0.5)
-        res = cdp.call("Runtime.evaluate", {"expression": DOM_QUERY, "returnByValue": True},
-                       session=session)
-        dom = json.loads(res["result"]["value"])
+        driver.get(opts.url)  # returns once the load event fired
+        time.sleep(0.5)
+        dom = driver.execute_script(DOM_QUERY)
         closed = [m for m in dom["failovers"] if m["duration"] != "open"]
         if not opts.expect_failover or closed or time.monotonic() > until:
             break
         time.sleep(2)
     seen["dom"] = dom
-    body = cdp.call("Runtime.evaluate",
-                    {"expression": "document.body.textContent", "returnByValue": True},
-                    session=session)["result"]["value"]
+    body = driver.execute_script("return document.body.textContent")
     shot = opts.screenshot
-    screenshot(cdp, session, shot, opts.width)
-    cdp.call("Emulation.setEmulatedMedia",
-             {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
-             session=session)
+    light_bg = driver.execute_script(BACKGROUND)
+    screenshot(driver, shot, opts.width)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                           {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    dark_bg = driver.execute_script(BACKGROUND)
     dark = os.path.splitext(shot)[0] + "-dark.png"
-    screenshot(cdp, session, dark, opts.width)
+    screenshot(driver, dark, opts.width)
     seen["screenshots"] = [shot, dark]
-    cdp.drain(0.3)
+    seen["background"] = {"light": light_bg, "dark": dark_bg}
+    time.sleep(0.3)
 
-    # Console errors (CSP violations included) and exceptions.
-    errors = []
-    for e in cdp.take("Runtime.consoleAPICalled"):
-        if e["params"]["type"] in ("error", "assert"):
-            errors.append(" ".join(str(a.get("value", a.get("description", "")))
-                                   for a in e["params"]["args"]))
-    for e in cdp.take("Runtime.exceptionThrown"):
-        errors.append(e["params"]["exceptionDetails"].get("text", "exception"))
-    for e in cdp.take("Log.entryAdded"):
-        entry = e["params"]["entry"]
-        if entry["level"] == "error":
-            errors.append(entry.get("text", "") + " " + entry.get("url", ""))
+    # Console errors (CSP violations included), exceptions and failed loads: the browser
+    # log's SEVERE entries.
+    errors = [e.get("message", "") for e in driver.get_log("browser")
+              if e.get("level") == "SEVERE"]
     seen["console_errors"] = errors
-    # Every request the page made: its own URL only.
-    urls = [e["params"]["request"]["url"] for e in cdp.take("Network.requestWillBeSent")]
+    # Every request the page made (its document is ours): its own URL only.
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if (message.get("method") == "Network.requestWillBeSent"
+                and urllib.parse.urlsplit(params.get("documentURL", ""))[:3] == origin[:3]):
+            urls.append(params["request"]["url"])
     seen["requests"] = sorted(set(urls))
     foreign = [u for u in urls
                if urllib.parse.urlsplit(u)[:3] != origin[:3] and not u.startswith("data:")]
@@ -246,6 +174,8 @@ def check(opts, cdp, session, seen):
         problems.append(f"requests outside the page: {foreign}")
     if not urls:
         problems.append("no request seen at all (Network events missing)")
+    if light_bg == dark_bg:
+        problems.append(f"no dark colours for prefers-color-scheme: dark (background {dark_bg})")
     if dom["svgs"] < 1:
         problems.append("no history SVG")
     if dom["scripts"]:
@@ -270,39 +200,71 @@ def check(opts, cdp, session, seen):
             problems.append(f"text {text!r} not in the page")
 
 
-def run(opts, deadline):
-    seen = {"problems": []}
-    binary = find_chromium()
-    if not binary:
-        seen["problems"].append("chromium is not installed (scripts/setup.sh --test)")
-        return seen
-    profile = tempfile.mkdtemp(prefix="flinkha-chromium-")
-    to_chrome_r, to_chrome_w = os.pipe()
-    from_chrome_r, from_chrome_w = os.pipe()
-    to_chrome_r, from_chrome_w = high_fd(to_chrome_r), high_fd(from_chrome_w)
-    proc = launch(binary, profile, to_chrome_r, from_chrome_w)
-    os.close(to_chrome_r)
-    os.close(from_chrome_w)
-    try:
-        cdp = Cdp(to_chrome_w, from_chrome_r, deadline)
-        check(opts, cdp, None, seen)
+def pids_naming(needle):
+    """Processes whose command line contains needle (the profile directory)."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
         try:
-            cdp.call("Browser.close", timeout=5)
-        except (TimeoutError, RuntimeError):
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if needle.encode() in f.read():
+                    out.append(int(pid))
+        except OSError:
             pass
-    except Exception as e:  # noqa: BLE001: report, then clean up
-        seen["problems"].append(f"{type(e).__name__}: {e}")
-    finally:
+    return out
+
+
+def kill_all(driver_pid, profile):
+    """SIGKILL to chromedriver's process group and to every process naming the profile."""
+    if driver_pid:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(driver_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    for pid in pids_naming(profile):
+        try:
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+    until = time.monotonic() + 10
+    while pids_naming(profile) and time.monotonic() < until:
+        time.sleep(0.1)
+    return not pids_naming(profile)
+
+
+def run(opts):
+    seen = {"problems": []}
+    if webdriver is None:
+        seen["problems"].append(f"selenium is missing from {sys.executable} "
+                                "(python3-selenium, scripts/setup.sh --test)")
+        return seen
+    binary, driver_path = first_existing(CHROMIUM), first_existing(CHROMEDRIVER)
+    if not binary or not driver_path:
+        seen["problems"].append("chromium or chromedriver is not installed "
+                                "(chromium, chromium-driver: scripts/setup.sh --test)")
+        return seen
+    profile = tempfile.mkdtemp(prefix="flinkha-chromium-")
+    driver = None
+    try:
+        driver = start_driver(opts, binary, driver_path, profile)
+        check(opts, driver, seen)
+    except (WebDriverException, OSError, KeyError, ValueError) as e:
+        seen["problems"].append(f"{type(e).__name__}: {e}")
+    finally:
+        driver_pid = None
+        if driver is not None:
+            driver_pid = driver.service.process.pid if driver.service.process else None
+            try:
+                driver.quit()
+            except (WebDriverException, OSError):
+                pass
+        if not kill_all(driver_pid, profile):
             seen["problems"].append("chromium did not exit after SIGKILL")
-        os.close(to_chrome_w)
-        os.close(from_chrome_r)
         shutil.rmtree(profile, ignore_errors=True)
     return seen
 
@@ -318,12 +280,17 @@ def main():
     p.add_argument("--width", type=int, default=1366)
     p.add_argument("--timeout", type=float, default=90)
     opts = p.parse_args()
-    deadline = time.monotonic() + opts.timeout
-    # A last resort: the run never outlives its deadline (Chromium dies with us, and the
-    # finally above kills its group on the way out).
-    signal.signal(signal.SIGALRM, lambda *_: sys.exit("status_page_browser: timed out"))
-    signal.alarm(int(opts.timeout) + 15)
-    seen = run(opts, deadline)
+    # The run never outlives its deadline: the alarm raises in the main thread, and run()'s
+    # finally kills chromedriver and Chromium on the way out.
+    def timed_out(*_):
+        raise TimeoutError(f"status_page_browser: no result within {opts.timeout} s")
+    signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(int(opts.timeout))
+    try:
+        seen = run(opts)
+    except TimeoutError as e:
+        seen = {"problems": [str(e)]}
+    signal.alarm(0)
     print(json.dumps(seen))
     for s in seen.get("screenshots", []):
         print(f"status_page_browser: screenshot {s}")

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "model/filesink.h"
+#include "model/output_types.h"
 
 namespace flinkha {
 namespace {
@@ -356,6 +357,10 @@ void OutputScanner::AddEntry(Dir& d, const std::string& name, FileType type,
     return;
   }
   ++created_;
+  recent_commits_.push_back(static_cast<double>(st.st_ctim.tv_sec) +
+                            static_cast<double>(st.st_ctim.tv_nsec) / 1e9);
+  while (recent_commits_.size() > kRecentCommitsKept)
+    recent_commits_.pop_front();
   if (config_.count_rows) CountRows(d, name, stored);
 }
 
@@ -680,6 +685,8 @@ OutputTotals OutputScanner::Totals() const {
   if (finished_ > 0)
     t.last_file_timestamp_seconds = static_cast<double>(newest_mtime_ns_) / 1e9;
   t.files_created_total = created_;
+  t.recent_commit_timestamps_seconds.assign(recent_commits_.begin(),
+                                            recent_commits_.end());
   if (config_.count_rows) t.rows_total = rows_;
   t.directories = static_cast<int64_t>(dirs_.size());
   if (!root_error_.empty()) {

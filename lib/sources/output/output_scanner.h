@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,7 +51,9 @@ struct OutputTotals {
   // RefreshInProgress): tells a sink that is writing from files a dead attempt
   // left behind.
   std::optional<double> in_progress_last_write_timestamp_seconds;
-  uint64_t files_created_total = 0;    // finished, after the first listing
+  uint64_t files_created_total = 0;  // finished, after the first listing
+  // ctime (commit by rename) of the newest of those, oldest first.
+  std::vector<double> recent_commit_timestamps_seconds;
   std::optional<uint64_t> rows_total;  // with count_rows
   int64_t directories = 0;             // in the index, the configured one too
   std::string error;                   // empty when everything could be read
@@ -166,6 +169,7 @@ class OutputScanner {
   int64_t newest_mtime_ns_ = 0;  // 0: none
   bool newest_stale_ = false;
   uint64_t created_ = 0;
+  std::deque<double> recent_commits_;  // ctime of created files, bounded
   uint64_t rows_ = 0;
 };
 

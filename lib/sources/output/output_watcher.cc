@@ -169,6 +169,7 @@ class OutputWatcherImpl {
     o->in_progress_last_write_timestamp_seconds =
         t.in_progress_last_write_timestamp_seconds;
     o->files_created_total = t.files_created_total;
+    o->recent_commit_timestamps_seconds = t.recent_commit_timestamps_seconds;
     o->rows_total = t.rows_total;
     o->scans_total = scans_;
     o->error = error;

@@ -2,6 +2,7 @@
 #include "app/flags.h"
 
 #include <catch2/catch.hpp>
+#include <sstream>
 
 namespace flinkha {
 namespace {
@@ -74,6 +75,65 @@ TEST_CASE("ParseFlags rejects bad input with a clear message", "[app]") {
     auto f = ParseFlags(tc.args);
     REQUIRE_FALSE(f.ok());
     CHECK(f.error().message == tc.message);
+  }
+}
+
+TEST_CASE("ParseFlags: a repeated flag takes its last value", "[app]") {
+  auto f = ParseFlags({"--config.file=a.yml", "--config.file", "b.yml",
+                       "--config.check", "--config.check=false"});
+  REQUIRE(f.ok());
+  CHECK(f->config_file == "b.yml");
+  CHECK_FALSE(f->config_check);
+  CHECK(ParseFlags({"-h"})->help);
+  CHECK(ParseFlags({"--help=true"})->help);
+}
+
+TEST_CASE("ParseFlags: a word after an unknown one is still reported first",
+          "[app]") {
+  CHECK(ParseFlags({"run", "status"}).error().message ==
+        "unknown command \"run\", expected serve or status");
+  CHECK(ParseFlags({"--nope=1", "status"}).error().message ==
+        "unknown flag --nope (see --help)");
+  CHECK(ParseFlags({"--config.check=1"}).error().message ==
+        "--config.check: expected true or false, found \"1\"");
+}
+
+// The help is generated from the definitions ParseFlags uses: every flag it
+// names is accepted, with the default a Flags{} holds.
+TEST_CASE("UsageText lists the flags ParseFlags takes, with their defaults",
+          "[app]") {
+  const std::string usage = UsageText();
+  CHECK(usage.rfind("usage: flink-ha-exporter [serve|status] [flags]\n", 0) ==
+        0);
+  for (const char* line :
+       {"  serve (default)              run the exporter\n",
+        "  status                       poll every source once",
+        "  --config.file=PATH           configuration file (default "
+        "flink-ha-exporter.yml)\n",
+        "  --config.check               validate the configuration",
+        "  --web.max-connections=N      open connections at most; more are "
+        "refused with 503 (default 512)\n",
+        "(default 5s)\n", "(default /metrics)\n", "(default 15)\n",
+        "  -h, --help                   print this help and exit\n"}) {
+    INFO(line);
+    CHECK(usage.find(line) != std::string::npos);
+  }
+  size_t flags = 0;
+  for (size_t p = 0; (p = usage.find("\n  --", p)) != std::string::npos;) {
+    p += 5;
+    const size_t end = usage.find_first_of("= \n", p);
+    const std::string name = "--" + usage.substr(p, end - p);
+    INFO(name);
+    // Accepted (an error, if any, is about the value, never "unknown flag").
+    auto f = ParseFlags({name + "=x"});
+    if (!f.ok()) CHECK(f.error().message.rfind(name + ": ", 0) == 0);
+    ++flags;
+  }
+  CHECK(flags == 11);  // and -h, --help
+  std::istringstream lines(usage);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(line.size() <= 100);
   }
 }
 

@@ -319,7 +319,7 @@ TEST_CASE("several clusters with quoted values and plain byte sizes",
   CHECK(second.jobmanagers.at(0).name == "jm-1");
   CHECK(second.poll_interval == Duration(1000));
   CHECK(second.request_timeout == Duration(999));
-  CHECK(second.max_response_bytes == 1000000);
+  CHECK(second.max_response_bytes == 1048576);  // 1MB, as Prometheus reads it
   CHECK(second.auth.username == "monitor");
   CHECK(second.auth.password.empty());
   CHECK(second.tls.insecure_skip_verify);

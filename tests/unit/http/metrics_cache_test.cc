@@ -55,7 +55,7 @@ std::string Gunzip(const std::string& gz) {
 }
 
 std::string Uncached(const SnapshotPtr& s) {
-  return RenderMetrics(AllCollectors(), *s);
+  return RenderMetrics(testing::StableCollectors(), *s);
 }
 
 // Wraps a collector and counts its renders.
@@ -67,6 +67,9 @@ class Counting : public Collector {
                std::vector<prometheus::MetricFamily>* out) const override {
     ++*renders_;
     c_->Collect(s, out);
+  }
+  std::span<const MetricDesc* const> Descriptors() const override {
+    return c_->Descriptors();
   }
   bool Key(const Snapshot& s, RenderKey* key) const override {
     return c_->Key(s, key);
@@ -228,7 +231,7 @@ TEST_CASE("MetricsCache serves RenderMetrics' bytes, gzip decodes to them",
           "[http][metrics_cache]") {
   const SnapshotPtr s =
       std::make_shared<const Snapshot>(testing::FullSnapshot());
-  MetricsCache cache(AllCollectors());
+  MetricsCache cache(testing::StableCollectors());
   const MetricsBody plain = cache.Get(s, MetricsEncoding::kIdentity);
   CHECK_FALSE(plain.gzip);
   CHECK(plain.bytes->Join() == Uncached(s));
@@ -265,7 +268,7 @@ TEST_CASE("A change in any source shows in the next scrape",
   for (const Change& change : EverySourceChange()) {
     INFO(change.what);
     // A warm cache for the old snapshot, in both encodings, then the change.
-    MetricsCache cache(AllCollectors());
+    MetricsCache cache(testing::StableCollectors());
     const std::string before =
         cache.Get(base, MetricsEncoding::kIdentity).bytes->Join();
     (void)cache.Get(base, MetricsEncoding::kGzip);
@@ -292,7 +295,7 @@ TEST_CASE("A change copies only the pieces of the collectors it touches",
       continue;
     }
     INFO(what);
-    MetricsCache cache(AllCollectors());
+    MetricsCache cache(testing::StableCollectors());
     const SharedBodyPtr before =
         cache.Get(base, MetricsEncoding::kIdentity).bytes;
     const SharedBodyPtr after =
@@ -327,7 +330,7 @@ TEST_CASE("Changes one after another never serve a stale series",
   // Each change on top of the previous ones, gzip asked only every other
   // time, so pieces deflated for older texts must not leak into newer bodies.
   SnapshotPtr s = std::make_shared<const Snapshot>(testing::FullSnapshot());
-  MetricsCache cache(AllCollectors());
+  MetricsCache cache(testing::StableCollectors());
   int i = 0;
   for (const Change& change : EverySourceChange()) {
     if (std::string(change.what).rfind("reload: the cluster is renamed", 0) ==
@@ -347,7 +350,7 @@ TEST_CASE("Changes one after another never serve a stale series",
 
 TEST_CASE("Only collectors whose inputs changed render again",
           "[http][metrics_cache]") {
-  std::vector<std::unique_ptr<Collector>> all = AllCollectors();
+  std::vector<std::unique_ptr<Collector>> all = testing::StableCollectors();
   std::vector<std::atomic<int>> renders(all.size());
   size_t jobs = all.size(), checkpoints = all.size(), ha = all.size();
   std::vector<std::unique_ptr<Collector>> counted;
@@ -400,7 +403,7 @@ TEST_CASE("Concurrent scrapes of changing snapshots each get their own body",
       std::make_shared<const Snapshot>(testing::FullSnapshot());
   const SnapshotPtr b = Changed(a, EverySourceChange()[0]);
   const std::string text_a = Uncached(a), text_b = Uncached(b);
-  MetricsCache cache(AllCollectors());
+  MetricsCache cache(testing::StableCollectors());
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -53,6 +53,7 @@ TEST_CASE("DeriveCluster derives the facts before what reads them",
   c.jobmanagers["jm-1"] = Up(t0, "tm-of-jm-1");
   c.jobmanagers["jm-2"] = Up(t0, "tm-of-jm-2");
   c.ha = RestLeader("jm-2", "http://b:8081");
+  RecordSourceAttempt(c, "rest/jm-2", t0, "");  // it served before
   std::vector<HaEvent> events;
   DeriveCluster(c, t0, &events);
   CHECK(c.facts.rest_leader == "jm-2");

@@ -171,7 +171,7 @@ TEST_CASE("Failover: a killed leader is lost at its first refused poll",
   CHECK_FALSE(last().checkpoint_at);
   x.Checkpoint(42, t0 + seconds(14), 41, t0 + seconds(8));
   auto out = std::make_shared<OutputObservation>();
-  out->last_file_timestamp_seconds = 1'700'000'014.5;
+  out->recent_commit_timestamps_seconds = {1'700'000'014.5};
   x.c.outputs["./out"] = out;
   x.At(t0 + seconds(15));
   CHECK(*last().SecondsTo(last().checkpoint_at) == Approx(13.0));
@@ -290,6 +290,171 @@ TEST_CASE("Failover: reports are bounded", "[model][failover]") {
   CHECK(x.f.reports.size() == kMaxFailoverReports);
   CHECK(x.f.leaderless_seconds_total ==
         Approx(static_cast<double>(kMaxFailoverReports + 5)));
+}
+
+}  // namespace
+}  // namespace flinkha
+
+namespace flinkha {
+namespace {
+
+JobManagerLiveness Alive(TimePoint at) {
+  JobManagerLiveness l;
+  l.reachable = true;
+  l.last_alive = at;
+  return l;
+}
+
+JobManagerLiveness Dead(TimePoint since, TimePoint last_alive,
+                        RestFault fault = RestFault::kConnect) {
+  JobManagerLiveness l;
+  l.fault = fault;
+  l.down_since = since;
+  l.last_alive = last_alive;
+  l.error = "the connection closed and a new one failed";
+  return l;
+}
+
+TEST_CASE("Failover: the connection watch dates a killed leader's loss",
+          "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.c.liveness["jm-1"] = Alive(t0);
+  x.At(t0);
+  // Killed at t0 + 0.3 s: the watch sees the close at once, long before the
+  // next poll (at t0 + 5 s, the default interval).
+  x.c.liveness["jm-1"] = Dead(t0 + milliseconds(301), t0 + milliseconds(100));
+  x.At(t0 + milliseconds(302));
+  REQUIRE(x.f.in_progress());
+  CHECK(x.f.reports.back().seen_by == "connection");
+  CHECK(x.f.reports.back().lost_at == t0 + milliseconds(301));
+  CHECK(x.f.reports.back().last_good == t0 + milliseconds(100));
+  CHECK(x.f.reports.back().cause == LossCause::kRefused);
+  // The refused poll that follows opens nothing more.
+  x.Poll("jm-1", t0 + seconds(5), RestFault::kConnect);
+  x.At(t0 + seconds(5));
+  CHECK(x.f.reports.size() == 1);
+  CHECK(x.Count("leader_unreachable") == 1);
+  // ZooKeeper lets go at session expiry (6 s later): not a graceful stop.
+  x.Zk("", t0 + milliseconds(6300));
+  x.At(t0 + milliseconds(6300));
+  x.Zk("jm-2", t0 + milliseconds(6300), t0 + milliseconds(6320));
+  x.At(t0 + milliseconds(6321));
+  REQUIRE_FALSE(x.f.in_progress());
+  CHECK(*x.f.reports.back().leaderless_seconds() == Approx(6.019));
+  CHECK(x.f.reports.back().cause == LossCause::kRefused);
+  CHECK(x.events.back().detail == "lost: refused");
+}
+
+TEST_CASE(
+    "Failover: a graceful stop is told by leadership released with the "
+    "connection",
+    "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.c.liveness["jm-1"] = Alive(t0);
+  x.At(t0);
+  x.c.liveness["jm-1"] = Dead(t0 + milliseconds(500), t0 + milliseconds(400));
+  x.At(t0 + milliseconds(500));
+  x.Zk("", t0 + milliseconds(650));
+  x.At(t0 + milliseconds(650));
+  x.Zk("jm-2", t0 + milliseconds(650), t0 + milliseconds(700));
+  x.At(t0 + milliseconds(701));
+  REQUIRE_FALSE(x.f.in_progress());
+  CHECK(x.f.reports.back().cause == LossCause::kLeft);
+  // The log line, the metric and the report say the same.
+  CHECK(x.events.back().detail == "lost: left");
+  CHECK(*x.f.reports.back().leaderless_seconds() == Approx(0.2));
+}
+
+TEST_CASE(
+    "Failover: a hung leader is lost at its first unanswered ping, "
+    "bounded by its last answer",
+    "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.c.liveness["jm-1"] = Alive(t0);
+  x.At(t0);
+  x.c.liveness["jm-1"] =
+      Dead(t0 + seconds(4), t0 + milliseconds(900), RestFault::kTimeout);
+  x.At(t0 + seconds(4));
+  REQUIRE(x.f.in_progress());
+  CHECK(x.f.reports.back().cause == LossCause::kTimedOut);
+  x.Zk("", t0 + seconds(7));
+  x.At(t0 + seconds(7));
+  x.Zk("jm-2", t0 + seconds(7), t0 + milliseconds(7100));
+  x.At(t0 + milliseconds(7101));
+  REQUIRE_FALSE(x.f.in_progress());
+  const FailoverReport& r = x.f.reports.back();
+  CHECK(*r.leaderless_seconds() == Approx(3.1));
+  CHECK(*r.leaderless_upper_bound_seconds() == Approx(6.2));
+  CHECK(r.cause == LossCause::kTimedOut);
+}
+
+TEST_CASE(
+    "Failover: a leader that never answered is not lost (no leaderless "
+    "time before it first serves)",
+    "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  // ZooKeeper names jm-1 before its REST endpoint listens.
+  x.Poll("jm-1", t0, RestFault::kConnect);
+  x.c.liveness["jm-1"] = Dead(t0, {});
+  x.c.liveness["jm-1"].last_alive.reset();
+  x.At(t0);
+  CHECK_FALSE(x.f.in_progress());
+  x.Poll("jm-1", t0 + seconds(5), RestFault::kNone);
+  x.c.liveness["jm-1"] = Alive(t0 + seconds(2));
+  x.At(t0 + seconds(5));
+  CHECK_FALSE(x.f.in_progress());
+  CHECK(x.f.leaderless_seconds_total == 0);
+  CHECK(x.Count("leader_unreachable") == 0);
+}
+
+TEST_CASE(
+    "Failover: the first checkpoint and file after the loss, as Flink "
+    "recorded them",
+    "[model][failover]") {
+  Fixture x;
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.c.liveness["jm-1"] = Alive(t0);
+  x.Checkpoint(41, t0 - seconds(1));
+  x.At(t0);
+  x.c.liveness["jm-1"] = Dead(t0 + seconds(1), t0 + milliseconds(900));
+  x.At(t0 + seconds(1));
+  x.Zk("", t0 + seconds(7));
+  x.At(t0 + seconds(7));
+  x.Zk("jm-2", t0 + seconds(7), t0 + milliseconds(7050));
+  x.At(t0 + milliseconds(7051));
+  REQUIRE_FALSE(x.f.in_progress());
+  // The poll sees latest = 44 while the history still lists 43 and 42 (REST
+  // caches statistics for seconds): 42 is the first after the loss.
+  x.Checkpoint(44, t0 + seconds(13), 41, t0 + seconds(8));
+  CheckpointStats stats = *x.c.checkpoints["j"]->stats;
+  for (int64_t id : {44, 43, 42}) {
+    CompletedCheckpoint c;
+    c.id = id;
+    c.latest_ack_timestamp_ms = Ms(t0 + seconds(9 + 2 * (id - 42)));
+    stats.history_completed.push_back(c);
+  }
+  auto ck = std::make_shared<JobCheckpointObservation>(*x.c.checkpoints["j"]);
+  ck->stats = stats;
+  x.c.checkpoints["j"] = ck;
+  // Files committed (renamed) before and after the loss.
+  auto out = std::make_shared<OutputObservation>();
+  out->recent_commit_timestamps_seconds = {1'700'000'000.5, 1'700'000'010.25,
+                                           1'700'000'012.0};
+  x.c.outputs["./out"] = out;
+  x.At(t0 + seconds(14));
+  const FailoverReport& r = x.f.reports.back();
+  REQUIRE(r.checkpoint_id);
+  CHECK(*r.checkpoint_id == 42);
+  CHECK(*r.SecondsTo(r.checkpoint_at) == Approx(8.0));
+  CHECK(*r.SecondsTo(r.output_at) == Approx(9.25));
 }
 
 }  // namespace

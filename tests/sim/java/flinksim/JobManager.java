@@ -284,7 +284,8 @@ public final class JobManager {
       }
       rest(ex, path);
     } catch (Exception e) {
-      send(ex, 500, "{\"errors\":[\"Internal server error.\"," + Json.quote(e.toString()) + "]}");
+      send(ex, 500, Json.obj("errors", Json.arr(List.of("Internal server error.", e.toString())))
+          .text());
     } finally {
       ex.close();
     }
@@ -346,10 +347,10 @@ public final class JobManager {
       send(ex, 500, "{\"errors\":[\"Internal server error.\"]}");
     } catch (IOException e) {
       // The leader in ZooKeeper does not answer (e.g. killed, its session not yet expired).
-      send(ex, 500, "{\"errors\":[\"Internal server error.\","
-          + Json.quote("<Exception on server side:\norg.apache.flink.runtime.rpc.exceptions."
-              + "RpcConnectionException: could not reach the leader at " + leader + ": " + e + ">")
-          + "]}");
+      send(ex, 500, Json.obj("errors", Json.arr(List.of("Internal server error.",
+          "<Exception on server side:\norg.apache.flink.runtime.rpc.exceptions."
+              + "RpcConnectionException: could not reach the leader at " + leader + ": " + e + ">")))
+          .text());
     }
   }
 
@@ -364,7 +365,7 @@ public final class JobManager {
             "timezone-offset", 0, "flink-version", opt.flinkVersion,
             "flink-revision", "flinksim @ 1970-01-01T00:00:00+00:00",
             "features", Json.obj("web-submit", false, "web-cancel", false, "web-rescale", false,
-                "web-history", false)).text);
+                "web-history", false)).text());
         return;
       case "/overview": {
         int tms, slots;
@@ -379,15 +380,15 @@ public final class JobManager {
         if (!opt.layout.equals("1.13")) {
           kv.addAll(List.of("flink-version", opt.flinkVersion, "flink-commit", "flinksim"));
         }
-        send(ex, 200, Json.obj(kv.toArray()).text);
+        send(ex, 200, Json.obj(kv.toArray()).text());
         return;
       }
       case "/jobs":
         send(ex, 200, Json.obj("jobs", Json.arr(j == null ? List.of()
-            : List.of(Json.obj("id", j.jobId(), "status", j.state())))).text);
+            : List.of(Json.obj("id", j.jobId(), "status", j.state())))).text());
         return;
       case "/jobs/overview":
-        send(ex, 200, Json.obj("jobs", Json.arr(j == null ? List.of() : List.of(j.overview()))).text);
+        send(ex, 200, Json.obj("jobs", Json.arr(j == null ? List.of() : List.of(j.overview()))).text());
         return;
       case "/taskmanagers":
         send(ex, 200, taskManagers(j == null ? 0 : j.usedSlots()));
@@ -425,7 +426,7 @@ public final class JobManager {
         if (v != null) out.add(Json.obj("id", m, "value", v));
       }
     }
-    return Json.arr(out).text;
+    return Json.arr(out).text();
   }
 
   private synchronized String taskManagers(int usedSlots) {
@@ -446,7 +447,7 @@ public final class JobManager {
               "managedMemory", mem / 2),
           "blocked", false));
     }
-    return Json.obj("taskmanagers", Json.arr(tms)).text;
+    return Json.obj("taskmanagers", Json.arr(tms)).text();
   }
 
   // ---- controls (POST /sim/<command>) ----
@@ -459,7 +460,7 @@ public final class JobManager {
       }
       send(ex, 200, Json.obj("leader", contender.isLeader(), "job_id", opt.jobId,
           "job_state", j == null ? null : j.state(), "rest_leader", restLeader(),
-          "hung", hung(), "taskmanagers", slotsTotal() / SLOTS_PER_TASKMANAGER).text);
+          "hung", hung(), "taskmanagers", slotsTotal() / SLOTS_PER_TASKMANAGER).text());
       return;
     }
     if (!ex.getRequestMethod().equals("POST")) {

@@ -1,98 +1,79 @@
-// Hand-written JSON output for the simulated REST API (the sim uses the JDK and Curator only).
+// JSON output for the simulated REST API, through Jackson (Debian's libjackson2-databind-java,
+// beside the Curator and ZooKeeper jars the sim already takes from /usr/share/java).
 package flinksim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Collection;
-import java.util.Iterator;
 
-/** Builds JSON text: obj("key", value, ...) where a value is null, a String, Number, Boolean or Raw. */
+/** Builds JSON trees: obj("key", value, ...) where a value is null, a String, Number, Boolean or Raw. */
 final class Json {
   private Json() {}
 
-  /** Already rendered JSON, inserted as is. */
-  static final class Raw {
-    final String text;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    Raw(String text) {
-      this.text = text;
+  /** A JSON value built here; text() renders it. Not modified once built. */
+  static final class Raw {
+    final JsonNode node;
+
+    Raw(JsonNode node) {
+      this.node = node;
+    }
+
+    String text() {
+      try {
+        return MAPPER.writeValueAsString(node);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot render JSON", e);
+      }
     }
 
     @Override
     public String toString() {
-      return text;
+      return text();
     }
-  }
-
-  static Raw raw(String text) {
-    return new Raw(text);
   }
 
   static Raw obj(Object... keyValues) {
+    return with(new Raw(NODES.objectNode()), keyValues);
+  }
+
+  /** A copy of the object o with more keys (a key already there is replaced). */
+  static Raw with(Raw o, Object... keyValues) {
     if (keyValues.length % 2 != 0) throw new IllegalArgumentException("odd number of key/values");
-    StringBuilder s = new StringBuilder("{");
+    ObjectNode n = ((ObjectNode) o.node).deepCopy();
     for (int i = 0; i < keyValues.length; i += 2) {
-      if (i > 0) s.append(',');
-      quote(s, (String) keyValues[i]);
-      s.append(':');
-      value(s, keyValues[i + 1]);
+      n.set((String) keyValues[i], node(keyValues[i + 1]));
     }
-    return new Raw(s.append('}').toString());
+    return new Raw(n);
   }
 
   static Raw arr(Collection<?> values) {
-    StringBuilder s = new StringBuilder("[");
-    for (Iterator<?> it = values.iterator(); it.hasNext(); ) {
-      value(s, it.next());
-      if (it.hasNext()) s.append(',');
-    }
-    return new Raw(s.append(']').toString());
+    ArrayNode a = NODES.arrayNode();
+    for (Object v : values) a.add(node(v));
+    return new Raw(a);
   }
 
-  static void value(StringBuilder s, Object v) {
-    if (v == null) {
-      s.append("null");
-    } else if (v instanceof Raw) {
-      s.append(((Raw) v).text);
-    } else if (v instanceof String) {
-      quote(s, (String) v);
-    } else if (v instanceof Double || v instanceof Float) {
+  private static JsonNode node(Object v) {
+    if (v == null) return NODES.nullNode();
+    if (v instanceof Raw) return ((Raw) v).node;
+    if (v instanceof String) return NODES.textNode((String) v);
+    if (v instanceof Boolean) return NODES.booleanNode((Boolean) v);
+    if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
       // Flink writes non-finite statistics as the string "NaN".
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        quote(s, "NaN");
-      } else {
-        s.append(d);
-      }
-    } else if (v instanceof Number || v instanceof Boolean) {
-      s.append(v);
-    } else {
-      throw new IllegalArgumentException("not a JSON value: " + v.getClass());
+      if (Double.isNaN(d) || Double.isInfinite(d)) return NODES.textNode("NaN");
+      return NODES.numberNode(d);
     }
-  }
-
-  static String quote(String text) {
-    StringBuilder s = new StringBuilder();
-    quote(s, text);
-    return s.toString();
-  }
-
-  private static void quote(StringBuilder s, String text) {
-    s.append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"': s.append("\\\""); break;
-        case '\\': s.append("\\\\"); break;
-        case '\n': s.append("\\n"); break;
-        case '\r': s.append("\\r"); break;
-        case '\t': s.append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            s.append(String.format("\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
-      }
+    if (v instanceof Long) return NODES.numberNode((Long) v);
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return NODES.numberNode(((Number) v).intValue());
     }
-    s.append('"');
+    throw new IllegalArgumentException("not a JSON value: " + v.getClass());
   }
 }

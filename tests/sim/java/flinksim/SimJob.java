@@ -350,12 +350,8 @@ final class SimJob {
     long now = System.currentTimeMillis();
     inProgressId = -1;
     countFailed++;
-    StringBuilder s = new StringBuilder(entry("failed", "FAILED", id, inProgressTrigger, now,
-        now - inProgressTrigger, 0, 0).text);
-    s.setLength(s.length() - 1);
-    s.append(",\"failure_timestamp\":").append(now).append(",\"failure_message\":")
-        .append(Json.quote(message)).append('}');
-    latestFailed = Json.raw(s.toString());
+    latestFailed = Json.with(entry("failed", "FAILED", id, inProgressTrigger, now,
+        now - inProgressTrigger, 0, 0), "failure_timestamp", now, "failure_message", message);
     replaceHistoryLocked(id, latestFailed);
   }
 
@@ -439,7 +435,7 @@ final class SimJob {
   }
 
   private void replaceHistoryLocked(long id, Json.Raw e) {
-    history.removeIf(h -> h.text.contains("\"id\":" + id + ","));
+    history.removeIf(h -> h.node.path("id").asLong(-1) == id);
     addHistoryLocked(e);
   }
 
@@ -495,7 +491,7 @@ final class SimJob {
     Json.Raw latest = Json.obj("completed", latestCompleted, "savepoint", null,
         "failed", latestFailed, "restored", latestRestored);
     return Json.obj("counts", counts, "summary", Json.obj(summary.toArray()), "latest", latest,
-        "history", Json.arr(history)).text;
+        "history", Json.arr(history)).text();
   }
 
   // min/max/avg and Flink's percentiles over completed checkpoints; column -1 = always zero.
@@ -526,7 +522,7 @@ final class SimJob {
         "unaligned_checkpoints", false, "tolerable_failed_checkpoints", opt.tolerableFailedCheckpoints,
         "aligned_checkpoint_timeout", 0, "checkpoints_after_tasks_finish", true,
         "state_changelog_enabled", false, "changelog_periodic_materialization_interval", 600000,
-        "changelog_storage", "memory").text;
+        "changelog_storage", "memory").text();
   }
 
   /** Job metrics by name, as the metric store answers them (values are strings). */
