@@ -9,7 +9,7 @@ set -euo pipefail
 # a compiler and the libraries the exporter links, nothing to run Flink or the tests.
 DAEMON_PKGS=(build-essential cmake pkg-config
   prometheus-cpp-dev libcpp-httplib-dev libzookeeper-mt-dev libyaml-cpp-dev libspdlog-dev
-  nlohmann-json3-dev libssl-dev libcrypt-dev libcli11-dev)
+  nlohmann-json3-dev libssl-dev libcrypt-dev libcli11-dev libboost1.81-dev)
 BUILD_PKGS=("${DAEMON_PKGS[@]}" git clang-format catch2 libbenchmark-dev
   dpkg-dev file)  # the last two: cpack -G DEB (dpkg-shlibdeps)
 # The demo cluster and the ZooKeeper tests: a real ZooKeeper server and Curator's LeaderLatch;

@@ -1,710 +1,524 @@
-// Level-triggered epoll over non-blocking sockets. A connection is in one
-// state at a time: handshaking, reading a request, waiting for a worker, or
-// writing the response; only the worker step runs off the event loop.
+// A session per connection: a chain of asynchronous Beast operations on the
+// I/O thread (TLS handshake, request head, body, a handler thread, the
+// response, and again for the next request), each under a deadline that
+// Beast's tcp_stream enforces by closing the socket.
 #include "http/listener.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <openssl/err.h>
-#include <strings.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <fcntl.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cstring>
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <optional>
+#include <sstream>
 #include <string_view>
+#include <thread>
+#include <type_traits>
 
+#include "http/message.h"
 #include "util/logging.h"
 
 namespace flinkha {
 namespace {
 
-constexpr uint64_t kListenId = 0;
-constexpr uint64_t kWakeId = 1;
-constexpr auto kTick = std::chrono::milliseconds(100);
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
 constexpr auto kPublishInterval = std::chrono::seconds(1);
 constexpr auto kLinger = std::chrono::seconds(2);
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
-std::string ErrnoText() { return std::strerror(errno); }
-
-void Address(const sockaddr_storage& ss, socklen_t len, std::string* ip,
-             int* port) {
-  char host[NI_MAXHOST];
-  char serv[NI_MAXSERV];
-  if (getnameinfo(reinterpret_cast<const sockaddr*>(&ss), len, host,
-                  sizeof host, serv, sizeof serv,
-                  NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-    *ip = host;
-    *port = std::atoi(serv);
-  }
+// A response the listener writes itself, to a request no handler should see;
+// the connection closes after it.
+HttpResponse Canned(http::status status) {
+  HttpResponse res{status, 11};
+  res.set(http::field::content_type, "text/plain");
+  res.body() = SingleBody(std::make_shared<const std::string>(
+      std::string(http::obsolete_reason(status)) + "\n"));
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
 }
 
-// A response the front writes itself, for requests no handler should see.
-std::string Canned(int status, std::string_view reason) {
-  std::string body = std::string(reason) + "\n";
-  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
-         "\r\nContent-Type: text/plain\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+// Sockets are not inherited by processes the exporter's process starts (the
+// tests run curl beside an in-process server): a child holding a copy would
+// keep a connection open after the listener closed it.
+void CloseOnExec(int fd) {
+  fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
 }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-// How a request head frames its body.
-struct Framing {
-  int error_status = 0;  // non-zero: answer this and close
-  size_t body_bytes = 0;
-};
-
-Framing ParseFraming(std::string_view head, size_t max_body) {
-  Framing f;
-  bool have_length = false;
-  size_t pos = head.find("\r\n");  // past the request line
-  while (pos != std::string_view::npos && pos + 2 < head.size()) {
-    size_t start = pos + 2;
-    pos = head.find("\r\n", start);
-    std::string_view line = head.substr(start, pos == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : pos - start);
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string_view name = line.substr(0, colon);
-    std::string_view value = Trim(line.substr(colon + 1));
-    if (IEquals(name, "Transfer-Encoding")) {
-      // Chunked bodies are legal but no endpoint takes a body (RFC 9112
-      // 6.3 lets a server ask for a length instead).
-      f.error_status = 411;
-      return f;
-    }
-    if (IEquals(name, "Content-Length")) {
-      size_t n = 0;
-      auto [p, ec] =
-          std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || p != value.data() + value.size() ||
-          (have_length && n != f.body_bytes)) {
-        f.error_status = 400;
-        return f;
-      }
-      have_length = true;
-      f.body_bytes = n;
-    }
-  }
-  if (f.body_bytes > max_body) f.error_status = 413;
-  return f;
-}
-
-std::string_view Reason(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 411:
-      return "Length Required";
-    case 413:
-      return "Payload Too Large";
-    case 431:
-      return "Request Header Fields Too Large";
-    default:
-      return "Internal Server Error";
-  }
+bool IsHttpError(const beast::error_code& ec) {
+  return ec.category() ==
+         http::make_error_code(http::error::end_of_stream).category();
 }
 
 }  // namespace
 
-struct HttpListener::Connection {
-  enum class State { kHandshake, kReading, kProcessing, kWriting, kLingering };
-  uint64_t id = 0;
-  int fd = -1;
-  SSL* ssl = nullptr;
-  State state = State::kReading;
-  std::string in;          // received, not yet handed to a worker
-  std::string out;         // head (and small bodies)
-  SharedBodyPtr out_body;  // shared body after `out`
-  size_t out_pos = 0;      // in out, then in the current piece of out_body
-  size_t out_piece = 0;    // the piece of out_body being written
-  bool close_after_write = false;
-  bool eof = false;     // the client closed its side
-  bool served = false;  // at least one response written
-  uint32_t watched = 0;
-  bool registered = false;
-  Clock::time_point deadline;
-  std::string remote_ip, local_ip;
-  int remote_port = 0, local_port = 0;
+class HttpListener::Impl {
+ public:
+  Impl(ListenerOptions options, RequestHandler handler, SSL_CTX* tls,
+       std::function<void(const ListenerStats&)> on_stats)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        on_stats_(std::move(on_stats)),
+        keep_alive_("timeout=" +
+                    std::to_string(std::max<int64_t>(
+                        1, std::chrono::duration_cast<std::chrono::seconds>(
+                               options_.request_head_timeout)
+                               .count()))),
+        io_(std::make_unique<asio::io_context>(1)) {
+    if (tls) tls_ = std::make_unique<asio::ssl::context>(tls);
+  }
+  ~Impl() { Stop(); }
+
+  Status Bind(const std::string& host, int port, int* bound_port);
+  void Start();
+  void Stop();
+  ListenerStats stats() const {
+    return ListenerStats{rejected_.load(), head_timeouts_.load()};
+  }
+
+  // For the sessions: on the I/O thread unless said otherwise.
+  const ListenerOptions& options() const { return options_; }
+  const std::string& keep_alive() const { return keep_alive_; }
+  // On a handler thread.
+  void Handle(HttpExchange& exchange) const { handler_(exchange); }
+  asio::thread_pool& workers() { return *workers_; }
+  void CountHeadTimeout() {
+    ++head_timeouts_;
+    CountersChanged();
+  }
+  // A session ended (on any thread).
+  void Closed();
+
+ private:
+  void Accept();
+  void OnAccept(const beast::error_code& ec, tcp::socket socket);
+  void Refuse(tcp::socket socket);
+  void CountersChanged();
+
+  const ListenerOptions options_;
+  const RequestHandler handler_;
+  const std::function<void(const ListenerStats&)> on_stats_;
+  const std::string keep_alive_;  // the Keep-Alive header's value
+
+  // Destroyed in Stop() in this order: the handler threads' queue, then
+  // everything waiting on the I/O context, then the context, so that the
+  // sessions they hold end while the rest of this object is alive.
+  std::unique_ptr<asio::io_context> io_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<asio::steady_timer> accept_timer_;   // after EMFILE and such
+  std::optional<asio::steady_timer> publish_timer_;  // stats, once a second
+  std::unique_ptr<asio::ssl::context> tls_;          // null: plain HTTP
+  std::optional<asio::thread_pool> workers_;
+  std::thread io_thread_;
+
+  std::atomic<int> open_{0};
+  std::atomic<bool> at_limit_{false};  // for one log line per change of state
+  std::atomic<uint64_t> rejected_{0};
+  std::atomic<uint64_t> head_timeouts_{0};
+  // I/O thread only.
+  bool publish_armed_ = false;
+  ListenerStats published_;
+  Clock::time_point last_publish_{};
 };
 
-HttpListener::HttpListener(ListenerOptions options, RequestHandler handler,
-                           SSL_CTX* tls,
-                           std::function<void(const ListenerStats&)> on_stats)
-    : options_(std::move(options)),
-      handler_(std::move(handler)),
-      tls_(tls),
-      on_stats_(std::move(on_stats)) {}
+namespace {
 
-HttpListener::~HttpListener() { Stop(); }
+// One connection. Stream is beast::tcp_stream or an ssl_stream over one.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
-Status HttpListener::Bind(const std::string& host, int port) {
-  const std::string where = host + ":" + std::to_string(port);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* list = nullptr;
-  const std::string service = std::to_string(port);
-  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &list);
-      rc != 0) {
-    return Error{"cannot listen on " + where + ": " + gai_strerror(rc)};
-  }
-  std::string last_error = "no address";
-  for (addrinfo* ai = list; ai != nullptr && listen_fd_ < 0; ai = ai->ai_next) {
-    int fd =
-        socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-               ai->ai_protocol);
-    if (fd < 0) {
-      last_error = ErrnoText();
-      continue;
+ public:
+  template <class... Args>
+  Session(HttpListener::Impl* listener, Args&&... stream_args)
+      : listener_(listener), stream_(std::forward<Args>(stream_args)...) {}
+  ~Session() { listener_->Closed(); }
+
+  void Start() {
+    // The handshake and the first request share one deadline.
+    Lowest().expires_after(listener_->options().request_head_timeout);
+    if constexpr (kTls) {
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = this->shared_from_this()](const beast::error_code& ec) {
+            self->OnHandshake(ec);
+          });
+    } else {
+      ReadRequest();
     }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (ai->ai_family == AF_INET6) {
-      int zero = 0;  // "::" takes IPv4 too, as httplib did
-      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  }
+
+ private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void OnHandshake(const beast::error_code& ec) {
+    if (ec == beast::error::timeout) listener_->CountHeadTimeout();
+    if (!ec) ReadRequest();
+  }
+
+  void ReadRequest() {
+    parser_.emplace();
+    parser_->header_limit(
+        static_cast<uint32_t>(listener_->options().max_head_bytes));
+    parser_->body_limit(listener_->options().max_body_bytes);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+          self->OnHead(ec);
+        });
+  }
+
+  void OnHead(const beast::error_code& ec) {
+    if (ec) return OnReadError(ec);
+    // Chunked bodies are legal but no endpoint takes a body (RFC 9112 6.3
+    // lets a server ask for a length instead).
+    if (parser_->get().count(http::field::transfer_encoding) > 0) {
+      return Reply(Canned(http::status::length_required));
     }
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
-        listen(fd, SOMAXCONN) != 0) {
-      last_error = ErrnoText();
-      close(fd);
-      continue;
+    if (parser_->content_length().value_or(0) >
+        listener_->options().max_body_bytes) {
+      return Reply(Canned(http::status::payload_too_large));
     }
-    listen_fd_ = fd;
-  }
-  freeaddrinfo(list);
-  if (listen_fd_ < 0) {
-    return Error{"cannot listen on " + where + ": " + last_error};
-  }
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len);
-  std::string ip;
-  Address(ss, len, &ip, &port_);
-
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) {
-    return Error{"cannot create the event loop: " + ErrnoText()};
-  }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = kListenId;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
-  ev.data.u64 = kWakeId;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-  next_id_ = kWakeId + 1;
-  return Ok{};
-}
-
-void HttpListener::Start() {
-  for (int i = 0; i < std::max(1, options_.workers); ++i) {
-    workers_.emplace_back([this] { Work(); });
-  }
-  loop_ = std::thread([this] { Loop(); });
-}
-
-void HttpListener::Stop() {
-  if (loop_.joinable()) {
-    stopping_ = true;
-    uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
-    loop_.join();
-  }
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    workers_stop_ = true;
-  }
-  work_cv_.notify_all();
-  for (auto& w : workers_) w.join();
-  workers_.clear();
-  for (auto& [id, c] : connections_) {
-    if (c->ssl) SSL_free(c->ssl);
-    close(c->fd);
-  }
-  connections_.clear();
-  for (int* fd : {&listen_fd_, &epoll_fd_, &wake_fd_}) {
-    if (*fd >= 0) close(*fd);
-    *fd = -1;
-  }
-}
-
-ListenerStats HttpListener::stats() const {
-  return ListenerStats{rejected_.load(), head_timeouts_.load()};
-}
-
-void HttpListener::Loop() {
-  epoll_event events[256];
-  Clock::time_point last_check = Clock::now();
-  while (!stopping_) {
-    int n = epoll_wait(epoll_fd_, events, 256, static_cast<int>(kTick.count()));
-    if (n < 0 && errno != EINTR) {
-      Logger("http")->error("epoll_wait failed error=\"{}\"", ErrnoText());
+    if (parser_->is_done()) return Dispatch();
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      // The client waits for this before it sends the body.
+      continue_.emplace(http::status::continue_, 11);
+      http::async_write(stream_, *continue_,
+                        [self = this->shared_from_this()](
+                            const beast::error_code& write_ec, size_t) {
+                          self->continue_.reset();
+                          if (!write_ec) self->ReadBody();
+                        });
       return;
     }
-    for (int i = 0; i < n; ++i) {
-      const uint64_t id = events[i].data.u64;
-      if (id == kListenId) {
-        Accept();
-      } else if (id == kWakeId) {
-        uint64_t count;
-        [[maybe_unused]] ssize_t r = read(wake_fd_, &count, sizeof count);
-        DrainDone();
-      } else if (auto it = connections_.find(id); it != connections_.end()) {
-        OnEvent(it->second.get(), events[i].events);
-      }
-    }
-    const Clock::time_point now = Clock::now();
-    if (now - last_check >= kTick) {
-      CheckDeadlines(now);
-      last_check = now;
-    }
-    MaybePublish(now);
+    ReadBody();
   }
-}
 
-void HttpListener::Work() {
-  for (;;) {
-    std::unique_lock<std::mutex> l(mu_);
-    work_cv_.wait(l, [this] { return workers_stop_ || !jobs_.empty(); });
-    if (workers_stop_) return;
-    auto job = std::move(jobs_.front());
-    jobs_.pop_front();
-    l.unlock();
-    RawResponse response = handler_(job.first);
-    l.lock();
-    done_.push_back(
-        Done{job.second.first, job.second.second, std::move(response)});
-    l.unlock();
-    uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof one);
+  void ReadBody() {
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+          if (ec) return self->OnReadError(ec);
+          self->Dispatch();
+        });
   }
-}
 
-void HttpListener::Accept() {
-  for (;;) {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-          errno == ENOMEM) {
-        // The listening socket stays readable: stop watching it until the
-        // next tick instead of spinning.
-        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
-        accept_paused_ = true;
-        Logger("http")->warn("cannot accept a connection error=\"{}\"",
-                             ErrnoText());
+  // Blank lines before a request are ignored (RFC 9112 2.2): Beast's parser
+  // refuses them, so they go and the head is parsed again.
+  bool SkipBlankLines() {
+    const std::string_view in(static_cast<const char*>(buffer_.data().data()),
+                              buffer_.size());
+    size_t n = 0;
+    while (in.substr(n, 2) == "\r\n") n += 2;
+    buffer_.consume(n);
+    return n > 0;
+  }
+
+  void OnReadError(const beast::error_code& ec) {
+    if (ec == beast::error::timeout) {
+      // An idle keep-alive connection closing is normal; a request that did
+      // not arrive in time is not.
+      if (!served_ || parser_->got_some() || buffer_.size() > 0) {
+        listener_->CountHeadTimeout();
       }
-      break;
+      return;
     }
-    if (connections_.size() >= static_cast<size_t>(options_.max_connections)) {
-      Refuse(fd);
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      return Reply(Canned(http::status::request_header_fields_too_large));
+    }
+    if (ec == http::error::body_limit) {
+      return Reply(Canned(http::status::payload_too_large));
+    }
+    if (ec == http::error::bad_transfer_encoding) {
+      return Reply(Canned(http::status::length_required));
+    }
+    if (IsHttpError(ec) && ec != http::error::end_of_stream &&
+        ec != http::error::partial_message) {
+      if (SkipBlankLines()) return ReadRequest();
+      return Reply(Canned(http::status::bad_request));
+    }
+    // The client closed or the connection failed: nothing to answer.
+  }
+
+  // Hands the request to a handler thread; the response comes back here.
+  void Dispatch() {
+    Lowest().expires_never();
+    auto exchange = std::make_shared<HttpExchange>();
+    exchange->request = parser_->release();
+    asio::post(listener_->workers(),
+               [self = this->shared_from_this(), exchange] {
+                 self->listener_->Handle(*exchange);
+                 asio::post(self->stream_.get_executor(),
+                            [self, exchange] { self->Respond(*exchange); });
+               });
+  }
+
+  void Respond(HttpExchange& exchange) {
+    HttpResponse& res = exchange.response;
+    const HttpRequest& req = exchange.request;
+    res.version(11);
+    // HTTP/1.0 clients get one response per connection.
+    const bool keep_alive = req.version() >= 11 && req.keep_alive();
+    res.keep_alive(keep_alive);
+    if (keep_alive) res.set(http::field::keep_alive, listener_->keep_alive());
+    res.prepare_payload();
+    // A HEAD response has the headers of the GET, Content-Length included.
+    if (req.method() == http::verb::head) res.body() = nullptr;
+    Reply(std::move(res));
+  }
+
+  void Reply(HttpResponse res) {
+    response_.emplace(std::move(res));
+    Lowest().expires_after(listener_->options().write_timeout);
+    http::async_write(
+        stream_, *response_,
+        [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+          self->OnWritten(ec);
+        });
+  }
+
+  void OnWritten(const beast::error_code& ec) {
+    const bool close = !response_->keep_alive();
+    response_.reset();
+    if (ec) return;
+    served_ = true;
+    if (close) return Linger();
+    Lowest().expires_after(listener_->options().request_head_timeout);
+    ReadRequest();  // the next request may already be in buffer_
+  }
+
+  // Closing with unread input would reset the connection, and the client
+  // could lose the response: end our side, then discard input until the
+  // client closes too or a short while passes, as nginx's lingering close.
+  void Linger() {
+    Lowest().expires_after(kLinger);
+    if constexpr (kTls) {
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](const beast::error_code&) {});
+    } else {
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Drain();
+    }
+  }
+
+  void Drain() {
+    Lowest().async_read_some(
+        asio::buffer(drain_),
+        [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+          if (!ec) self->Drain();
+        });
+  }
+
+  HttpListener::Impl* const listener_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<HttpResponse> response_;                      // being written
+  std::optional<http::response<http::empty_body>> continue_;  // being written
+  bool served_ = false;  // at least one response written
+  char drain_[4096];
+};
+
+}  // namespace
+
+Status HttpListener::Impl::Bind(const std::string& host, int port,
+                                int* bound_port) {
+  const std::string where = host + ":" + std::to_string(port);
+  beast::error_code ec;
+  tcp::resolver resolver(*io_);
+  const auto results = resolver.resolve(
+      host, std::to_string(port),
+      tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec) return Error{"cannot listen on " + where + ": " + ec.message()};
+  std::string last_error = "no address";
+  for (const auto& entry : results) {
+    const tcp::endpoint endpoint = entry.endpoint();
+    tcp::acceptor acceptor(*io_);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec && endpoint.protocol() == tcp::v6()) {
+      acceptor.set_option(asio::ip::v6_only(false), ec);  // "::" takes IPv4
+    }
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      last_error = ec.message();
       continue;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    auto c = std::make_unique<Connection>();
-    c->id = next_id_++;
-    c->fd = fd;
-    Address(ss, len, &c->remote_ip, &c->remote_port);
-    sockaddr_storage local{};
-    socklen_t local_len = sizeof local;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0) {
-      Address(local, local_len, &c->local_ip, &c->local_port);
-    }
-    c->deadline = Clock::now() + options_.request_head_timeout;
-    if (tls_) {
-      c->ssl = SSL_new(tls_);
-      if (c->ssl == nullptr) {
-        ERR_clear_error();
-        close(fd);
-        continue;
-      }
-      SSL_set_fd(c->ssl, fd);
-      SSL_set_accept_state(c->ssl);
-      SSL_set_mode(c->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
-                               SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-      c->state = Connection::State::kHandshake;
-    }
-    Connection* raw = c.get();
-    connections_.emplace(c->id, std::move(c));
-    Watch(raw, EPOLLIN);
+    CloseOnExec(acceptor.native_handle());
+    *bound_port = acceptor.local_endpoint(ec).port();
+    acceptor_.emplace(std::move(acceptor));
+    return Ok{};
   }
-  UpdateLimitState();
+  return Error{"cannot listen on " + where + ": " + last_error};
 }
 
-void HttpListener::Refuse(int fd) {
+void HttpListener::Impl::Start() {
+  if (!acceptor_ || io_thread_.joinable()) return;
+  workers_.emplace(static_cast<size_t>(std::max(1, options_.workers)));
+  accept_timer_.emplace(*io_);
+  publish_timer_.emplace(*io_);
+  Accept();
+  io_thread_ = std::thread([this] {
+    auto work = asio::make_work_guard(*io_);
+    io_->run();
+  });
+}
+
+void HttpListener::Impl::Stop() {
+  if (!io_) return;
+  io_->stop();
+  if (io_thread_.joinable()) io_thread_.join();
+  if (workers_) {
+    workers_->stop();
+    workers_->join();
+    workers_.reset();  // requests not yet handled, and their sessions
+  }
+  acceptor_.reset();
+  accept_timer_.reset();
+  publish_timer_.reset();
+  io_.reset();  // every other session, with its pending operation
+}
+
+void HttpListener::Impl::Accept() {
+  acceptor_->async_accept(
+      *io_, [this](const beast::error_code& ec, tcp::socket socket) {
+        OnAccept(ec, std::move(socket));
+      });
+}
+
+void HttpListener::Impl::OnAccept(const beast::error_code& ec,
+                                  tcp::socket socket) {
+  if (ec == asio::error::operation_aborted) return;
+  if (ec) {
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_memory ||
+        ec == asio::error::no_buffer_space ||
+        ec == beast::errc::too_many_files_open_in_system) {
+      // The listening socket stays readable: wait a little instead of
+      // spinning on it.
+      Logger("http")->warn("cannot accept a connection error=\"{}\"",
+                           ec.message());
+      accept_timer_->expires_after(kAcceptRetry);
+      accept_timer_->async_wait([this](const beast::error_code& wait_ec) {
+        if (!wait_ec) Accept();
+      });
+      return;
+    }
+    Accept();
+    return;
+  }
+  CloseOnExec(socket.native_handle());
+  if (open_.load() >= options_.max_connections) {
+    Refuse(std::move(socket));
+  } else {
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    ++open_;
+    if (tls_) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          this, std::move(socket), *tls_)
+          ->Start();
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(this, std::move(socket))
+          ->Start();
+    }
+  }
+  Accept();
+}
+
+void HttpListener::Impl::Refuse(tcp::socket socket) {
   ++rejected_;
-  if (!at_limit_) {
-    at_limit_ = true;
+  if (!at_limit_.exchange(true)) {
     Logger("http")->warn(
         "connection limit reached max_connections={}; refusing new "
         "connections",
         options_.max_connections);
   }
   if (!tls_) {
-    // Reads what the client already sent so that closing does not reset the
-    // connection before the client reads the answer.
+    // Reads what the client already sent, so that closing does not reset
+    // the connection before the client reads the answer; never waits.
+    static const std::string kBusy = [] {
+      std::ostringstream out;
+      out << Canned(http::status::service_unavailable);
+      return out.str();
+    }();
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
     char buf[4096];
-    while (recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0) {
+    while (!ec && socket.read_some(asio::buffer(buf), ec) > 0) {
     }
-    static const std::string kBusy = Canned(503, "Service Unavailable");
-    [[maybe_unused]] ssize_t n =
-        send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    socket.write_some(asio::buffer(kBusy), ec);
   }
-  close(fd);
+  CountersChanged();
 }
 
-void HttpListener::UpdateLimitState() {
+void HttpListener::Impl::Closed() {
+  const int open = --open_;
   // Some room below the limit, so that a client at the edge does not log a
   // pair of lines per connection.
-  const size_t max = static_cast<size_t>(options_.max_connections);
-  if (at_limit_ && connections_.size() < max - max / 10) {
-    at_limit_ = false;
+  const int max = options_.max_connections;
+  if (open < max - max / 10 && at_limit_.exchange(false)) {
     Logger("http")->info(
         "below the connection limit again open_connections={} "
         "rejected_total={}",
-        connections_.size(), rejected_.load());
+        open, rejected_.load());
   }
 }
 
-void HttpListener::OnEvent(Connection* c, uint32_t events) {
-  if (events & EPOLLERR) {
-    Close(c);
-    return;
-  }
-  switch (c->state) {
-    case Connection::State::kHandshake: {
-      ERR_clear_error();
-      const int r = SSL_do_handshake(c->ssl);
-      if (r == 1) {
-        c->state = Connection::State::kReading;
-        if (ReadAvailable(c)) TryDispatch(c);
-        return;
-      }
-      const int err = SSL_get_error(c->ssl, r);
-      if (err == SSL_ERROR_WANT_READ) {
-        Watch(c, EPOLLIN);
-      } else if (err == SSL_ERROR_WANT_WRITE) {
-        Watch(c, EPOLLOUT);
-      } else {
-        ERR_clear_error();
-        Close(c);
-      }
-      return;
-    }
-    case Connection::State::kReading:
-      if (ReadAvailable(c)) TryDispatch(c);
-      return;
-    case Connection::State::kWriting:
-      WriteAvailable(c);
-      return;
-    case Connection::State::kLingering: {
-      char buf[4096];
-      ssize_t n;
-      while ((n = recv(c->fd, buf, sizeof buf, 0)) > 0) {
-      }
-      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) Close(c);
-      return;
-    }
-    case Connection::State::kProcessing:
-      return;  // not watched
-  }
+void HttpListener::Impl::CountersChanged() {
+  if (!on_stats_ || publish_armed_) return;
+  publish_armed_ = true;
+  publish_timer_->expires_at(
+      std::max(Clock::now(), last_publish_ + kPublishInterval));
+  publish_timer_->async_wait([this](const beast::error_code& ec) {
+    publish_armed_ = false;
+    if (ec) return;
+    const ListenerStats s = stats();
+    if (s == published_) return;
+    on_stats_(s);
+    published_ = s;
+    last_publish_ = Clock::now();
+  });
 }
 
-bool HttpListener::ReadAvailable(Connection* c) {
-  char buf[16 * 1024];
-  const size_t cap = options_.max_head_bytes + options_.max_body_bytes;
-  while (!c->eof && c->in.size() <= cap) {
-    ssize_t n;
-    if (c->ssl) {
-      ERR_clear_error();
-      n = SSL_read(c->ssl, buf, sizeof buf);
-      if (n <= 0) {
-        const int err = SSL_get_error(c->ssl, static_cast<int>(n));
-        if (err == SSL_ERROR_WANT_READ) {
-          Watch(c, EPOLLIN);
-          return true;
-        }
-        if (err == SSL_ERROR_WANT_WRITE) {
-          Watch(c, EPOLLOUT);
-          return true;
-        }
-        ERR_clear_error();
-        if (err != SSL_ERROR_ZERO_RETURN) {
-          Close(c);
-          return false;
-        }
-        n = 0;
-      }
-    } else {
-      n = recv(c->fd, buf, sizeof buf, 0);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          Watch(c, EPOLLIN);
-          return true;
-        }
-        Close(c);
-        return false;
-      }
-    }
-    if (n == 0) {
-      // Requests already read are still answered; nothing more can come.
-      c->eof = true;
-      Watch(c, 0);
-      break;
-    }
-    c->in.append(buf, static_cast<size_t>(n));
-  }
-  // Full or at end of input: TryDispatch decides; waiting on EPOLLIN now
-  // would spin.
-  if (c->in.size() > cap) Watch(c, 0);
-  return true;
+HttpListener::HttpListener(ListenerOptions options, RequestHandler handler,
+                           SSL_CTX* tls,
+                           std::function<void(const ListenerStats&)> on_stats)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), tls,
+                                   std::move(on_stats))) {}
+
+HttpListener::~HttpListener() = default;
+
+Status HttpListener::Bind(const std::string& host, int port) {
+  return impl_->Bind(host, port, &port_);
 }
 
-void HttpListener::TryDispatch(Connection* c) {
-  // Blank lines before a request are ignored (RFC 9112 2.2).
-  size_t skip = 0;
-  while (c->in.compare(skip, 2, "\r\n") == 0) skip += 2;
-  c->in.erase(0, skip);
+void HttpListener::Start() { impl_->Start(); }
 
-  const size_t end = c->in.find("\r\n\r\n");
-  if (end == std::string::npos || end + 4 > options_.max_head_bytes) {
-    if (c->in.size() > options_.max_head_bytes) {
-      Reply(c, RawResponse{Canned(431, Reason(431)), nullptr, true});
-    } else if (c->eof) {
-      Close(c);
-    }
-    return;
-  }
-  const size_t head_bytes = end + 4;
-  const Framing framing = ParseFraming(
-      std::string_view(c->in).substr(0, head_bytes), options_.max_body_bytes);
-  if (framing.error_status != 0) {
-    Reply(c, RawResponse{
-                 Canned(framing.error_status, Reason(framing.error_status)),
-                 nullptr, true});
-    return;
-  }
-  const size_t total = head_bytes + framing.body_bytes;
-  if (c->in.size() < total) {
-    if (c->eof) Close(c);
-    return;
-  }
-  RawRequest request;
-  request.bytes = c->in.substr(0, total);
-  c->in.erase(0, total);
-  request.remote_ip = c->remote_ip;
-  request.remote_port = c->remote_port;
-  request.local_ip = c->local_ip;
-  request.local_port = c->local_port;
-  c->state = Connection::State::kProcessing;
-  // Unwatched while a worker has it: nothing to read, and a hang-up must not
-  // wake the loop over and over.
-  Watch(c, 0);
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    jobs_.emplace_back(std::move(request), std::make_pair(c->fd, c->id));
-  }
-  work_cv_.notify_one();
-}
+void HttpListener::Stop() { impl_->Stop(); }
 
-void HttpListener::DrainDone() {
-  std::vector<Done> done;
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    done.swap(done_);
-  }
-  for (Done& d : done) {
-    auto it = connections_.find(d.id);
-    if (it != connections_.end())
-      Reply(it->second.get(), std::move(d.response));
-  }
-}
-
-void HttpListener::Reply(Connection* c, RawResponse response) {
-  c->out = std::move(response.bytes);
-  c->out_body = std::move(response.body);
-  c->out_pos = 0;
-  c->out_piece = 0;
-  c->close_after_write = response.close || c->eof;
-  c->state = Connection::State::kWriting;
-  c->deadline = Clock::now() + options_.write_timeout;
-  WriteAvailable(c);
-}
-
-bool HttpListener::WriteAvailable(Connection* c) {
-  // The bytes still to write: the rest of the head, then of each piece of
-  // the shared body. out_pos counts within the head while out_piece is 0 and
-  // the head is not done, else within the current piece.
-  auto pending = [c](const char** p) -> size_t {
-    if (!c->out.empty()) {
-      if (c->out_pos < c->out.size()) {
-        *p = c->out.data() + c->out_pos;
-        return c->out.size() - c->out_pos;
-      }
-      std::string().swap(c->out);
-      c->out_pos = 0;
-    }
-    while (c->out_body && c->out_piece < c->out_body->pieces.size()) {
-      const std::string& piece = *c->out_body->pieces[c->out_piece];
-      if (c->out_pos < piece.size()) {
-        *p = piece.data() + c->out_pos;
-        return piece.size() - c->out_pos;
-      }
-      ++c->out_piece;
-      c->out_pos = 0;
-    }
-    return 0;
-  };
-  const char* data = nullptr;
-  for (size_t left; (left = pending(&data)) > 0;) {
-    ssize_t n;
-    if (c->ssl) {
-      ERR_clear_error();
-      n = SSL_write(c->ssl, data,
-                    static_cast<int>(std::min<size_t>(left, 1 << 30)));
-      if (n <= 0) {
-        const int err = SSL_get_error(c->ssl, static_cast<int>(n));
-        if (err == SSL_ERROR_WANT_WRITE) {
-          Watch(c, EPOLLOUT);
-          return true;
-        }
-        if (err == SSL_ERROR_WANT_READ) {
-          Watch(c, EPOLLIN);
-          return true;
-        }
-        ERR_clear_error();
-        Close(c);
-        return false;
-      }
-    } else {
-      n = send(c->fd, data, left, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          Watch(c, EPOLLOUT);
-          return true;
-        }
-        Close(c);
-        return false;
-      }
-    }
-    c->out_pos += static_cast<size_t>(n);
-  }
-  std::string().swap(c->out);
-  c->out_body.reset();
-  c->out_pos = 0;
-  c->out_piece = 0;
-  c->served = true;
-  if (c->close_after_write) {
-    if (c->ssl) {
-      ERR_clear_error();
-      SSL_shutdown(c->ssl);  // one try; the client need not answer
-      ERR_clear_error();
-    }
-    if (c->eof) {
-      Close(c);
-      return false;
-    }
-    // Closing with unread input would reset the connection, and the client
-    // could lose the response: send FIN, then discard input until the client
-    // closes too (or a short while passes), as nginx's lingering close does.
-    shutdown(c->fd, SHUT_WR);
-    c->state = Connection::State::kLingering;
-    c->deadline = Clock::now() + kLinger;
-    Watch(c, EPOLLIN);
-    return false;
-  }
-  c->state = Connection::State::kReading;
-  c->deadline = Clock::now() + options_.request_head_timeout;
-  // The next request may already be here, in c->in or inside TLS.
-  if (ReadAvailable(c)) TryDispatch(c);
-  return false;  // c may be gone
-}
-
-void HttpListener::Watch(Connection* c, uint32_t events) {
-  if (events == 0) {
-    if (c->registered) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
-    c->registered = false;
-    c->watched = 0;
-    return;
-  }
-  if (c->registered && c->watched == events) return;
-  epoll_event ev{};
-  ev.events = events;
-  ev.data.u64 = c->id;
-  epoll_ctl(epoll_fd_, c->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd,
-            &ev);
-  c->registered = true;
-  c->watched = events;
-}
-
-void HttpListener::Close(Connection* c) {
-  Watch(c, 0);
-  if (c->ssl) SSL_free(c->ssl);
-  close(c->fd);
-  connections_.erase(c->id);
-  UpdateLimitState();
-}
-
-void HttpListener::CheckDeadlines(Clock::time_point now) {
-  if (accept_paused_) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.u64 = kListenId;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
-    accept_paused_ = false;
-  }
-  std::vector<Connection*> expired;
-  for (auto& [id, c] : connections_) {
-    if (c->state != Connection::State::kProcessing && now >= c->deadline) {
-      expired.push_back(c.get());
-    }
-  }
-  for (Connection* c : expired) {
-    // An idle keep-alive connection closing is normal; a head that did not
-    // arrive in time is not.
-    const bool waiting_for_head = c->state == Connection::State::kHandshake ||
-                                  (c->state == Connection::State::kReading &&
-                                   (!c->served || !c->in.empty()));
-    if (waiting_for_head) ++head_timeouts_;
-    Close(c);
-  }
-}
-
-void HttpListener::MaybePublish(Clock::time_point now) {
-  if (!on_stats_) return;
-  const ListenerStats s = stats();
-  if (s == published_ || now - last_publish_ < kPublishInterval) return;
-  on_stats_(s);
-  published_ = s;
-  last_publish_ = now;
-}
+ListenerStats HttpListener::stats() const { return impl_->stats(); }
 
 }  // namespace flinkha

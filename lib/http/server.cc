@@ -2,17 +2,17 @@
 // ZooKeeper.
 #include "http/server.h"
 
-#include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <zlib.h>
 
-#include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <cstring>
+#include <optional>
+#include <string_view>
 
 #include "config/address.h"
 #include "http/history_json.h"
+#include "http/message.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
 #include "http/web_config.h"
@@ -20,6 +20,12 @@
 
 namespace flinkha {
 namespace {
+
+namespace http = boost::beast::http;
+
+struct FreeSslCtx {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
 
 // The most recent OpenSSL error as text, and the queue cleared.
 std::string OpenSslError() {
@@ -102,136 +108,153 @@ Status ConfigureTls(SSL_CTX* ctx, const TlsServerConfig& tls) {
   return Ok{};
 }
 
-// Sends the cached body as it is. httplib would compress a body again when
-// the request accepts gzip, so the handler's request loses Accept-Encoding
-// once the cache has chosen (httplib's request object is not const; only
-// the handler's view of it is). A content provider would spare the copy, but
-// httplib writes provided content only while its own socket listens, and the
-// router never listens (the listener owns the socket).
-// The cached body of the /metrics response being handled on this worker
-// thread: HttpRouter::Handle hands it to the listener, which writes it after
-// httplib's head, so a scrape copies no body.
-thread_local SharedBodyPtr tls_metrics_body;
+constexpr std::string_view kTextPlain = "text/plain";
 
-void SendMetrics(MetricsBody body, const httplib::Request& req,
-                 httplib::Response& res) {
-  constexpr const char* kType = "text/plain; version=0.0.4; charset=utf-8";
-  res.set_header("Vary", "Accept-Encoding");
-  if (body.gzip) res.set_header("Content-Encoding", "gzip");
-  res.set_header("Content-Type", kType);
-  // httplib writes the head only (its body stays empty): it must neither
-  // compress nor cut ranges out of a body it does not have.
-  auto& mutable_req = const_cast<httplib::Request&>(req);
-  mutable_req.headers.erase("Accept-Encoding");
-  mutable_req.headers.erase("Range");
-  mutable_req.ranges.clear();  // else httplib answers 206 with the whole body
-  res.set_header("Content-Length", std::to_string(body.bytes->size));
-  if (req.method != "HEAD") tls_metrics_body = std::move(body.bytes);
+void SetBody(HttpResponse& res, std::string body, std::string_view type) {
+  res.set(http::field::content_type, type);
+  res.body() = SingleBody(std::make_shared<const std::string>(std::move(body)));
 }
 
-// A request the listener has read, and the response httplib writes, as an
-// httplib stream: httplib parses and routes exactly as it did on a socket.
-class BufferedStream : public httplib::Stream {
- public:
-  explicit BufferedStream(const RawRequest& request) : request_(request) {}
+// One gzip member of text; nullopt when zlib fails (out of memory).
+std::optional<std::string> Gzip(const std::string& text) {
+  z_stream zs{};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&zs, text.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  out.resize(zs.total_out);
+  return out;
+}
 
-  bool is_readable() const override { return pos_ < request_.bytes.size(); }
-  bool is_writable() const override { return true; }
-  ssize_t read(char* ptr, size_t size) override {
-    const size_t n = std::min(size, request_.bytes.size() - pos_);
-    std::memcpy(ptr, request_.bytes.data() + pos_, n);
-    pos_ += n;
-    return static_cast<ssize_t>(n);
+// A page or a JSON document, compressed when the client accepts gzip (as
+// cpp-httplib's server did for text bodies).
+void SetDocument(HttpResponse& res, const HttpRequest& req, std::string body,
+                 std::string_view type) {
+  res.set(http::field::vary, "Accept-Encoding");
+  if (AcceptsGzip(req[http::field::accept_encoding])) {
+    if (auto gz = Gzip(body)) {
+      res.set(http::field::content_encoding, "gzip");
+      body = std::move(*gz);
+    }
   }
-  ssize_t write(const char* ptr, size_t size) override {
-    out_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = request_.remote_ip;
-    port = request_.remote_port;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = request_.local_ip;
-    port = request_.local_port;
-  }
-  // No socket: httplib must not wait on one (and skips its FD_SETSIZE check).
-  socket_t socket() const override { return INVALID_SOCKET; }
+  SetBody(res, std::move(body), type);
+}
 
-  std::string& out() { return out_; }
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
- private:
-  const RawRequest& request_;
-  size_t pos_ = 0;
-  std::string out_;
-};
+// The path of a request target: before any query, %XX sequences decoded.
+std::string RequestPath(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  std::string path;
+  path.reserve(target.size());
+  for (size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == '%' && i + 2 < target.size() &&
+        HexDigit(target[i + 1]) >= 0 && HexDigit(target[i + 2]) >= 0) {
+      path += static_cast<char>(HexDigit(target[i + 1]) * 16 +
+                                HexDigit(target[i + 2]));
+      i += 2;
+    } else {
+      path += target[i];
+    }
+  }
+  return path;
+}
 
 }  // namespace
-
-// httplib's request parsing, routing and response writing, without its
-// sockets and threads (process_request is protected for subclasses).
-class HttpRouter : public httplib::Server {
- public:
-  RawResponse Handle(const RawRequest& request) {
-    BufferedStream stream(request);
-    bool closed = false;
-    tls_metrics_body.reset();
-    const bool ok = process_request(stream, false, closed, nullptr);
-    RawResponse response;
-    response.bytes = std::move(stream.out());
-    response.body = std::move(tls_metrics_body);
-    response.close = closed || !ok;
-    return response;
-  }
-};
 
 HttpServer::HttpServer(StateStore* store, ServerOptions options)
     : store_(store), options_(std::move(options)), metrics_(AllCollectors()) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
-void HttpServer::Routes() {
-  httplib::Server& s = *router_;
-  s.Get(options_.telemetry_path,
-        [this](const httplib::Request& req, httplib::Response& res) {
-          SendMetrics(
-              metrics_.Get(store_->Get(),
-                           AcceptsGzip(req.get_header_value("Accept-Encoding"))
-                               ? MetricsEncoding::kGzip
-                               : MetricsEncoding::kIdentity),
-              req, res);
-        });
-  auto healthy = [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("OK\n", "text/plain");
-  };
-  s.Get("/healthz", healthy);
-  s.Get("/-/healthy", healthy);
-  auto ready = [this](const httplib::Request&, httplib::Response& res) {
-    if (store_->Get()->AllSourcesReported()) {
-      res.set_content("OK\n", "text/plain");
-    } else {
-      res.status = 503;
-      res.set_content("not ready: waiting for every source to report once\n",
-                      "text/plain");
+void HttpServer::Handle(HttpExchange& exchange) {
+  HttpResponse& res = exchange.response;
+  res.result(http::status::ok);
+  // Every path needs the password, /healthz and /ready included: this is
+  // what the exporter-toolkit does (it wraps the whole mux), so operators
+  // get the behaviour they know, and nothing about the process (not even
+  // that it is up) leaks to an unauthenticated client. Probes that cannot
+  // send credentials (a container HEALTHCHECK) must treat 401 as alive.
+  if (auth_ && !auth_->Check(
+                   std::string(exchange.request[http::field::authorization]))) {
+    res.result(http::status::unauthorized);
+    res.set(http::field::www_authenticate,
+            "Basic realm=\"flink-ha-exporter\", charset=\"UTF-8\"");
+    SetBody(res, "Unauthorized\n", kTextPlain);
+  } else {
+    Route(exchange);
+  }
+  for (const auto& [name, value] : headers_) res.set(name, value);
+}
+
+void HttpServer::Route(HttpExchange& exchange) {
+  const HttpRequest& req = exchange.request;
+  HttpResponse& res = exchange.response;
+  const std::string path = RequestPath(req.target());
+  if (req.method() == http::verb::post && path == "/-/reload") {
+    if (!options_.reload) {
+      res.result(http::status::not_found);
+      return;
     }
-  };
-  s.Get("/ready", ready);
-  s.Get("/-/ready", ready);
-  s.Get("/api/v1/status",
-        [this](const httplib::Request&, httplib::Response& res) {
-          res.set_content(StatusJson(*store_->Get()).dump(2) + "\n",
-                          "application/json");
-        });
-  s.Get("/api/v1/history",
-        [this](const httplib::Request&, httplib::Response& res) {
-          nlohmann::json body = nlohmann::json::object();
-          if (options_.history) {
-            options_.history->Read(
-                [&](const HistoryData& d) { body = HistoryJson(d); });
-          }
-          res.set_content(body.dump() + "\n", "application/json");
-        });
-  s.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    Status st = options_.reload();
+    if (st.ok()) {
+      SetBody(res, "reloaded\n", kTextPlain);
+    } else {
+      res.result(http::status::internal_server_error);
+      SetBody(res, "reload failed: " + st.error().message + "\n", kTextPlain);
+    }
+    return;
+  }
+  // HEAD is a GET whose body the listener drops.
+  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    res.result(http::status::not_found);
+    return;
+  }
+  if (path == options_.telemetry_path) {
+    // The cached body as it is: its pieces are written without a copy.
+    MetricsBody body = metrics_.Get(
+        store_->Get(), AcceptsGzip(req[http::field::accept_encoding])
+                           ? MetricsEncoding::kGzip
+                           : MetricsEncoding::kIdentity);
+    res.set(http::field::content_type,
+            "text/plain; version=0.0.4; charset=utf-8");
+    if (body.gzip) res.set(http::field::content_encoding, "gzip");
+    res.set(http::field::vary, "Accept-Encoding");
+    res.body() = std::move(body.bytes);
+  } else if (path == "/healthz" || path == "/-/healthy") {
+    SetBody(res, "OK\n", kTextPlain);
+  } else if (path == "/ready" || path == "/-/ready") {
+    if (store_->Get()->AllSourcesReported()) {
+      SetBody(res, "OK\n", kTextPlain);
+    } else {
+      res.result(http::status::service_unavailable);
+      SetBody(res, "not ready: waiting for every source to report once\n",
+              kTextPlain);
+    }
+  } else if (path == "/api/v1/status") {
+    SetDocument(res, req, StatusJson(*store_->Get()).dump(2) + "\n",
+                "application/json");
+  } else if (path == "/api/v1/history") {
+    nlohmann::json body = nlohmann::json::object();
+    if (options_.history) {
+      options_.history->Read(
+          [&](const HistoryData& d) { body = HistoryJson(d); });
+    }
+    SetDocument(res, req, body.dump() + "\n", "application/json");
+  } else if (path == "/") {
     const SnapshotPtr snapshot = store_->Get();
     const auto now = std::chrono::system_clock::now();
     std::string page;
@@ -243,23 +266,10 @@ void HttpServer::Routes() {
       page = StatusPage(*snapshot, options_.telemetry_path, nullptr, now);
     }
     // Inline CSS and SVG only: nothing else may load or run.
-    res.set_header("Content-Security-Policy", kStatusPageCsp);
-    res.set_content(std::move(page), "text/html; charset=utf-8");
-  });
-}
-
-void HttpServer::Reload(httplib::Response& res) {
-  if (!options_.reload) {
-    res.status = 404;
-    return;
-  }
-  Status st = options_.reload();
-  if (st.ok()) {
-    res.set_content("reloaded\n", "text/plain");
+    res.set("Content-Security-Policy", kStatusPageCsp);
+    SetDocument(res, req, std::move(page), "text/html; charset=utf-8");
   } else {
-    res.status = 500;
-    res.set_content("reload failed: " + st.error().message + "\n",
-                    "text/plain");
+    res.result(http::status::not_found);
   }
 }
 
@@ -272,66 +282,27 @@ Status HttpServer::Start() {
     if (!loaded.ok()) return loaded.error();
     web = std::move(loaded).value();
   }
+  SSL_CTX* tls_ctx = nullptr;  // the listener takes it over
   if (web.tls) {
-    tls_ctx_.reset(SSL_CTX_new(TLS_server_method()));
-    if (!tls_ctx_) {
+    std::unique_ptr<SSL_CTX, FreeSslCtx> ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) {
       return Error{options_.web_config_file +
                    ": cannot create the TLS context: " + OpenSslError()};
     }
-    Status tls_status = ConfigureTls(tls_ctx_.get(), *web.tls);
+    Status tls_status = ConfigureTls(ctx.get(), *web.tls);
     if (!tls_status.ok()) {
       return tls_status.error().Wrap(options_.web_config_file);
     }
+    tls_ctx = ctx.release();
     tls_ = true;
   }
-  router_ = std::make_unique<HttpRouter>();
   headers_ = web.headers;
   if (!web.basic_auth_users.empty()) {
     auth_ = std::make_unique<BasicAuthVerifier>(web.basic_auth_users);
   }
-  // Runs before httplib reads a request body, which is what lets `curl -X POST
-  // .../-/reload` (no body, no Content-Length) work: httplib answers 400 to
-  // such a POST once it reaches its routes.
-  router_->set_pre_routing_handler([this](const httplib::Request& req,
-                                          httplib::Response& res) {
-    // Every path needs the password, /healthz and /ready included: this is
-    // what the exporter-toolkit does (it wraps the whole mux), so operators
-    // get the behaviour they know, and nothing about the process (not even
-    // that it is up) leaks to an unauthenticated client. Probes that
-    // cannot send credentials (a container HEALTHCHECK) must treat 401 as
-    // alive.
-    if (auth_ && !auth_->Check(req.get_header_value("Authorization"))) {
-      res.status = 401;
-      res.set_header("WWW-Authenticate",
-                     "Basic realm=\"flink-ha-exporter\", charset=\"UTF-8\"");
-      res.set_content("Unauthorized\n", "text/plain");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (req.method == "POST" && req.path == "/-/reload") {
-      Reload(res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  if (!headers_.empty()) {
-    router_->set_post_routing_handler(
-        [this](const httplib::Request&, httplib::Response& res) {
-          for (const auto& [name, value] : headers_)
-            res.set_header(name, value);
-        });
-  }
-  // Only the Keep-Alive header: the listener keeps connections open.
-  router_->set_keep_alive_timeout(
-      std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(
-                              options_.limits.request_head_timeout)
-                              .count()));
-  router_->set_keep_alive_max_count(1000);
-  router_->set_payload_max_length(options_.limits.max_body_bytes);
-  Routes();
   listener_ = std::make_unique<HttpListener>(
-      options_.limits,
-      [this](const RawRequest& request) { return router_->Handle(request); },
-      tls_ctx_.get(),
+      options_.limits, [this](HttpExchange& exchange) { Handle(exchange); },
+      tls_ctx,
       [this](const ListenerStats& stats) {
         store_->Update([&](Snapshot& snap) {
           snap.http.connections_rejected_total =

@@ -321,9 +321,9 @@ TEST_CASE("listener: keep-alive connections serve request after request",
     CHECK(metrics.find("flinkha_build_info") != std::string::npos);
     CHECK(StillOpen(fd));
   }
-  SECTION("/metrics: the shared body follows httplib's head exactly") {
+  SECTION("/metrics: the shared body follows the head exactly") {
     // Body-less responses first on the same connection: HEAD, then a GET with
-    // Range (not applied to a body httplib never sees), then gzip.
+    // Range (ignored: the whole body, 200), then gzip.
     const std::string expected = RenderMetrics(AllCollectors(), *s.store.Get());
     REQUIRE(SendAll(fd, "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n"));
     // ReadResponse would wait for Content-Length bytes: read the head only.
@@ -382,6 +382,39 @@ TEST_CASE("listener: keep-alive connections serve request after request",
     CHECK(r.rfind("HTTP/1.1 431 ", 0) == 0);
     CHECK(closed);
   }
+  SECTION("blank lines before a request are ignored") {
+    REQUIRE(SendAll(fd, "\r\n\r\n" + get));
+    CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    REQUIRE(SendAll(fd,
+                    "POST /-/reload HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Length: 2\r\n\r\nab\r\n" +
+                        get));
+    CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 404 ", 0) == 0);
+    CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(StillOpen(fd));
+  }
+  SECTION("a body announced with Expect: 100-continue is asked for") {
+    REQUIRE(SendAll(fd,
+                    "POST /-/reload HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
+    std::string interim;
+    while (interim.find("\r\n\r\n") == std::string::npos) {
+      char c;
+      REQUIRE(recv(fd, &c, 1, 0) == 1);
+      interim += c;
+    }
+    CHECK(interim == "HTTP/1.1 100 Continue\r\n\r\n");
+    REQUIRE(SendAll(fd, "ab"));
+    CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 404 ", 0) == 0);
+  }
+  SECTION("an HTTP/1.0 request gets one response, then the close") {
+    REQUIRE(SendAll(fd, "GET /healthz HTTP/1.0\r\n\r\n"));
+    bool closed = false;
+    std::string r = ReadUntilClosed(fd, seconds(10), &closed);
+    CHECK(closed);
+    CHECK(r.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(r.substr(r.size() - 3) == "OK\n");
+  }
   close(fd);
   // A keep-alive client as scrapers use it.
   httplib::Client client("127.0.0.1", s.port());
@@ -391,6 +424,55 @@ TEST_CASE("listener: keep-alive connections serve request after request",
     REQUIRE(res);
     CHECK(res->status == 200);
   }
+}
+
+TEST_CASE("listener: requests it cannot take are answered, then closed",
+          "[web][listener]") {
+  Server s(ListenerOptions{});
+  REQUIRE(s.status.ok());
+  const std::string post = "POST /-/reload HTTP/1.1\r\nHost: x\r\n";
+  struct Case {
+    std::string request;
+    std::string status_line;
+  };
+  for (const Case& c : {
+           Case{post + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                "HTTP/1.1 411 Length Required\r\n"},
+           Case{post + "Content-Length: 65537\r\n\r\n",
+                "HTTP/1.1 413 Payload Too Large\r\n"},
+           Case{post + "Content-Length: abc\r\n\r\n",
+                "HTTP/1.1 400 Bad Request\r\n"},
+           Case{post + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                "HTTP/1.1 400 Bad Request\r\n"},
+           Case{"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n",
+                "HTTP/1.1 400 Bad Request\r\n"},
+           // A head of 16 KiB is the limit.
+           Case{"GET /healthz HTTP/1.1\r\nX-Pad: " +
+                    std::string(16 * 1024, 'a') + "\r\n\r\n",
+                "HTTP/1.1 431 Request Header Fields Too Large\r\n"},
+       }) {
+    INFO(c.request.substr(0, 80));
+    int fd = ConnectLoopback(s.port());
+    REQUIRE(fd >= 0);
+    REQUIRE(SendAll(fd, c.request));
+    bool closed = false;
+    std::string r = ReadUntilClosed(fd, seconds(10), &closed);
+    close(fd);
+    CHECK(closed);
+    CHECK(r.rfind(c.status_line, 0) == 0);
+    CHECK(r.find("Connection: close\r\n") != std::string::npos);
+  }
+  // Just under the limits is served.
+  int fd = ConnectLoopback(s.port());
+  REQUIRE(fd >= 0);
+  std::string pending;
+  REQUIRE(SendAll(fd, "GET /healthz HTTP/1.1\r\nX-Pad: " +
+                          std::string(15 * 1024, 'a') + "\r\n\r\n"));
+  CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  REQUIRE(SendAll(fd, post + "Content-Length: 65536\r\n\r\n" +
+                          std::string(64 * 1024, 'b')));
+  CHECK(ReadResponse(fd, &pending).rfind("HTTP/1.1 404 ", 0) == 0);
+  close(fd);
 }
 
 }  // namespace
