@@ -360,6 +360,19 @@ class Advancer {
     }
     for (const auto& [job, ck] : c_.checkpoints) {
       if (!ck) continue;
+      // The JobMaster's own record of the switch to RUNNING (GET /jobs/<jid>),
+      // read by the checkpoint poller: it beats the task-level
+      // last-modification the jobs overview gives.
+      if (ck->details) {
+        auto t = ck->details->timestamps.find("RUNNING");
+        if (t != ck->details->timestamps.end()) {
+          const TimePoint running = FromMillis(t->second);
+          if (running > lost && r.leader_at &&
+              (!r.job_running_at || running < *r.job_running_at)) {
+            r.job_running_at = std::max(running, *r.leader_at);
+          }
+        }
+      }
       if (!r.restored_checkpoint_id && ck->stats &&
           ck->stats->latest_restored &&
           FromMillis(ck->stats->latest_restored->restore_timestamp_ms) > lost) {

@@ -443,6 +443,10 @@ TEST_CASE(
   }
   auto ck = std::make_shared<JobCheckpointObservation>(*x.c.checkpoints["j"]);
   ck->stats = stats;
+  // The JobMaster recorded the switch to RUNNING at t0 + 7.5 s.
+  auto details = std::make_shared<JobDetails>();
+  details->timestamps["RUNNING"] = Ms(t0 + milliseconds(7500));
+  ck->details = details;
   x.c.checkpoints["j"] = ck;
   // Files committed (renamed) before and after the loss.
   auto out = std::make_shared<OutputObservation>();
@@ -455,6 +459,7 @@ TEST_CASE(
   CHECK(*r.checkpoint_id == 42);
   CHECK(*r.SecondsTo(r.checkpoint_at) == Approx(8.0));
   CHECK(*r.SecondsTo(r.output_at) == Approx(9.25));
+  CHECK(*r.SecondsTo(r.job_running_at) == Approx(6.5));
 }
 
 }  // namespace
