@@ -283,8 +283,12 @@ def selftest(root, exporter):
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         scratch = pathlib.Path(tmp) / "repo"
-        for part in ("docs", "tests/fixtures/golden", "config/prometheus", "config/examples"):
-            shutil.copytree(root / part, scratch / part)
+        # Everything the docs link to, so the unmodified copy checks clean.
+        for part in ("docs", "tests/fixtures/golden", "tests/container", "config",
+                     "packaging", "scripts", "flink", "dashboards"):
+            if (root / part).exists():
+                shutil.copytree(root / part, scratch / part,
+                                ignore=shutil.ignore_patterns("__pycache__", "target"))
         for top in ("README.md", "CHANGELOG.md", "LICENSE"):
             if (root / top).exists():
                 shutil.copy(root / top, scratch / top)
