@@ -12,7 +12,7 @@ DOCKER=${DOCKER:-$([[ -x /usr/bin/docker ]] && echo /usr/bin/docker || echo dock
 name=flinkha-deb-$$
 scratch=$(mktemp -d)
 cleanup() {
-  "$DOCKER" rm -f "$name" >/dev/null 2>&1 || true
+  "$DOCKER" rm -f -v "$name" >/dev/null 2>&1 || true
   "$DOCKER" network rm "$name" >/dev/null 2>&1 || true
   rm -rf "$scratch"
 }

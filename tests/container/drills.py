@@ -329,14 +329,14 @@ class Stack:
             self.compose("down", "-v", "--remove-orphans", "--timeout", "5", project=proj, file=f,
                          check=False, env=dict(self.env, FLINK_NETWORK=self.project + "_default",
                                                FLINK_OUTPUT_VOLUME=self.project + "_flink-output"))
-        run([DOCKER, "rm", "-f", self.run_name], check=False)
+        run([DOCKER, "rm", "-f", "-v", self.run_name], check=False)
         left = run([DOCKER, "ps", "-aq", "--filter", "label=com.docker.compose.project=" + self.project],
                    check=False).split()
         left += run([DOCKER, "ps", "-aq", "--filter", "name=" + self.project], check=False).split()
         vols = run([DOCKER, "volume", "ls", "-q", "--filter", "name=" + self.project], check=False).split()
         nets = run([DOCKER, "network", "ls", "-q", "--filter", "name=" + self.project], check=False).split()
         if left:
-            run([DOCKER, "rm", "-f"] + left, check=False)
+            run([DOCKER, "rm", "-f", "-v"] + left, check=False)
         if vols:
             run([DOCKER, "volume", "rm", "-f"] + vols, check=False)
         if nets:
@@ -566,7 +566,7 @@ class Stack:
         cfg = mounts.get("/etc/flink-ha-exporter/flink-ha-exporter.yml", {})
         self.record("fragment", "config from a mounted file", "bind", cfg.get("Type"))
         self.scrape_view(self.ports["addon"], "fragment")
-        self.compose("down", "--timeout", "5", project=self.addon, file=FRAGMENT, env=env)
+        self.compose("down", "-v", "--timeout", "5", project=self.addon, file=FRAGMENT, env=env)
 
     def host_view(self):
         """The shipped host-view configuration (config/flink-ha-exporter.yml, what the Debian
@@ -577,12 +577,13 @@ class Stack:
         port = free_port()
         with open(os.path.join(ROOT, "config", "flink-ha-exporter.yml")) as f:
             text = f.read()
+        d = tempfile.mkdtemp(prefix="flinkha-host-view-")
         for old, new in (('listen: ":9879"', 'listen: "127.0.0.1:%d"' % port),
-                         ("quorum: localhost:2181", "quorum: localhost:%d" % self.ports["zookeeper"])):
+                         ("quorum: localhost:2181", "quorum: localhost:%d" % self.ports["zookeeper"]),
+                         ("state_dir: /var/lib/flink-ha-exporter", "state_dir: %s/state" % d)):
             if old not in text:
                 raise Fail("config/flink-ha-exporter.yml has no %r" % old)
             text = text.replace(old, new)
-        d = tempfile.mkdtemp(prefix="flinkha-host-view-")
         cfg = os.path.join(d, "flink-ha-exporter.yml")
         with open(cfg, "w") as f:
             f.write(text)
@@ -611,7 +612,7 @@ class Stack:
         log(" ".join(cmd))
         run(cmd)
         self.scrape_view(self.ports["run"], "docker-run")
-        run([DOCKER, "rm", "-f", self.run_name])
+        run([DOCKER, "rm", "-f", "-v", self.run_name])
 
 
 def main():
