@@ -260,7 +260,7 @@ TEST_CASE("minimal config takes every default from config.h", "[config]") {
   const ClusterConfig& c = config->clusters[0];
   CHECK(c.name == "minimal");
   REQUIRE(c.jobmanagers.size() == 1);
-  CHECK(c.jobmanagers[0].name == "jobmanager");
+  CHECK(c.jobmanagers[0].name == "jm-1");
   CHECK(c.jobmanagers[0].url == "http://localhost:8081");
   CHECK(c.jobmanagers[0].advertised == "jobmanager:8081");
   CHECK_FALSE(c.zookeeper.has_value());
@@ -357,7 +357,7 @@ TEST_CASE("the shipped config matches the reference deployment", "[config]") {
   const ClusterConfig& c = config->clusters[0];
   CHECK(c.name == "realtime-pipeline");
   REQUIRE(c.jobmanagers.size() == 2);
-  CHECK(c.jobmanagers[0].name == "jm-1");
+  CHECK(c.jobmanagers[0].name == "jobmanager");
   CHECK(c.jobmanagers[0].url == "http://localhost:8081");
   CHECK(c.jobmanagers[0].advertised == "jobmanager:8081");
   CHECK(c.jobmanagers[1].name == "jobmanager-standby");
