@@ -301,6 +301,13 @@ void History::Read(const std::function<void(const HistoryData&)>& fn) const {
 }
 
 void History::Restore(HistoryData data, TimePoint now) {
+  // Saved after `now` (the clock went back while the exporter was down):
+  // what lies ahead of the clock goes, as in Sample().
+  if (data.last_sample && now < *data.last_sample) {
+    ++data.clock_steps_total;
+    TruncateAfter(data, now);
+    data.last_sample = now;
+  }
   for (auto& [name, c] : data.clusters) {
     c.leader.Record("", now);
     c.standby.Record("", now);

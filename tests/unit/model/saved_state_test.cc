@@ -164,6 +164,31 @@ TEST_CASE(
   CHECK(g.events.size() == 4);
 }
 
+TEST_CASE(
+    "SavedState: a file from the future (the clock went back) is "
+    "continued in time order",
+    "[model][state]") {
+  const SavedState s = Sample();  // saved at t0 + 100 s, history to t0 + 2 s
+  const TimePoint now = t0 + seconds(1);  // the clock stepped back
+  const FailoverState f =
+      ResumeFailoverState(s.clusters.at("realtime-pipeline"), s.saved_at, now);
+  CHECK(f.events.back().kind == HaEventKind::kExporterRestarted);
+  CHECK(f.events.back().duration_seconds == 0);  // never negative
+  History history;
+  history.Restore(s.history, now);
+  testing::HistoryScenario scenario;
+  scenario.cluster = "realtime-pipeline";
+  history.Sample(testing::HistorySnapshot(scenario, 0, now), now);
+  const HistoryData d = history.Copy();
+  CHECK(d.clock_steps_total == 1);
+  REQUIRE(d.last_sample);
+  CHECK(*d.last_sample == now);
+  for (const auto& span : d.clusters.at("realtime-pipeline").leader.spans()) {
+    CHECK(span.from <= now);
+    CHECK(span.to <= now);
+  }
+}
+
 TEST_CASE("SavedState: six hours of a busy cluster's history stay small",
           "[model][state]") {
   // Ten jobs whose states flap every sample, every 2 s for 6 hours: the
