@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "model/saved_state.h"
+#include "util/errno_text.h"
 
 namespace flinkha {
 namespace {
@@ -19,13 +20,6 @@ namespace {
 constexpr char kFileName[] = "state.json";
 constexpr auto kCheckEvery = std::chrono::seconds(1);
 constexpr auto kHistoryEvery = std::chrono::seconds(60);
-
-std::string ErrnoText(int e) {
-  std::string s = std::strerror(e);
-  if (!s.empty())
-    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 // write + fsync + rename + fsync of the directory: a crash leaves the old
 // file or the new one, never a torn one.

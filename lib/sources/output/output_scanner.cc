@@ -17,6 +17,7 @@
 
 #include "model/filesink.h"
 #include "model/output_types.h"
+#include "util/errno_text.h"
 
 namespace flinkha {
 namespace {
@@ -35,15 +36,6 @@ int64_t WallNowNs() {
   struct timespec ts {};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::string ErrnoText(int e) {
-  // strerror texts start with a capital ("Permission denied"); messages are
-  // lower case.
-  std::string s = std::strerror(e);
-  if (!s.empty())
-    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
 }
 
 bool Vanished(int e) { return e == ENOENT || e == ENOTDIR || e == ELOOP; }

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "config/address.h"
+#include "util/errno_text.h"
 
 namespace flinkha {
 namespace {
@@ -21,13 +22,6 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 int Millis(Duration d) { return static_cast<int>(d.count()); }
-
-std::string ErrnoText(int e) {
-  std::string s = std::strerror(e);
-  if (!s.empty())
-    s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
-  return s;
-}
 
 int RemainingMs(Steady::time_point until) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
