@@ -315,12 +315,26 @@ JobManagerLiveness Dead(TimePoint since, TimePoint last_alive,
   return l;
 }
 
-TEST_CASE("Failover: the connection watch dates a killed leader's loss",
-          "[model][failover]") {
+// jm-1 leads, answering its poll and its connection watch at t0.
+Fixture WatchedLeader() {
   Fixture x;
   x.Zk("jm-1");
   x.Poll("jm-1", t0, RestFault::kNone);
   x.c.liveness["jm-1"] = Alive(t0);
+  return x;
+}
+
+// ZooKeeper drops jm-1's leader data at `lost` and names jm-2 at `leads`.
+void Takeover(Fixture& x, TimePoint lost, TimePoint leads) {
+  x.Zk("", lost);
+  x.At(lost);
+  x.Zk("jm-2", lost, leads);
+  x.At(leads + milliseconds(1));
+}
+
+TEST_CASE("Failover: the connection watch dates a killed leader's loss",
+          "[model][failover]") {
+  Fixture x = WatchedLeader();
   x.At(t0);
   // Killed at t0 + 0.3 s: the watch sees the close at once, long before the
   // next poll (at t0 + 5 s, the default interval).
@@ -337,10 +351,7 @@ TEST_CASE("Failover: the connection watch dates a killed leader's loss",
   CHECK(x.f.reports.size() == 1);
   CHECK(x.Count("leader_unreachable") == 1);
   // ZooKeeper lets go at session expiry (6 s later): not a graceful stop.
-  x.Zk("", t0 + milliseconds(6300));
-  x.At(t0 + milliseconds(6300));
-  x.Zk("jm-2", t0 + milliseconds(6300), t0 + milliseconds(6320));
-  x.At(t0 + milliseconds(6321));
+  Takeover(x, t0 + milliseconds(6300), t0 + milliseconds(6320));
   REQUIRE_FALSE(x.f.in_progress());
   CHECK(*x.f.reports.back().leaderless_seconds() == Approx(6.019));
   CHECK(x.f.reports.back().cause == LossCause::kRefused);
@@ -351,17 +362,11 @@ TEST_CASE(
     "Failover: a graceful stop is told by leadership released with the "
     "connection",
     "[model][failover]") {
-  Fixture x;
-  x.Zk("jm-1");
-  x.Poll("jm-1", t0, RestFault::kNone);
-  x.c.liveness["jm-1"] = Alive(t0);
+  Fixture x = WatchedLeader();
   x.At(t0);
   x.c.liveness["jm-1"] = Dead(t0 + milliseconds(500), t0 + milliseconds(400));
   x.At(t0 + milliseconds(500));
-  x.Zk("", t0 + milliseconds(650));
-  x.At(t0 + milliseconds(650));
-  x.Zk("jm-2", t0 + milliseconds(650), t0 + milliseconds(700));
-  x.At(t0 + milliseconds(701));
+  Takeover(x, t0 + milliseconds(650), t0 + milliseconds(700));
   REQUIRE_FALSE(x.f.in_progress());
   CHECK(x.f.reports.back().cause == LossCause::kLeft);
   // The log line, the metric and the report say the same.
@@ -373,20 +378,14 @@ TEST_CASE(
     "Failover: a hung leader is lost at its first unanswered ping, "
     "bounded by its last answer",
     "[model][failover]") {
-  Fixture x;
-  x.Zk("jm-1");
-  x.Poll("jm-1", t0, RestFault::kNone);
-  x.c.liveness["jm-1"] = Alive(t0);
+  Fixture x = WatchedLeader();
   x.At(t0);
   x.c.liveness["jm-1"] =
       Dead(t0 + seconds(4), t0 + milliseconds(900), RestFault::kTimeout);
   x.At(t0 + seconds(4));
   REQUIRE(x.f.in_progress());
   CHECK(x.f.reports.back().cause == LossCause::kTimedOut);
-  x.Zk("", t0 + seconds(7));
-  x.At(t0 + seconds(7));
-  x.Zk("jm-2", t0 + seconds(7), t0 + milliseconds(7100));
-  x.At(t0 + milliseconds(7101));
+  Takeover(x, t0 + seconds(7), t0 + milliseconds(7100));
   REQUIRE_FALSE(x.f.in_progress());
   const FailoverReport& r = x.f.reports.back();
   CHECK(*r.leaderless_seconds() == Approx(3.1));
@@ -418,18 +417,12 @@ TEST_CASE(
     "Failover: the first checkpoint and file after the loss, as Flink "
     "recorded them",
     "[model][failover]") {
-  Fixture x;
-  x.Zk("jm-1");
-  x.Poll("jm-1", t0, RestFault::kNone);
-  x.c.liveness["jm-1"] = Alive(t0);
+  Fixture x = WatchedLeader();
   x.Checkpoint(41, t0 - seconds(1));
   x.At(t0);
   x.c.liveness["jm-1"] = Dead(t0 + seconds(1), t0 + milliseconds(900));
   x.At(t0 + seconds(1));
-  x.Zk("", t0 + seconds(7));
-  x.At(t0 + seconds(7));
-  x.Zk("jm-2", t0 + seconds(7), t0 + milliseconds(7050));
-  x.At(t0 + milliseconds(7051));
+  Takeover(x, t0 + seconds(7), t0 + milliseconds(7050));
   REQUIRE_FALSE(x.f.in_progress());
   // The poll sees latest = 44 while the history still lists 43 and 42 (REST
   // caches statistics for seconds): 42 is the first after the loss.
