@@ -2,6 +2,7 @@
 #include "model/history.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace flinkha {
@@ -308,13 +309,15 @@ void History::Restore(HistoryData data, TimePoint now) {
     TruncateAfter(data, now);
     data.last_sample = now;
   }
+  // An empty span at the restart in every state series: none bridges the
+  // time the exporter was not running.
   for (auto& [name, c] : data.clusters) {
-    c.leader.Record("", now);
-    c.standby.Record("", now);
-    c.zookeeper_session.Record("", now);
-    for (auto& [id, j] : c.jobs) j.state.Record("", now);
-    for (auto& [s, v] : c.zookeeper_servers) v.Record("", now);
-    for (auto& [s, v] : c.sources) v.Record("", now);
+    EachSeries(c, [&](auto& series) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(series)>,
+                                   StateSeries>) {
+        series.Record("", now);
+      }
+    });
   }
   std::lock_guard<std::mutex> lock(mu_);
   data_ = std::move(data);
