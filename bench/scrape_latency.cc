@@ -118,7 +118,7 @@ void Fill(StateStore* store, int jobs) {
     c.zookeeper = zk;
     auto ha = std::make_shared<HaState>();
     ha->components["rest_server"] = ComponentLeadership{
-        true, zk->components["rest_server"].value(), "jm-1", 1, {}};
+        true, zk->components["rest_server"].value(), "jm-1", 1, {}, {}};
     ha->contenders["shared"] = 2;
     c.ha = ha;
     for (const auto& jm : cfg.jobmanagers) {

@@ -41,6 +41,13 @@ constexpr MetricDesc kLeaderLastChangeTimestampSeconds{
     "Time the exporter saw the component's leader change, seconds since epoch.",
     kZkSource, "flink_cluster,component"};
 
+constexpr MetricDesc kLeaderSinceTimestampSeconds{
+    "flinkha_leader_since_timestamp_seconds", prometheus::MetricType::Gauge,
+    "Time the current leader published its address, seconds since epoch: the "
+    "leader znode's mtime on the ZooKeeper server's clock, so also known for "
+    "a leader elected before the exporter started.",
+    kZkSource, "flink_cluster,component"};
+
 constexpr MetricDesc kContenders{
     "flinkha_contenders", prometheus::MetricType::Gauge,
     "JobManager processes contending in the leader latch (children of the "
@@ -112,6 +119,7 @@ constexpr const MetricDesc* kHaCollectorMetrics[] = {
     &kLeaderInfo,
     &kLeaderChangesTotal,
     &kLeaderLastChangeTimestampSeconds,
+    &kLeaderSinceTimestampSeconds,
     &kContenders,
     &kStandbyAvailable,
     &kFailoversTotal,
@@ -131,6 +139,7 @@ void HaCollector::Collect(const Snapshot& snapshot,
   auto info = Family(kLeaderInfo);
   auto changes = Family(kLeaderChangesTotal);
   auto last_change = Family(kLeaderLastChangeTimestampSeconds);
+  auto since = Family(kLeaderSinceTimestampSeconds);
   auto contenders = Family(kContenders);
   auto standby = Family(kStandbyAvailable);
   auto failovers = Family(kFailoversTotal);
@@ -155,6 +164,7 @@ void HaCollector::Collect(const Snapshot& snapshot,
         changes.Add(l, static_cast<double>(lead.changes_total));
         if (lead.last_change)
           last_change.Add(l, ToUnixSeconds(*lead.last_change));
+        if (lead.since) since.Add(l, ToUnixSeconds(*lead.since));
       }
       bool all_standby = !ha.contenders.empty();
       for (const auto& [latch, n] : ha.contenders) {
@@ -179,6 +189,7 @@ void HaCollector::Collect(const Snapshot& snapshot,
   info.AppendTo(out);
   changes.AppendTo(out);
   last_change.AppendTo(out);
+  since.AppendTo(out);
   contenders.AppendTo(out);
   standby.AppendTo(out);
   failovers.AppendTo(out);

@@ -127,12 +127,12 @@ void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
   }
   if (c.ha) {
     for (const auto& [component, l] : c.ha->components) {
-      line(l.known,
-           "leader of " + component + ": " +
-               (l.known ? (l.jobmanager.empty()
-                               ? l.leader.address
-                               : l.jobmanager + " (" + l.leader.address + ")")
-                        : std::string("none")));
+      std::string who = !l.known ? std::string("none")
+                        : l.jobmanager.empty()
+                            ? l.leader.address
+                            : l.jobmanager + " (" + l.leader.address + ")";
+      if (l.known && l.since) who += ", since " + FormatInZone(*l.since, zone);
+      line(l.known, "leader of " + component + ": " + who);
     }
     int min_contenders = -1;
     for (const auto& [latch, n] : c.ha->contenders) {

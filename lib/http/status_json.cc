@@ -77,7 +77,8 @@ json Ha(const ClusterState& c) {
                    {"session_id", l.leader.session_id},
                    {"jobmanager", l.jobmanager},
                    {"changes_total", l.changes_total},
-                   {"last_change", Time(l.last_change)}};
+                   {"last_change", Time(l.last_change)},
+                   {"since", Time(l.since)}};
   }
   const FailoverState none;
   const FailoverState& f = c.failover ? *c.failover : none;

@@ -103,6 +103,7 @@ class Fold {
       cl.known = false;
       cl.leader = {};
       cl.jobmanager.clear();
+      cl.since.reset();
     }
     state_.leaderless_since.reset();
     state_.contenders.clear();
@@ -144,6 +145,10 @@ class Fold {
         cl.known = true;
         cl.leader = *leader;
         cl.jobmanager = Match(*leader);
+        auto written = obs_.leader_written.find(name);
+        cl.since = written != obs_.leader_written.end()
+                       ? std::optional<TimePoint>(written->second)
+                       : std::nullopt;
         state_.last_seen[name] = *leader;
       } else {
         if (cl.known || (reconnected_ && last_seen)) {
@@ -156,6 +161,7 @@ class Fold {
         cl.known = false;
         cl.leader = {};
         cl.jobmanager.clear();
+        cl.since.reset();
       }
     }
   }

@@ -65,6 +65,11 @@ struct ZkObservation {
   // component (rest_server, dispatcher, resource_manager) -> leader; nullopt =
   // no leader known.
   std::map<std::string, std::optional<LeaderInfo>> components;
+  // component -> when its leader's znode was last written (its mtime, on the
+  // ZooKeeper server's clock): Flink writes it once the leader is granted
+  // leadership, so it dates the leader also when the exporter started later.
+  // Only for components whose leader is known.
+  std::map<std::string, TimePoint> leader_written;
   // latch ("shared" for 1.15+, else the component) -> number of contending
   // processes.
   std::map<std::string, int> contenders;
@@ -94,7 +99,10 @@ struct ComponentLeadership {
   std::string jobmanager;  // configured JobManager name matching
                            // leader.address, "" if none
   uint64_t changes_total = 0;
-  std::optional<TimePoint> last_change;
+  std::optional<TimePoint> last_change;  // when the exporter saw a change
+  // When the leader published its address, as ZooKeeper recorded it
+  // (ZkObservation::leader_written); nullopt while not known.
+  std::optional<TimePoint> since;
 };
 
 // The HA picture of one cluster, derived purely from a sequence of

@@ -231,6 +231,7 @@ void FillObservation(std::optional<ZkLayout> configured,
       configured ? configured : DetectLayout(cache, base);
   out->layout = layout;
   out->components.clear();
+  out->leader_written.clear();
   out->contenders.clear();
   out->job_leaders.clear();
   out->latest_checkpoint_ids.clear();
@@ -246,9 +247,19 @@ void FillObservation(std::optional<ZkLayout> configured,
     return parsed.value();
   };
   for (auto c : kHaComponents) {
-    out->components[std::string(c)] =
-        layout ? leader_at(ComponentLeaderPath(*layout, base, c))
-               : std::nullopt;
+    const std::string name(c);
+    if (!layout) {
+      out->components[name] = std::nullopt;
+      continue;
+    }
+    const std::string path = ComponentLeaderPath(*layout, base, c);
+    out->components[name] = leader_at(path);
+    auto written = cache.mtime_ms.find(path);
+    if (out->components[name] && written != cache.mtime_ms.end() &&
+        written->second > 0) {
+      out->leader_written[name] =
+          TimePoint(std::chrono::milliseconds(written->second));
+    }
   }
   if (layout) {
     for (const auto& l : LatchPaths(*layout, base)) {

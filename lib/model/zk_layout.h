@@ -70,6 +70,9 @@ bool IsLatchNode(std::string_view child);
 struct ZnodeCache {
   std::map<std::string, std::optional<std::vector<std::string>>> children;
   std::map<std::string, std::optional<std::string>> data;
+  // Of the data nodes that exist: last modification (Stat.mtime), ms since the
+  // epoch on the ZooKeeper server's clock.
+  std::map<std::string, int64_t> mtime_ms;
 };
 
 enum class WatchKind { kChildren, kData };
@@ -93,10 +96,11 @@ std::set<WatchSpec> DesiredWatches(std::optional<ZkLayout> configured,
                                    const ZnodeCache& cache,
                                    std::string_view base);
 
-// Fills layout, components, contenders, job_leaders and latest_checkpoint_ids
-// of out from the cache; connection_info that does not parse leaves that leader
-// unknown and is reported in out->error. Without a layout, components are all
-// unknown and there are no contenders, job leaders or checkpoint ids.
+// Fills layout, components (with leader_written), contenders, job_leaders and
+// latest_checkpoint_ids of out from the cache; connection_info that does not
+// parse leaves that leader unknown and is reported in out->error. Without a
+// layout, components are all unknown and there are no contenders, job leaders
+// or checkpoint ids.
 void FillObservation(std::optional<ZkLayout> configured,
                      const ZnodeCache& cache, std::string_view base,
                      ZkObservation* out);

@@ -746,6 +746,14 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
             exporter.Get("/api/v1/status").body, nullptr, false);
         const std::string text = status.is_discarded() ? "" : status.dump();
         CHECK(text.find("exporter_restarted") != std::string::npos);
+        // The new leader's tenure, read back from ZooKeeper by the restarted
+        // exporter (the connection_info znode's mtime), against Flink's log.
+        const double since = d.Metric("flinkha_leader_since_timestamp_seconds",
+                                      {{"component", "rest_server"}});
+        report.Add("leader SIGKILL: leader since, read back after restart (s "
+                   "after kill)",
+                   granted_after, since - killed_wall);
+        CHECK(std::abs(since - killed_wall - granted_after) <= kTruthMargin);
         report.Add("leader SIGKILL: report after two exporter restarts", "-",
                    "failovers " +
                        std::to_string(d.Metric("flinkha_failovers_total")) +

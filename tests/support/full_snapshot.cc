@@ -114,8 +114,12 @@ Snapshot FullSnapshot() {
   c.zookeeper = zk;
   auto ha = std::make_shared<HaState>();
   ha->components["rest_server"] =
-      ComponentLeadership{true, zk->components["rest_server"].value(), "jm-1",
-                          3, kT - seconds(600)};
+      ComponentLeadership{true,
+                          zk->components["rest_server"].value(),
+                          "jm-1",
+                          3,
+                          kT - seconds(600),
+                          kT - seconds(601)};
   ha->contenders["shared"] = 1;
   ha->failovers_total = 2;
   ha->events.push_back(HaEvent{kT - seconds(600), HaEventKind::kLeadersReplaced,

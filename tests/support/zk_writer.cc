@@ -73,4 +73,12 @@ Status ZkWriter::Delete(const std::string& path) {
   return Ok{};
 }
 
+Result<int64_t> ZkWriter::ModifiedAtMs(const std::string& path) {
+  if (!zh_) return Error{"zookeeper writer not connected"};
+  struct Stat stat {};
+  const int rc = zoo_exists(zh_, path.c_str(), 0, &stat);
+  if (rc != ZOK) return Error{"exists " + path + ": " + zerror(rc)};
+  return static_cast<int64_t>(stat.mtime);
+}
+
 }  // namespace flinkha::testing

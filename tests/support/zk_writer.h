@@ -29,6 +29,9 @@ class ZkWriter {
                 bool ephemeral);
   Status SetData(const std::string& path, const std::string& data);
   Status Delete(const std::string& path);  // absent nodes are fine
+  // The node's last modification (Stat.mtime), ms since the epoch on the
+  // server's clock: ZooKeeper's own record, read without the exporter's client.
+  Result<int64_t> ModifiedAtMs(const std::string& path);
 
  private:
   zhandle_t* zh_ = nullptr;

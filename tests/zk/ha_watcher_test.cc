@@ -289,6 +289,63 @@ TEST_CASE("HaWatcher follows 1.19 jobs and 1.14 per-component latches",
   }
 }
 
+// "Leader since" is ZooKeeper's record (the connection_info znode's mtime, read
+// here by a client of the test's own), so a watcher started after the election
+// dates the leader at the election, not at its own start; a failover moves it.
+TEST_CASE(
+    "HaWatcher dates each leader by its znode, also one elected before it "
+    "started",
+    "[zk][ha_watcher]") {
+  ZkServer zk;
+  REQUIRE(zk.Start());
+  TempDir dir;
+  ZkWriter truth;
+  REQUIRE(truth.Connect(zk.connect_string()).ok());
+  const std::string rest_node =
+      "/flink/since/leader/rest_server/connection_info";
+  auto jm1 = StartContender(zk, dir, "jm1", "since", "1.15", kJob);
+  REQUIRE(jm1->WaitForLog("LEADER ", seconds(20)));
+  auto jm2 = StartContender(zk, dir, "jm2", "since", "1.15", kJob);
+  REQUIRE(jm2->WaitForLog("STARTED", seconds(20)));
+  std::this_thread::sleep_for(milliseconds(1500));
+
+  const auto watcher_start = std::chrono::system_clock::now();
+  StateStore store(watcher_start);
+  HaWatcher watcher(
+      std::make_shared<const ClusterConfig>(ZkCluster(zk, "/since")), &store);
+  watcher.Start();
+  REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
+  auto since_ms = [&](const std::string& component) -> int64_t {
+    const auto& l = Cluster(store).ha->components.at(component);
+    if (!l.since) return -1;
+    return std::chrono::duration_cast<milliseconds>(l.since->time_since_epoch())
+        .count();
+  };
+  auto written = truth.ModifiedAtMs(rest_node);
+  REQUIRE(written.ok());
+  CHECK(since_ms("rest_server") == written.value());
+  // Written before the watcher started; not a change the watcher saw.
+  CHECK(written.value() <= std::chrono::duration_cast<milliseconds>(
+                               watcher_start.time_since_epoch())
+                                   .count() -
+                               1000);
+  CHECK(Cluster(store).ha->components.at("rest_server").changes_total == 0);
+  CHECK_FALSE(Cluster(store).ha->components.at("rest_server").last_change);
+
+  jm1->WriteStdin("close\n");
+  REQUIRE(jm2->WaitForLog("LEADER ", seconds(10)));
+  REQUIRE(Eventually([&] { return AllLedBy(store, "jm-2"); }, seconds(5)));
+  auto rewritten = truth.ModifiedAtMs(rest_node);
+  REQUIRE(rewritten.ok());
+  CHECK(rewritten.value() > written.value());
+  CHECK(Eventually([&] { return since_ms("rest_server") == rewritten.value(); },
+                   seconds(2)));
+  watcher.Stop();
+  jm2->WriteStdin("close\n");
+  jm2->Wait(seconds(5));
+  jm1->Wait(seconds(5));
+}
+
 // Plays Flink's part with plain znode writes: the 1.13 layout, chroot, digest
 // auth, undecodable leader data and checkpoint pointers at 1.13's place
 // (checkpoints/<jid>), without starting JVM contenders.

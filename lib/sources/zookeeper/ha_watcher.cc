@@ -44,7 +44,8 @@ ZkClient::Options ClientOptions(const ZooKeeperConfig& zk) {
 bool SameView(const ZkObservation& a, const ZkObservation& b) {
   return a.connected == b.connected && a.session_state == b.session_state &&
          a.layout == b.layout && a.components == b.components &&
-         a.contenders == b.contenders && a.job_leaders == b.job_leaders &&
+         a.leader_written == b.leader_written && a.contenders == b.contenders &&
+         a.job_leaders == b.job_leaders &&
          a.latest_checkpoint_ids == b.latest_checkpoint_ids &&
          a.error == b.error &&
          a.session_expirations_total == b.session_expirations_total;
@@ -219,6 +220,7 @@ class HaWatcherImpl {
           cache_.children[e.path] = e.children;
         } else {
           cache_.data[e.path] = e.data;
+          cache_.mtime_ms[e.path] = e.mtime_ms;
         }
         break;
       case ZkEvent::Code::kNoNode:
@@ -227,6 +229,7 @@ class HaWatcherImpl {
           cache_.children[e.path] = std::nullopt;
         } else {
           cache_.data[e.path] = std::nullopt;
+          cache_.mtime_ms.erase(e.path);
         }
         // A read of an absent node leaves no watch; exists does, and fires on
         // creation.
@@ -268,6 +271,7 @@ class HaWatcherImpl {
         cache_.children.erase(spec.path);
       } else {
         cache_.data.erase(spec.path);
+        cache_.mtime_ms.erase(spec.path);
       }
       read_errors_.erase(spec.path);
     }
@@ -301,6 +305,7 @@ class HaWatcherImpl {
     if (!connected_) {
       // Unknown while we cannot see ZooKeeper; checkpoint ids stay true facts.
       for (auto& [c, leader] : obs.components) leader.reset();
+      obs.leader_written.clear();
       obs.contenders.clear();
       obs.job_leaders.clear();
     }

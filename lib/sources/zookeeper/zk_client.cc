@@ -201,7 +201,7 @@ void ZkClient::OnChildren(int rc, const String_vector* strings, const Stat*,
   r->self->Push(std::move(e));
 }
 
-void ZkClient::OnData(int rc, const char* value, int len, const Stat*,
+void ZkClient::OnData(int rc, const char* value, int len, const Stat* stat,
                       const void* data) {
   std::unique_ptr<const Request> r(static_cast<const Request*>(data));
   ZkEvent e;
@@ -211,6 +211,7 @@ void ZkClient::OnData(int rc, const char* value, int len, const Stat*,
   SetResult(rc, &e);
   if (rc == ZOK && value && len > 0)
     e.data.assign(value, static_cast<size_t>(len));
+  if (rc == ZOK && stat) e.mtime_ms = stat->mtime;
   r->self->Push(std::move(e));
 }
 

@@ -36,6 +36,9 @@ struct ZkEvent {
   std::string error;  // the C client's text when code is kError
   std::vector<std::string> children;
   std::string data;  // kData: the bytes (null data reads as empty)
+  // kData: the node's last modification, ms since the epoch on the ZooKeeper
+  // server's clock (Stat.mtime); 0 when the read failed.
+  int64_t mtime_ms = 0;
 };
 
 // The C client's session state (ZOO_*_STATE) as ours; read-only counts as

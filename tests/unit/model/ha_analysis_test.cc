@@ -95,6 +95,30 @@ TEST_CASE("HA: leaders present at start are not changes",
   CHECK_FALSE(r.state.split_brain);
 }
 
+TEST_CASE("HA: a leader is dated by its znode, before the exporter saw it",
+          "[model][ha_analysis]") {
+  Run r;
+  ZkObservation o = Obs("jobmanager");
+  const TimePoint written = kT0 - seconds(3600);
+  o.leader_written["rest_server"] = written;
+  r.At(kT0, o);
+  const auto& rest = r.state.components.at("rest_server");
+  REQUIRE(rest.since.has_value());
+  CHECK(*rest.since == written);  // ZooKeeper's record, not the first sight
+  CHECK_FALSE(r.state.components.at("dispatcher").since.has_value());
+
+  // Lost: no date; the next leader brings its own.
+  r.At(kT0 + seconds(1), Obs(""));
+  CHECK_FALSE(r.state.components.at("rest_server").since.has_value());
+  ZkObservation next = Obs("jobmanager-standby", 'b');
+  next.leader_written["rest_server"] = kT0 + milliseconds(1500);
+  r.At(kT0 + seconds(2), next);
+  CHECK(r.state.components.at("rest_server").since == kT0 + milliseconds(1500));
+  // Our session lost: unknown.
+  r.At(kT0 + seconds(3), Disconnected());
+  CHECK_FALSE(r.state.components.at("rest_server").since.has_value());
+}
+
 TEST_CASE(
     "HA: leader lost then a new one is a failover with the leaderless time",
     "[model][ha_analysis]") {

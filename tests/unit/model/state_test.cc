@@ -84,8 +84,10 @@ TEST_CASE("DeriveFacts prefers the ZooKeeper REST leader, else config order",
   CHECK(name == "jm-1");
 
   auto ha = std::make_shared<HaState>();
-  ha->components["rest_server"] = ComponentLeadership{
-      true, {"http://jobmanager-standby:8081", "x"}, "jm-2", 1, std::nullopt};
+  ha->components["rest_server"] =
+      ComponentLeadership{true,         {"http://jobmanager-standby:8081", "x"},
+                          "jm-2",       1,
+                          std::nullopt, std::nullopt};
   cs.ha = ha;
   f = DeriveFacts(cs);
   CHECK(f.preferred == "jm-2");
