@@ -43,6 +43,11 @@ struct Ev {
     e.detail = std::move(v);
     return *this;
   }
+  Ev& at(TimePoint v) {  // default: the observation's time
+    when = v;
+    return *this;
+  }
+  std::optional<TimePoint> when;
 };
 
 // One observation folded into the state, phase by phase in ApplyObservation's
@@ -193,7 +198,8 @@ class Fold {
         }
       }
       if (all_back) {
-        const double duration = Seconds(*state_.failover_started, now_);
+        const TimePoint ended = Ended();
+        const double duration = Seconds(*state_.failover_started, ended);
         auto pick = [](const auto& m) {
           auto it = m.find("rest_server");
           return it != m.end() ? it : m.begin();
@@ -212,6 +218,7 @@ class Fold {
             state_.last_failover_duration_seconds = duration;
           Emit(
               Ev().kind(HaEventKind::kLeadersReplaced)
+                  .at(ended)
                   .from(from)
                   .to(to)
                   .duration(state_.failover_duration_unknown ? 0 : duration)
@@ -224,6 +231,7 @@ class Fold {
           state_.recent_failovers.push_back(now_);
         } else {
           Emit(Ev().kind(HaEventKind::kLeaderRecovered)
+                   .at(ended)
                    .from(from)
                    .to(to)
                    .duration(duration)
@@ -234,6 +242,21 @@ class Fold {
         state_.failover_duration_unknown = false;
       }
     }
+  }
+
+  // When the leaders were all back: the last of their znode writes as
+  // ZooKeeper dated them (Flink writes them about 0.1 s after its grant; our
+  // watch may see them later on a loaded host), if that lies within the
+  // episode on our clock; else this observation.
+  TimePoint Ended() const {
+    std::optional<TimePoint> last;
+    for (const auto& [name, leader] : obs_.components) {
+      auto it = obs_.leader_written.find(name);
+      if (it == obs_.leader_written.end()) return now_;
+      if (!last || it->second > *last) last = it->second;
+    }
+    if (!last || *last < *state_.failover_started || *last > now_) return now_;
+    return *last;
   }
 
   // Leaderless time starts now when any component has no leader.
@@ -330,7 +353,7 @@ class Fold {
   }
   void Emit(Ev& ev) {
     HaEvent e = std::move(ev.e);
-    e.at = now_;
+    e.at = ev.when.value_or(now_);
     state_.events.push_back(e);
     while (state_.events.size() > options_.max_events)
       state_.events.pop_front();

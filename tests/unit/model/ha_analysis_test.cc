@@ -119,6 +119,44 @@ TEST_CASE("HA: a leader is dated by its znode, before the exporter saw it",
   CHECK_FALSE(r.state.components.at("rest_server").since.has_value());
 }
 
+TEST_CASE("HA: a failover ends when ZooKeeper dated the new leader's writes",
+          "[model][ha_analysis]") {
+  auto written = [](ZkObservation o, TimePoint rest, TimePoint others) {
+    for (const char* c : {"resource_manager", "dispatcher", "rest_server"})
+      o.leader_written[c] = std::string(c) == "rest_server" ? rest : others;
+    return o;
+  };
+  // Seen 0.4 s after the last write (a loaded host): the write counts.
+  Run r;
+  r.At(kT0, Obs("jobmanager"));
+  r.At(kT0 + seconds(1), Obs(""));
+  r.At(kT0 + milliseconds(5400),
+       written(Obs("jobmanager-standby", 'b'), kT0 + milliseconds(4900),
+               kT0 + milliseconds(5000)));
+  REQUIRE(r.state.last_failover_duration_seconds.has_value());
+  CHECK(*r.state.last_failover_duration_seconds == Approx(4.0));
+  REQUIRE(r.Count("leaders_replaced") == 1);
+  CHECK(r.events.back().at == kT0 + milliseconds(5000));
+
+  // A write dated outside the episode on our clock (skew): our observation.
+  for (const TimePoint bad : {kT0 + milliseconds(500), kT0 + seconds(9)}) {
+    Run s;
+    s.At(kT0, Obs("jobmanager"));
+    s.At(kT0 + seconds(1), Obs(""));
+    s.At(kT0 + seconds(3), written(Obs("jobmanager-standby", 'b'), bad, bad));
+    REQUIRE(s.state.last_failover_duration_seconds.has_value());
+    CHECK(*s.state.last_failover_duration_seconds == Approx(2.0));
+  }
+  // A component without a date: our observation.
+  Run u;
+  u.At(kT0, Obs("jobmanager"));
+  u.At(kT0 + seconds(1), Obs(""));
+  ZkObservation partial = Obs("jobmanager-standby", 'b');
+  partial.leader_written["rest_server"] = kT0 + milliseconds(1500);
+  u.At(kT0 + seconds(3), partial);
+  CHECK(*u.state.last_failover_duration_seconds == Approx(2.0));
+}
+
 TEST_CASE(
     "HA: leader lost then a new one is a failover with the leaderless time",
     "[model][ha_analysis]") {
