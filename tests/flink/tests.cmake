@@ -26,6 +26,16 @@ foreach(version ${FLINKHA_FLINK_VERSIONS})
     TIMEOUT 900 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
+# The version matrix (label flink): every other minor version from 1.18 whose jars Maven Central
+# serves, at its newest patch (flink/versions). One cluster start each: the steady state and one
+# leader SIGKILL against Flink's own record (the "[matrix]" case of drills_test.cc), about 1.5 min.
+set(FLINKHA_FLINK_MATRIX_VERSIONS 1.18.1 1.19.3 2.0.2 2.1.3 2.2.1)
+foreach(version ${FLINKHA_FLINK_MATRIX_VERSIONS})
+  add_test(NAME flink_matrix_${version} COMMAND flink_tests "[matrix]" --durations yes)
+  set_tests_properties(flink_matrix_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
+    TIMEOUT 400 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
+endforeach()
+
 # The diagnosis drills (tests/flink/diagnosis_test.cc): the job fails on demand, a snapshot
 # fails, a TaskManager dies with every slot in use; one cluster start per version, about 2 min.
 add_executable(flink_diagnosis_tests ${CMAKE_CURRENT_LIST_DIR}/diagnosis_test.cc)
