@@ -1125,9 +1125,15 @@ TEST_CASE("Real Flink: a version's smoke drill, steady state and a failover",
   const double duration = d.Metric("flinkha_last_failover_duration_seconds");
   report.Add("leader SIGKILL: failover duration (s, Flink's log)",
              granted_after, duration);
-  report.Add("leader SIGKILL: standby REST serving (s after kill)", "-",
-             std::to_string(*serving));
-  CHECK(std::abs(duration - granted_after) <= kTruthMargin);
+  report.Add("leader SIGKILL: standby REST serving /overview (s)", *serving,
+             duration);
+  // Flink's grant line starts the new leader's service; its REST answering
+  // /overview (the new dispatcher published) is when it serves. The exporter
+  // ends the failover when ZooKeeper names the new leader of every component:
+  // between the two. (The full drills' 0.5 s margin around the grant line
+  // alone failed on 1.18.1 under load: 1.02 s, the dispatcher published late.)
+  CHECK(duration >= granted_after - kTruthMargin);
+  CHECK(duration <= *serving + kTruthMargin);
   CHECK(d.Metric("flinkha_last_failover_info", {{"lost_jobmanager", "jm-1"},
                                                 {"cause", "refused"},
                                                 {"new_jobmanager", "jm-2"}}) ==
