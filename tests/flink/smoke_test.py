@@ -151,7 +151,9 @@ def main():
         check(cps, "checkpoint pointer jobs/%s/checkpoints/<%%019d> (%s)" % (jid, cps))
         for c in ("rest_server", "dispatcher", "resource_manager"):
             check(base + "/leader/%s/connection_info" % c in tree, "leader/%s/connection_info" % c)
-        check(base + "/leader/job-%s/connection_info" % jid in tree, "leader/job-%s/connection_info" % jid)
+        # The JobMaster's leader node is job-<jid> from 1.19, <jid> before.
+        job_node = jid if a.flink_version.startswith("1.18.") else "job-" + jid
+        check(base + "/leader/%s/connection_info" % job_node in tree, "leader/%s/connection_info" % job_node)
         latch = [p for p in tree if p.startswith(base + "/leader/latch/")]
         check(len(latch) == 2, "two JobManagers contend on leader/latch (%d children)" % len(latch))
         data = zk_get(run_dir, base + "/leader/rest_server/connection_info")

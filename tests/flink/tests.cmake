@@ -3,7 +3,7 @@
 # fetches them), one test per pinned version. A cluster is six JVMs: never two at once on this
 # project's small CI machines (RESOURCE_LOCK), and start-up takes about a minute.
 find_program(FLINKHA_FLINK_PYTHON3 python3)
-set(FLINKHA_FLINK_VERSIONS 1.20.5 2.3.0)  # as flink/versions/
+set(FLINKHA_FLINK_VERSIONS 1.20.5 2.3.0)  # the full drills' versions (flink/versions/)
 foreach(version ${FLINKHA_FLINK_VERSIONS})
   if(FLINKHA_FLINK_PYTHON3)
     add_test(NAME flink_smoke_${version}
@@ -24,6 +24,23 @@ foreach(version ${FLINKHA_FLINK_VERSIONS})
   add_test(NAME flink_drills_${version} COMMAND flink_tests "[flink]" --durations yes)
   set_tests_properties(flink_drills_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
     TIMEOUT 900 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
+endforeach()
+
+# The version matrix (label flink): every other minor version from 1.18 whose jars Maven Central
+# serves, at its newest patch (flink/versions). One cluster start each: the steady state and one
+# leader SIGKILL against Flink's own record (the "[matrix]" case of drills_test.cc), about 1.5 min.
+set(FLINKHA_FLINK_MATRIX_VERSIONS 1.18.1 1.19.3 2.0.2 2.1.3 2.2.1)
+# Every pinned version runs in one list or the other.
+file(GLOB _flinkha_pinned RELATIVE ${CMAKE_SOURCE_DIR}/flink/versions ${CMAKE_SOURCE_DIR}/flink/versions/*)
+foreach(version ${_flinkha_pinned})
+  if(NOT version IN_LIST FLINKHA_FLINK_VERSIONS AND NOT version IN_LIST FLINKHA_FLINK_MATRIX_VERSIONS)
+    message(FATAL_ERROR "flink/versions/${version} is pinned but no test runs it: add it to FLINKHA_FLINK_MATRIX_VERSIONS in ${CMAKE_CURRENT_LIST_FILE}")
+  endif()
+endforeach()
+foreach(version ${FLINKHA_FLINK_MATRIX_VERSIONS})
+  add_test(NAME flink_matrix_${version} COMMAND flink_tests "[matrix]" --durations yes)
+  set_tests_properties(flink_matrix_${version} PROPERTIES LABELS flink RESOURCE_LOCK flink
+    TIMEOUT 400 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
 # The diagnosis drills (tests/flink/diagnosis_test.cc): the job fails on demand, a snapshot

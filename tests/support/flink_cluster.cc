@@ -124,6 +124,13 @@ nlohmann::json FlinkCluster::State() const {
   return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
+double FlinkCluster::Timing(const std::string& step) const {
+  const auto s = State();
+  if (!s.contains("timings") || !s["timings"].is_object()) return -1;
+  const auto& t = s["timings"];
+  return t.contains(step) && t[step].is_number() ? t[step].get<double>() : -1;
+}
+
 std::string FlinkCluster::zk_quorum() const {
   return "127.0.0.1:" + std::to_string(zk_port_);
 }

@@ -18,7 +18,7 @@
 namespace flinkha::testing {
 
 struct FlinkClusterOptions {
-  std::string version;  // a pinned version: 1.20.5 or 2.3.0
+  std::string version;  // a pinned version (flink/versions), e.g. 2.3.0
   int taskmanagers = 3;
   int slots = 4;
   int parallelism = 3;  // one task per TaskManager (evenly spread)
@@ -31,7 +31,8 @@ struct FlinkClusterOptions {
   bool drill_markers = false;
 };
 
-// The pinned versions (FLINKHA_FLINK_VERSIONS in tests/flink/tests.cmake).
+// The pinned versions (FLINKHA_FLINK_VERSIONS and FLINKHA_FLINK_MATRIX_VERSIONS
+// in tests/flink/tests.cmake).
 // FLINKHA_FLINK_VERSION in the environment selects the one a test runs.
 std::string FlinkVersionUnderTest();
 
@@ -50,6 +51,9 @@ class FlinkCluster {
   bool Start(std::chrono::seconds timeout = std::chrono::seconds(300));
   const std::string& error() const { return error_; }
   double startup_seconds() const { return startup_seconds_; }
+  // A start-up step's time in seconds after `up` started, as the script
+  // measured it: "running_s" (the job RUNNING), "first_commit_s"; -1 if none.
+  double Timing(const std::string& step) const;
 
   const std::string& dir() const { return dir_.path(); }
   int zk_port() const { return zk_port_; }

@@ -38,6 +38,12 @@ std::vector<std::string> Versions() {
   return out;
 }
 
+// major * 100 + minor of a version directory name ("2.0.2" -> 200).
+int Minor(const std::string& v) {
+  const size_t dot = v.find('.');
+  return std::stoi(v.substr(0, dot)) * 100 + std::stoi(v.substr(dot + 1));
+}
+
 // The znode tree as recorded: "/path [ephemeral] <bytes>" per line.
 ZnodeCache TreeCache(const std::string& tree, const std::string& base) {
   ZnodeCache cache;
@@ -56,12 +62,18 @@ ZnodeCache TreeCache(const std::string& tree, const std::string& base) {
   return cache;
 }
 
-TEST_CASE("Real Flink recordings: both pinned versions are recorded",
+TEST_CASE("Real Flink recordings: every pinned version is recorded",
           "[model][real_flink]") {
   const auto versions = Versions();
-  CHECK(std::find(versions.begin(), versions.end(), "1.20.5") !=
-        versions.end());
-  CHECK(std::find(versions.begin(), versions.end(), "2.3.0") != versions.end());
+  int pinned = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(FLINKHA_SOURCE_DIR) /
+                                              "flink/versions")) {
+    const std::string v = e.path().filename().string();
+    INFO("flink/versions/" << v);
+    CHECK(std::find(versions.begin(), versions.end(), v) != versions.end());
+    ++pinned;
+  }
+  CHECK(pinned >= 7);  // 1.18 to 2.3, one patch release each
 }
 
 TEST_CASE("Real Flink recordings: REST payloads parse to what Flink ran",
@@ -95,7 +107,9 @@ TEST_CASE("Real Flink recordings: REST payloads parse to what Flink ran",
     }
     auto ckc = ParseCheckpointConfig(Read(d / "checkpoints_config.json"));
     REQUIRE(ckc.ok());
-    CHECK(ckc.value().interval_ms == 3000);
+    // The drills' interval: 3 s when 1.20.5 and 2.3.0 were recorded, 2 s for
+    // the version matrix.
+    CHECK((ckc.value().interval_ms == 3000 || ckc.value().interval_ms == 2000));
     CHECK(ckc.value().mode == "exactly_once");
     auto ck = ParseCheckpointStats(Read(d / "checkpoints.json"));
     REQUIRE(ck.ok());
@@ -127,8 +141,11 @@ TEST_CASE("Real Flink recordings: znodes, layout and leader sessions",
   for (const auto& v : Versions()) {
     INFO("Flink " << v);
     const fs::path d = kRoot / v;
-    const ZnodeCache cache = TreeCache(Read(d / "znodes.txt"), base);
-    REQUIRE(DetectLayout(cache, base) == ZkLayout::k1_19);
+    const std::string tree = Read(d / "znodes.txt");
+    const ZnodeCache cache = TreeCache(tree, base);
+    // The JobMaster's leader node is job-<jid> from 1.19, <jid> before.
+    REQUIRE(DetectLayout(cache, base) ==
+            (Minor(v) >= 119 ? ZkLayout::k1_19 : ZkLayout::k1_15));
     // connection_info written by a real JVM: writeUTF(address) +
     // writeObject(UUID); every component of the leader shares its session.
     auto rest = ParseLeaderInfo(
@@ -164,6 +181,30 @@ TEST_CASE("Real Flink recordings: znodes, layout and leader sessions",
     ZkObservation later;
     FillObservation(std::nullopt, after, base, &later);
     CHECK(later.contenders.at("shared") == 1);
+  }
+}
+
+TEST_CASE("Real Flink recordings: where each version keeps its job graphs",
+          "[model][real_flink]") {
+  // jobgraphs/<jid> up to 1.20, execution-plans/<jid> from 2.0, and an
+  // applications node beside it from 2.3; checkpoints under jobs/<jid> in
+  // every version; the job's leader under leader/[job-]<jid>.
+  for (const auto& v : Versions()) {
+    INFO("Flink " << v);
+    const std::string tree = Read(kRoot / v / "znodes.txt");
+    auto jobs = ParseJobsOverview(Read(kRoot / v / "jobs_overview.json"));
+    REQUIRE(jobs.ok());
+    REQUIRE(jobs.value().size() == 1);
+    const std::string jid = jobs.value()[0].id;
+    auto has = [&](const std::string& node) {
+      return tree.find("\n" + node + " ") != std::string::npos;
+    };
+    CHECK(has("/jobgraphs/" + jid) == (Minor(v) < 200));
+    CHECK(has("/execution-plans/" + jid) == (Minor(v) >= 200));
+    CHECK(has("/applications") == (Minor(v) >= 203));
+    CHECK(has("/jobs/" + jid + "/checkpoint_id_counter"));
+    CHECK(has("/leader/" + std::string(Minor(v) >= 119 ? "job-" : "") + jid +
+              "/connection_info"));
   }
 }
 

@@ -1,5 +1,5 @@
-// Table tests of the JobManager REST parsers over fixtures of Flink 1.13
-// to 1.20 and bad bodies.
+// Table tests of the JobManager REST parsers over hand-made bodies in the
+// shapes of Flink 1.13 to 1.18 and bad bodies.
 #include "model/rest_parsers.h"
 
 #include <catch2/catch.hpp>
@@ -14,14 +14,18 @@ namespace {
 
 using testing::ReadFlinkFixture;
 
-const char* const kVersions[] = {"1.14", "1.15", "1.17",
-                                 "1.18", "1.19", "1.20"};
+// Hand-made bodies in the shapes of these versions (tests/fixtures/flink-rest/
+// README.md): scenarios a real recording lacks (several job states, a failed
+// checkpoint). What real Flink 1.18.1 to 2.3.0 answered is replayed by
+// real_flink_fixtures_test.cc.
+const char* const kVersions[] = {"1.14", "1.15", "1.17", "1.18"};
 
 TEST_CASE("ParseFlinkConfig reads version and revision of every Flink version",
           "[model][rest]") {
-  const std::map<std::string, std::string> want = {
-      {"1.14", "1.14.6"}, {"1.15", "1.15.4"}, {"1.17", "1.17.2"},
-      {"1.18", "1.18.1"}, {"1.19", "1.19.1"}, {"1.20", "1.20.0"}};
+  const std::map<std::string, std::string> want = {{"1.14", "1.14.6"},
+                                                   {"1.15", "1.15.4"},
+                                                   {"1.17", "1.17.2"},
+                                                   {"1.18", "1.18.1"}};
   for (const char* v : kVersions) {
     INFO("version " << v);
     auto c =

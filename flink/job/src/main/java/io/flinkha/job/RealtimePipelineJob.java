@@ -8,7 +8,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -31,8 +30,10 @@ import java.util.Map;
  * a FileSink that commits files on each checkpoint (exactly-once). This class is also the
  * client: it submits itself to a running session cluster over REST and prints the job id.
  *
- * <p>Only APIs present in both Flink 1.20 and 2.x are used (e.g. CheckpointingMode from
- * org.apache.flink.core.execution; the org.apache.flink.streaming.api one is gone in 2.0).
+ * <p>Only APIs present in every pinned version, 1.18 to 2.x, are used: e.g. checkpointing is
+ * enabled without naming a CheckpointingMode (exactly-once is the default), since the enum is in
+ * org.apache.flink.streaming.api up to 1.19 (gone in 2.0) and org.apache.flink.core.execution
+ * from 1.20.
  */
 public final class RealtimePipelineJob {
   private static final int KEYS = 16;
@@ -127,7 +128,7 @@ public final class RealtimePipelineJob {
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(host, port, jar);
     env.setParallelism(parallelism);
-    env.enableCheckpointing(intervalMs, CheckpointingMode.EXACTLY_ONCE);
+    env.enableCheckpointing(intervalMs); // exactly-once: the default mode
 
     // perSecond is the total rate, shared by the parallel source readers.
     DataGeneratorSource<String> source = new DataGeneratorSource<>(
