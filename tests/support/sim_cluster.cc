@@ -82,6 +82,7 @@ ZkPeek::Node ZkPeek::Get(const std::string& path) {
   node.exists = true;
   if (len > 0) node.data.assign(buf.data(), static_cast<size_t>(len));
   node.ephemeral_owner = stat.ephemeralOwner;
+  node.mtime_ms = stat.mtime;
   return node;
 }
 

@@ -53,6 +53,7 @@ class ZkPeek {
     bool exists = false;
     std::string data;
     int64_t ephemeral_owner = 0;  // 0: persistent
+    int64_t mtime_ms = 0;         // last write, on the server's clock
   };
 
   // Connects (waiting up to 10 s); connected() tells whether it worked.
