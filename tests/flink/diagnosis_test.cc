@@ -4,9 +4,15 @@
 // report the class and message Flink recorded; one snapshot fails and the
 // exporter must report Flink's reason; a TaskManager is killed while every
 // slot is in use, so its region waits while the job stays RUNNING, and the
-// exporter must show tasks not running. One cluster start serves all three.
+// exporter must show tasks not running; the operator after the source slows
+// down, and the exporter's backpressure must match what Flink measures for
+// the source. A real Prometheus evaluates the shipped rules (a test copy with
+// every `for:` cut to 3s, support/alert_drill.h DrillRules) against the
+// exporter: FlinkJobTasksNotRunning and FlinkJobBackpressured stay quiet
+// before, then fire. One cluster start serves all of it.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -14,10 +20,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "support/alert_drill.h"
 #include "support/exporter_process.h"
 #include "support/flink_cluster.h"
+#include "support/prom_servers.h"
 
 namespace flinkha::testing {
 namespace {
@@ -69,6 +78,44 @@ std::string FirstLine(const std::string& s) {
   return s.substr(0, s.find('\n'));
 }
 
+std::string Fixed(double v, int decimals = 2) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Flink's own backpressure per vertex name: the mean over subtasks of the
+// ratio GET /jobs/<jid>/vertices/<vid>/backpressure gives (Flink's
+// backPressuredTimeMsPerSecond / 1000). Vertices Flink has no figure for yet
+// (status other than "ok") are left out.
+std::map<std::string, double> FlinkBackpressure(const FlinkCluster& flink,
+                                                const std::string& jid) {
+  std::map<std::string, double> out;
+  const json job = flink.RestJson(0, "/jobs/" + jid).value_or(json::object());
+  for (const auto& v : job.value("vertices", json::array())) {
+    const json bp = flink
+                        .RestJson(0, "/jobs/" + jid + "/vertices/" +
+                                         v.value("id", "") + "/backpressure")
+                        .value_or(json::object());
+    const json subtasks = bp.value("subtasks", json::array());
+    if (bp.value("status", "") != "ok" || subtasks.empty()) continue;
+    double sum = 0;
+    for (const auto& t : subtasks) sum += t.value("ratio", 0.0);
+    out[v.value("name", "")] = sum / subtasks.size();
+  }
+  return out;
+}
+
+// The vertex with the highest share in `by_vertex`; {"", -1} when empty.
+std::pair<std::string, double> Busiest(
+    const std::map<std::string, double>& by_vertex) {
+  std::pair<std::string, double> best{"", -1};
+  for (const auto& [name, ratio] : by_vertex) {
+    if (ratio > best.second) best = {name, ratio};
+  }
+  return best;
+}
+
 TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
           "[flink][diagnosis]") {
   FlinkClusterOptions fo;
@@ -77,6 +124,10 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
   // Three slots for the job's three slot-sharing pipelines: a lost
   // TaskManager's region has nowhere to go until it is back.
   fo.slots = 1;
+  // Fast enough that a slow operator fills the network buffers in front of it
+  // within seconds (at 50 rows/s of 40 bytes that takes minutes: a 32 KiB
+  // buffer holds some 800 rows).
+  fo.rows_per_second = 2000;
   FlinkCluster flink(fo);
   Report report;
   report.version = fo.version;
@@ -87,6 +138,9 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
   INFO("flink-cluster.py: " + flink.error());
   REQUIRE(started);
   REQUIRE(exporter.WaitReady(seconds(60)));
+  PrometheusServer prom(RulesOnlyPrometheusConfig(exporter.port()),
+                        DrillRules(dir.path()));
+  REQUIRE(prom.Start());
   const std::string jid = flink.job_id();
   const std::string base = "/jobs/" + jid;
   auto flink_json = [&](const std::string& path) {
@@ -196,7 +250,15 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
   // 3. A TaskManager dies while every slot is in use: its region cannot be
   // placed, the job stays RUNNING with tasks not running.
   REQUIRE(Eventually(all_running, seconds(90)));
+  // Prometheus has the job's task counts, and the alert is quiet.
+  const std::string job_selector = "{flink_cluster=\"" + std::string(kCluster) +
+                                   "\",job_id=\"" + jid + "\"}";
+  REQUIRE(Eventually(
+      [&] { return !prom.Query("flinkha_job_tasks" + job_selector).empty(); },
+      seconds(30)));
+  CHECK(prom.AlertState(kCluster, "FlinkJobTasksNotRunning").empty());
   REQUIRE(flink.Signal("tm-1", SIGKILL));
+  const auto killed_at = std::chrono::steady_clock::now();
   json flink_tasks, exporter_tasks;
   REQUIRE(Eventually(
       [&] {
@@ -232,6 +294,24 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
   const std::string during = exporter.Metrics();
   CHECK(MetricValue(during, "flinkha_job_tasks_running", labels) <
         MetricValue(during, "flinkha_job_tasks", labels));
+  // The shipped rule fires in Prometheus while the region waits.
+  const bool tasks_alert = Eventually(
+      [&] {
+        return prom.AlertState(kCluster, "FlinkJobTasksNotRunning") == "firing";
+      },
+      seconds(45));
+  report.Add(
+      "FlinkJobTasksNotRunning in Prometheus (for: 3s)",
+      "job RUNNING, tasks " + std::to_string(flink_tasks.value("running", -1)) +
+          "/" + std::to_string(flink_tasks.value("total", -1)) + " running",
+      tasks_alert ? "firing " +
+                        Fixed(std::chrono::duration<double>(
+                                  std::chrono::steady_clock::now() - killed_at)
+                                  .count(),
+                              1) +
+                        " s after the kill"
+                  : "not firing");
+  CHECK(tasks_alert);
   // Back: the region runs again and the exporter says so.
   REQUIRE(flink.Restart("tm-1"));
   CHECK(Eventually(
@@ -242,6 +322,84 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
                    (*j)["tasks"].value("total", -1);
       },
       seconds(120)));
+
+  // 4. The operator after the source sleeps per record: the source waits for
+  // buffers. Flink's own per-vertex backpressure and the exporter's busiest
+  // vertex must agree, the alert must fire, and all of it must drop back when
+  // the operator keeps up again.
+  REQUIRE(Eventually(all_running, seconds(90)));
+  auto exporter_bp = [&]() -> json {
+    auto j = ExporterJob(exporter, jid);
+    return j && j->contains("backpressure") ? (*j)["backpressure"] : json();
+  };
+  CHECK(exporter_bp().value("ratio", 0.0) < 0.5);
+  CHECK(prom.AlertState(kCluster, "FlinkJobBackpressured").empty());
+  WriteFile(flink.marker_dir() + "/slow", "20");  // 50 rows/s per subtask
+  std::pair<std::string, double> flink_busiest;
+  REQUIRE(Eventually(
+      [&] {
+        flink_busiest = Busiest(FlinkBackpressure(flink, jid));
+        return flink_busiest.second > 0.5;
+      },
+      seconds(90)));
+  // The exporter's share covers its last window between two reads (about
+  // 24 s at a 1 s poll); Flink's is its subtasks' recent rate. Once both
+  // windows lie inside the slow spell they must agree.
+  json shown_bp;
+  const bool bp_agrees = Eventually(
+      [&] {
+        shown_bp = exporter_bp();
+        flink_busiest = Busiest(FlinkBackpressure(flink, jid));
+        return shown_bp.value("ratio", 0.0) > 0.5 &&
+               std::abs(shown_bp.value("ratio", 0.0) - flink_busiest.second) <
+                   0.15;
+      },
+      seconds(120));
+  report.Add("slow operator (20 ms per record at 2000 rows/s): busiest vertex",
+             flink_busiest.first + " " + Fixed(flink_busiest.second) +
+                 " backpressured (mean of subtasks, /backpressure)",
+             shown_bp.value("vertex", "") + " " +
+                 Fixed(shown_bp.value("ratio", 0.0)) + " over " +
+                 Fixed(shown_bp.value("window_seconds", 0.0), 1) + " s");
+  CHECK(bp_agrees);
+  CHECK(shown_bp.value("vertex", "") == flink_busiest.first);
+  CHECK(MetricValue(exporter.Metrics(), "flinkha_job_backpressured_ratio",
+                    labels) > 0.5);
+  const bool bp_alert = Eventually(
+      [&] {
+        return prom.AlertState(kCluster, "FlinkJobBackpressured") == "firing";
+      },
+      seconds(30));
+  report.Add("FlinkJobBackpressured in Prometheus (for: 3s)",
+             flink_busiest.first + " above half",
+             bp_alert ? "firing" : "not firing");
+  CHECK(bp_alert);
+  // The operator keeps up again: both drop back, the alert ends.
+  REQUIRE(std::remove((flink.marker_dir() + "/slow").c_str()) == 0);
+  std::pair<std::string, double> flink_after;
+  CHECK(Eventually(
+      [&] {
+        flink_after = Busiest(FlinkBackpressure(flink, jid));
+        return flink_after.second >= 0 && flink_after.second < 0.1;
+      },
+      seconds(60)));
+  json after_bp;
+  const bool dropped = Eventually(
+      [&] {
+        after_bp = exporter_bp();
+        return after_bp.is_object() && after_bp.value("ratio", 1.0) < 0.1;
+      },
+      seconds(90));
+  report.Add("slow marker removed",
+             flink_after.first + " " + Fixed(flink_after.second),
+             after_bp.value("vertex", "") + " " +
+                 Fixed(after_bp.value("ratio", -1.0)));
+  CHECK(dropped);
+  CHECK(Eventually(
+      [&] {
+        return prom.AlertState(kCluster, "FlinkJobBackpressured").empty();
+      },
+      seconds(30)));
 }
 
 }  // namespace
