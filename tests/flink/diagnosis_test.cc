@@ -152,9 +152,15 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
   INFO("flink-cluster.py: " + flink.error());
   REQUIRE(started);
   REQUIRE(exporter.WaitReady(seconds(60)));
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) {
+    return Fixed(std::chrono::duration<double>(Clock::now() - t).count(), 1);
+  };
+  const auto prom_start = Clock::now();
   PrometheusServer prom(RulesOnlyPrometheusConfig(exporter.port()),
                         DrillRules(dir.path()));
   REQUIRE(prom.Start());
+  const std::string prom_seconds = since(prom_start);
   const std::string jid = flink.job_id();
   const std::string base = "/jobs/" + jid;
   auto flink_json = [&](const std::string& path) {
@@ -337,6 +343,7 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
       },
       seconds(120)));
 
+  const auto backpressure_start = Clock::now();
   // 4. The operator after the source sleeps per record: the source waits for
   // buffers. Flink's own per-vertex backpressure and the exporter's busiest
   // vertex must agree, the alert must fire, and all of it must drop back when
@@ -426,6 +433,10 @@ TEST_CASE("Real Flink: failure causes and outages a RUNNING state hides",
         return prom.AlertState(kCluster, "FlinkJobBackpressured").empty();
       },
       seconds(30)));
+  report.Add("time taken (s)",
+             "cluster start " + Fixed(flink.startup_seconds(), 1),
+             "Prometheus start " + prom_seconds + ", backpressure drill " +
+                 since(backpressure_start));
 }
 
 }  // namespace
