@@ -71,19 +71,8 @@ template <typename Info>
 void Diagnosis(const JobSummary& j, const JobCheckpointObservation& o, int zone,
                const Info& info) {
   if (o.exceptions && !o.exceptions->entries.empty()) {
-    const JobException& e = o.exceptions->entries.front();
-    std::string text =
-        "job " + j.name + " last failed " +
-        FormatInZone(TimePoint(std::chrono::milliseconds(e.timestamp_ms)),
-                     zone) +
-        ": " + e.exception_class + (e.message.empty() ? "" : ": " + e.message);
-    if (!e.task.empty()) text += " (task " + e.task;
-    if (!e.endpoint.empty()) {
-      text += (e.task.empty() ? " (" : ", ") + std::string("TaskManager ") +
-              e.endpoint;
-    }
-    if (!e.task.empty() || !e.endpoint.empty()) text += ")";
-    for (const auto& [k, v] : e.labels) text += " [" + k + "=" + v + "]";
+    std::string text = "job " + j.name + " last failed " +
+                       FailureText(o.exceptions->entries.front(), zone);
     const size_t n = o.exceptions->entries.size();
     if (n > 1) {
       text += "; " + std::to_string(n - 1) + " earlier failure" +
@@ -242,6 +231,20 @@ void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
 
 }  // namespace
 
+std::string FailureText(const JobException& e, int zone) {
+  std::string text =
+      FormatInZone(TimePoint(std::chrono::milliseconds(e.timestamp_ms)), zone) +
+      ": " + e.exception_class + (e.message.empty() ? "" : ": " + e.message);
+  if (!e.task.empty()) text += " (task " + e.task;
+  if (!e.endpoint.empty()) {
+    text += (e.task.empty() ? " (" : ", ") + std::string("TaskManager ") +
+            e.endpoint;
+  }
+  if (!e.task.empty() || !e.endpoint.empty()) text += ")";
+  for (const auto& [k, v] : e.labels) text += " [" + k + "=" + v + "]";
+  return text;
+}
+
 std::string FailoverSummary(const FailoverReport& r, int zone) {
   std::string t = FormatInZone(r.lost_at, zone) + ": " +
                   (r.lost_jobmanager.empty() ? "?" : r.lost_jobmanager) +
@@ -258,8 +261,37 @@ std::string FailoverSummary(const FailoverReport& r, int zone) {
     t += " (" + Secs(r.restored_checkpoint_age_seconds) + " old)";
   t += ", first checkpoint " + Secs(r.SecondsTo(r.checkpoint_at)) +
        ", first output file " + Secs(r.SecondsTo(r.output_at));
+  if (r.failure) t += ", failure " + FailureText(*r.failure, zone);
   return t;
 }
+
+namespace {
+
+// ", failure <time>: <class>: <message> (task ..., TaskManager ...)" of a
+// failover report's "failure" (status JSON); "" when it has none.
+std::string FailureFromJson(const nlohmann::json& report) {
+  auto f = report.find("failure");
+  if (f == report.end() || !f->is_object()) return "";
+  auto text = [&](const char* key) {
+    auto it = f->find(key);
+    return it != f->end() && it->is_string() ? it->get<std::string>()
+                                             : std::string();
+  };
+  std::string t =
+      ", failure " +
+      (text("timestamp").empty() ? std::string("?") : text("timestamp")) +
+      ": " + text("exception_class");
+  if (!text("message").empty()) t += ": " + text("message");
+  if (!text("task").empty()) t += " (task " + text("task");
+  if (!text("taskmanager").empty()) {
+    t += (text("task").empty() ? " (" : ", ") + std::string("TaskManager ") +
+         text("taskmanager");
+  }
+  if (!text("task").empty() || !text("taskmanager").empty()) t += ")";
+  return t;
+}
+
+}  // namespace
 
 std::vector<std::string> FailoverHistory(const nlohmann::json& status,
                                          size_t max) {
@@ -304,7 +336,8 @@ std::vector<std::string> FailoverHistory(const nlohmann::json& status,
                     ", restored checkpoint " + restored + " (" +
                     secs(r, "restored_checkpoint_age_seconds") +
                     " old), first checkpoint " + secs(r, "checkpoint_seconds") +
-                    ", first output file " + secs(r, "output_seconds"));
+                    ", first output file " + secs(r, "output_seconds") +
+                    FailureFromJson(r));
     }
   }
   return out;

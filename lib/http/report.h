@@ -28,13 +28,20 @@ struct ClusterReport {
 // checkpoints, output.
 std::vector<ClusterReport> BuildReport(const Snapshot& snapshot);
 
+// One failure from Flink's exception history on one line: "<time>:
+// <class>: <message> (task <task>, TaskManager <host:port>) [label=value]".
+// Times in the display zone (minutes east of UTC).
+std::string FailureText(const JobException& e, int zone = 0);
+
 // One failover on one line: lost JobManager and how, new leader, time without
-// a leader (and its upper bound), recovery phases and the restored checkpoint.
+// a leader (and its upper bound), recovery phases, the restored checkpoint and
+// the failure Flink recorded with it.
 // Times in the display zone (minutes east of UTC; the JSON API's are UTC).
 std::string FailoverSummary(const FailoverReport& report, int zone = 0);
 
 // The failover reports a running exporter keeps (its /api/v1/status JSON), the
-// last `max` per cluster newest first, one line each; the `status` command
+// last `max` per cluster newest first, one line each, with the failure that
+// came with one; the `status` command
 // prints them since it only polls once itself. Empty when there are none;
 // nothing that is not the expected JSON is trusted.
 std::vector<std::string> FailoverHistory(const nlohmann::json& status,

@@ -41,6 +41,26 @@ json JobManagers(const ClusterState& c) {
   return out;
 }
 
+// One exception history entry (GET /jobs/<jid>/exceptions).
+json Exception(const JobException& e) {
+  return {
+      {"timestamp_ms", e.timestamp_ms}, {"exception_class", e.exception_class},
+      {"message", e.message},           {"task", e.task},
+      {"taskmanager", e.endpoint},      {"taskmanager_id", e.taskmanager_id},
+      {"failure_labels", e.labels},     {"concurrent_failures", e.concurrent}};
+}
+
+// The failure that came with a failover, with its job and its time in RFC
+// 3339 too; null when none did.
+json Failure(const FailoverReport& r) {
+  if (!r.failure) return nullptr;
+  json f = Exception(*r.failure);
+  f["job_id"] = r.failure_job_id;
+  f["timestamp"] =
+      Rfc3339(TimePoint(std::chrono::milliseconds(r.failure->timestamp_ms)));
+  return f;
+}
+
 json Failovers(const ClusterState& c) {
   json out = json::array();
   if (!c.failover) return out;
@@ -62,7 +82,8 @@ json Failovers(const ClusterState& c) {
                     Opt(r.restored_checkpoint_age_seconds)},
                    {"checkpoint_seconds", Opt(r.SecondsTo(r.checkpoint_at))},
                    {"checkpoint_id", Opt(r.checkpoint_id)},
-                   {"output_seconds", Opt(r.SecondsTo(r.output_at))}});
+                   {"output_seconds", Opt(r.SecondsTo(r.output_at))},
+                   {"failure", Failure(r)}});
   }
   return out;
 }
@@ -108,16 +129,7 @@ json Ha(const ClusterState& c) {
 // A job's exception history, newest first (GET /jobs/<jid>/exceptions).
 json Exceptions(const ExceptionHistory& h) {
   json out = json::array();
-  for (const auto& e : h.entries) {
-    out.push_back({{"timestamp_ms", e.timestamp_ms},
-                   {"exception_class", e.exception_class},
-                   {"message", e.message},
-                   {"task", e.task},
-                   {"taskmanager", e.endpoint},
-                   {"taskmanager_id", e.taskmanager_id},
-                   {"failure_labels", e.labels},
-                   {"concurrent_failures", e.concurrent}});
-  }
+  for (const auto& e : h.entries) out.push_back(Exception(e));
   return out;
 }
 

@@ -72,7 +72,7 @@ void Failovers(const ClusterState& c, size_t index, const DisplayZone& zone,
        "<th>How</th><th>New leader</th><th>Without leader</th>"
        "<th>At most</th><th>Job running</th><th>Restored checkpoint</th>"
        "<th>Replayed</th><th>First checkpoint</th><th>First output file</th>"
-       "</tr>";
+       "<th>Failure</th></tr>";
   const auto& reports = c.failover->reports;
   for (auto it = reports.rbegin(); it != reports.rend(); ++it) {
     const FailoverReport& r = *it;
@@ -89,7 +89,10 @@ void Failovers(const ClusterState& c, size_t index, const DisplayZone& zone,
                                    : std::string("-"))
       << "</td><td>" << Seconds(r.restored_checkpoint_age_seconds)
       << "</td><td>" << Seconds(r.SecondsTo(r.checkpoint_at)) << "</td><td>"
-      << Seconds(r.SecondsTo(r.output_at)) << "</td></tr>";
+      << Seconds(r.SecondsTo(r.output_at)) << "</td><td>"
+      << (r.failure ? HtmlEscape(FailureText(*r.failure, zone.offset_minutes))
+                    : std::string("-"))
+      << "</td></tr>";
   }
   h << "</table>";
 }

@@ -400,6 +400,7 @@ class Advancer {
         for (const auto& c : ck->stats->history_completed) consider(c);
       }
     }
+    Failure(r);
     // The first file committed after the loss: FileSink commits a file by
     // renaming it, which sets its ctime (its last write came before).
     for (const auto& [path, o] : c_.outputs) {
@@ -408,6 +409,31 @@ class Advancer {
         const TimePoint commit = FromSeconds(t);
         if (commit > lost && (!r.output_at || commit < *r.output_at)) {
           r.output_at = commit;
+        }
+      }
+    }
+  }
+
+  // The failure that came with the failover (FailoverReport::failure). Runs
+  // after the checkpoint phase, so the window's end is as known as it gets.
+  void Failure(FailoverReport& r) {
+    const TimePoint from = r.last_good.value_or(r.lost_at);
+    auto inside = [&](int64_t ms) {
+      const TimePoint at = FromMillis(ms);
+      return at >= from && (!r.checkpoint_at || at <= *r.checkpoint_at);
+    };
+    // A checkpoint found later in the history may end the window earlier.
+    if (r.failure && !inside(r.failure->timestamp_ms)) {
+      r.failure.reset();
+      r.failure_job_id.clear();
+    }
+    for (const auto& [job, ck] : c_.checkpoints) {
+      if (!ck || !ck->exceptions) continue;
+      for (const JobException& e : ck->exceptions->entries) {
+        if (!inside(e.timestamp_ms)) continue;
+        if (!r.failure || e.timestamp_ms < r.failure->timestamp_ms) {
+          r.failure = e;
+          r.failure_job_id = job;
         }
       }
     }

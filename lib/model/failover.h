@@ -15,6 +15,7 @@
 
 #include "model/checkpoint_types.h"
 #include "model/ha_types.h"
+#include "model/job_diagnosis_types.h"
 #include "model/rest_types.h"
 
 namespace flinkha {
@@ -54,6 +55,13 @@ struct FailoverReport {
   std::optional<TimePoint> checkpoint_at;  // first new completed checkpoint
   std::optional<int64_t> checkpoint_id;
   std::optional<TimePoint> output_at;  // first new committed output file
+  // The failure Flink recorded with this failover, if any: the earliest entry
+  // of a job's exception history dated from last_good (else lost_at) until
+  // the first new checkpoint, the end of the recovery. A leader loss alone
+  // brings none (the new JobMaster's history starts empty); a task or
+  // TaskManager that fails with it or while the job recovers does.
+  std::optional<JobException> failure;
+  std::string failure_job_id;  // the job whose history holds it
   // The newest completed checkpoint of each job when the loss was seen.
   std::map<std::string, CompletedCheckpoint> checkpoints_before;
 

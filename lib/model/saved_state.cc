@@ -15,6 +15,9 @@ namespace {
 
 using Json = nlohmann::json;
 constexpr char kFormat[] = "flink-ha-exporter-state";
+// Failure labels kept of a saved failure (Flink adds one per FailureEnricher
+// key: a handful).
+constexpr size_t kMaxFailureLabels = 16;
 
 int64_t Micros(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -142,6 +145,32 @@ CompletedCheckpoint ReadCheckpoint(const Json& j) {
   return c;
 }
 
+Json ExceptionJson(const JobException& e) {
+  return {{"timestamp_ms", e.timestamp_ms},
+          {"exception_class", e.exception_class},
+          {"message", e.message},
+          {"task", e.task},
+          {"endpoint", e.endpoint},
+          {"taskmanager_id", e.taskmanager_id},
+          {"labels", e.labels},
+          {"concurrent", e.concurrent}};
+}
+
+JobException ReadException(const Json& j) {
+  JobException e;
+  e.timestamp_ms = j.at("timestamp_ms").get<int64_t>();
+  e.exception_class = Str(j, "exception_class");
+  e.message = Str(j, "message");
+  e.task = Str(j, "task");
+  e.endpoint = Str(j, "endpoint");
+  e.taskmanager_id = Str(j, "taskmanager_id");
+  e.labels = BoundedMap<std::string>(
+      j, "labels", kMaxFailureLabels,
+      [](const Json& v) { return v.get<std::string>(); });
+  e.concurrent = OptGet<int>(j, "concurrent").value_or(0);
+  return e;
+}
+
 Json ReportJson(const FailoverReport& r) {
   Json before = Json::object();
   for (const auto& [job, c] : r.checkpoints_before)
@@ -161,7 +190,9 @@ Json ReportJson(const FailoverReport& r) {
           {"checkpoint_at", Opt(r.checkpoint_at)},
           {"checkpoint_id", OptValue(r.checkpoint_id)},
           {"output_at", Opt(r.output_at)},
-          {"checkpoints_before", before}};
+          {"checkpoints_before", before},
+          {"failure", r.failure ? ExceptionJson(*r.failure) : Json()},
+          {"failure_job_id", r.failure_job_id}};
 }
 
 FailoverReport ReadReport(const Json& j) {
@@ -183,6 +214,10 @@ FailoverReport ReadReport(const Json& j) {
   r.output_at = OptTime(j, "output_at");
   r.checkpoints_before = BoundedMap<CompletedCheckpoint>(
       j, "checkpoints_before", kHistoryMaxJobs, ReadCheckpoint);
+  if (auto f = j.find("failure"); f != j.end() && !f->is_null()) {
+    r.failure = ReadException(*f);
+    r.failure_job_id = Str(j, "failure_job_id");
+  }
   return r;
 }
 

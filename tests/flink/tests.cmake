@@ -44,7 +44,9 @@ foreach(version ${FLINKHA_FLINK_MATRIX_VERSIONS})
 endforeach()
 
 # The diagnosis drills (tests/flink/diagnosis_test.cc): the job fails on demand, a snapshot
-# fails, a TaskManager dies with every slot in use; one cluster start per version, about 2 min.
+# fails, a TaskManager dies with every slot in use, the operator after the source slows down
+# (backpressure), with a real Prometheus evaluating the shipped rules; one cluster start per
+# version, about 3 min.
 add_executable(flink_diagnosis_tests ${CMAKE_CURRENT_LIST_DIR}/diagnosis_test.cc)
 target_link_libraries(flink_diagnosis_tests PRIVATE flinkha_test_support)
 add_dependencies(flink_diagnosis_tests flink-ha-exporter)

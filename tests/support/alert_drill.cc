@@ -75,6 +75,14 @@ std::string DrillPrometheusConfig(int alertmanager_port, int exporter_port) {
          std::to_string(exporter_port) + "']\n";
 }
 
+std::string RulesOnlyPrometheusConfig(int exporter_port) {
+  return "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+         "rule_files: ['{{DIR}}/rules.yml']\n"
+         "scrape_configs:\n  - job_name: flink-ha-exporter\n"
+         "    static_configs:\n      - targets: ['127.0.0.1:" +
+         std::to_string(exporter_port) + "']\n";
+}
+
 bool Active(const AlertmanagerServer& am, const std::string& cluster,
             const std::string& name) {
   for (const auto& n : am.ActiveAlertNames(cluster)) {

@@ -47,6 +47,11 @@ std::string WebhookAlertmanagerConfig(int webhook_port);
 // Alertmanager, with the rules in {{DIR}}/rules.yml.
 std::string DrillPrometheusConfig(int alertmanager_port, int exporter_port);
 
+// Prometheus scraping the exporter every second and evaluating the rules in
+// {{DIR}}/rules.yml, without Alertmanager: alert states are read from its own
+// /api/v1/alerts.
+std::string RulesOnlyPrometheusConfig(int exporter_port);
+
 bool Active(const AlertmanagerServer& am, const std::string& cluster,
             const std::string& name);
 

@@ -115,4 +115,29 @@ nlohmann::json PrometheusServer::Query(const std::string& promql) const {
   return j["data"]["result"];
 }
 
+nlohmann::json PrometheusServer::Alerts() const {
+  HttpResult r = HttpGet("127.0.0.1", port_, "/api/v1/alerts");
+  if (r.status != 200) return nlohmann::json::array();
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object() || j.value("status", "") != "success")
+    return nlohmann::json::array();
+  return j["data"].value("alerts", nlohmann::json::array());
+}
+
+std::string PrometheusServer::AlertState(const std::string& cluster,
+                                         const std::string& name) const {
+  std::string state;
+  for (const auto& a : Alerts()) {
+    const auto& labels = a.value("labels", nlohmann::json::object());
+    if (labels.value("alertname", "") != name ||
+        labels.value("flink_cluster", "") != cluster) {
+      continue;
+    }
+    // Firing wins over pending when the rule holds several series.
+    const std::string s = a.value("state", "");
+    if (state.empty() || s == "firing") state = s;
+  }
+  return state;
+}
+
 }  // namespace flinkha::testing

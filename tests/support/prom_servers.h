@@ -43,6 +43,13 @@ class PrometheusServer {
   std::string error() const { return error_; }
   // Instant query; returns the "result" array (empty on failure).
   nlohmann::json Query(const std::string& promql) const;
+  // GET /api/v1/alerts: the alerts its rules hold pending or firing (empty on
+  // failure).
+  nlohmann::json Alerts() const;
+  // The state ("pending", "firing") of alert `name` for flink_cluster=cluster,
+  // "" when the rule holds no such alert (inactive).
+  std::string AlertState(const std::string& cluster,
+                         const std::string& name) const;
 
  private:
   TempDir dir_;

@@ -91,5 +91,66 @@ TEST_CASE("/api/v1/status: exceptions, tasks, backpressure, timestamps",
   CHECK(job["checkpoints"]["last_failure"]["message"] == "timeout");
 }
 
+TEST_CASE(
+    "The failure that came with a failover: in /api/v1/status, the status "
+    "report and `status`'s history",
+    "[http][diagnosis]") {
+  Snapshot s = FullSnapshot();
+  auto& c = s.clusters.begin()->second;
+  auto f = std::make_shared<FailoverState>();
+  FailoverReport r;
+  r.lost_jobmanager = "jm-1";
+  r.cause = LossCause::kRefused;
+  r.lost_at = TimePoint(std::chrono::seconds(1764057000));
+  r.leader_at = r.lost_at + std::chrono::seconds(6);
+  r.new_jobmanager = "jm-2";
+  JobException e;
+  e.timestamp_ms = 1764057009250;
+  e.exception_class = "java.util.concurrent.TimeoutException";
+  e.message = "Heartbeat of TaskManager with id tm-1 timed out.";
+  e.task = "Source: rows (1/3) - execution #1";
+  e.endpoint = "127.0.0.1:40001";
+  r.failure = e;
+  r.failure_job_id = "j1";
+  f->reports.push_back(r);
+  FailoverReport quiet = r;  // a later failover that came without one
+  quiet.lost_at += std::chrono::hours(1);
+  quiet.leader_at = quiet.lost_at + std::chrono::seconds(5);
+  quiet.failure.reset();
+  quiet.failure_job_id.clear();
+  f->reports.push_back(quiet);
+  f->failovers_total = 2;
+  c.failover = f;
+
+  const auto j = StatusJson(s);
+  const auto& reports = j["clusters"][0]["failovers"];
+  REQUIRE(reports.size() == 2);
+  const auto& failure = reports[0]["failure"];
+  CHECK(failure["job_id"] == "j1");
+  CHECK(failure["timestamp"] == "2025-11-25T07:50:09Z");
+  CHECK(failure["timestamp_ms"] == 1764057009250);
+  CHECK(failure["exception_class"] == "java.util.concurrent.TimeoutException");
+  CHECK(failure["message"] ==
+        "Heartbeat of TaskManager with id tm-1 timed out.");
+  CHECK(failure["task"] == "Source: rows (1/3) - execution #1");
+  CHECK(failure["taskmanager"] == "127.0.0.1:40001");
+  CHECK(reports[1]["failure"].is_null());
+
+  const std::string text =
+      ", failure 2025-11-25T07:50:09Z: "
+      "java.util.concurrent.TimeoutException: Heartbeat of TaskManager with "
+      "id tm-1 timed out. (task Source: rows (1/3) - execution #1, "
+      "TaskManager 127.0.0.1:40001)";
+  CHECK(FailoverSummary(r).find(text) != std::string::npos);
+  CHECK(FailoverSummary(quiet).find("failure") == std::string::npos);
+  // The report the page and `status` print lists it with its failover.
+  CHECK(Find(Lines(s), text.substr(2)));
+  // `status` reads the running exporter's JSON: the same words.
+  const auto history = FailoverHistory(j);
+  REQUIRE(history.size() == 2);
+  CHECK(history[1].find(text) != std::string::npos);
+  CHECK(history[0].find("failure") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace flinkha

@@ -209,7 +209,7 @@ namespace {
 
 TEST_CASE("Failover history from a running exporter's status JSON",
           "[app][report]") {
-  const auto status = nlohmann::json::parse(R"({"clusters": [{
+  const auto status = nlohmann::json::parse(R"json({"clusters": [{
       "name": "rp", "failovers": [
         {"lost_at": "2026-12-01T10:00:00Z", "lost_jobmanager": "jm-1",
          "cause": "refused", "new_jobmanager": "jm-2",
@@ -219,12 +219,19 @@ TEST_CASE("Failover history from a running exporter's status JSON",
          "output_seconds": 12.0},
         {"lost_at": "2026-12-01T11:00:00Z", "lost_jobmanager": "jm-2",
          "cause": "timed_out", "new_jobmanager": "jm-1",
-         "leaderless_seconds": 7.0, "restored_checkpoint_id": null}]}]})");
+         "leaderless_seconds": 7.0, "restored_checkpoint_id": null,
+         "failure": {"timestamp": "2026-12-01T11:00:03Z",
+                     "exception_class": "java.io.IOException",
+                     "message": "disk full", "task": "rows (1/3)",
+                     "taskmanager": "127.0.0.1:40001"}}]}]})json");
   const auto lines = FailoverHistory(status);
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].rfind("rp: 2026-12-01T11:00:00Z jm-2 lost (timed_out) -> "
                        "jm-1, without leader 7.0 s",
                        0) == 0);
+  CHECK(lines[0].find(", failure 2026-12-01T11:00:03Z: "
+                      "java.io.IOException: disk full (task rows (1/3), "
+                      "TaskManager 127.0.0.1:40001)") != std::string::npos);
   CHECK(lines[1] ==
         "rp: 2026-12-01T10:00:00Z jm-1 lost (refused) -> jm-2, without "
         "leader 6.0 s (at most 6.9 s), job running 8.5 s, restored "

@@ -101,7 +101,27 @@ TEST_CASE("Status page lists HA events newest first and failover reports",
   CHECK(page.find("<td>2023-11-14T22:13:19Z</td><td>jm-2</td><td>refused</td>"
                   "<td>jm-1</td><td>6.4 s</td><td>6.4 s</td><td>9.5 s</td>"
                   "<td>7</td><td>pending</td><td>pending</td>"
-                  "<td>pending</td></tr>") != std::string::npos);
+                  "<td>pending</td><td>-</td></tr>") != std::string::npos);
+}
+
+TEST_CASE("Status page shows the failure that came with a failover, escaped",
+          "[http][status_page]") {
+  Snapshot s = WithEvents();
+  auto& c = s.clusters.begin()->second;
+  auto f = std::make_shared<FailoverState>(*c.failover);
+  JobException e;
+  e.timestamp_ms = 1700000003500;
+  e.exception_class = "java.io.IOException";
+  e.message = "no <space> left";
+  e.task = "csv-files (1/3)";
+  e.endpoint = "10.0.0.5:6122";
+  f->reports.back().failure = e;
+  c.failover = f;
+  const std::string page = StatusPage(s, "/metrics");
+  CHECK(page.find("<th>Failure</th>") != std::string::npos);
+  CHECK(page.find("<td>2023-11-14T22:13:23Z: java.io.IOException: no "
+                  "&lt;space&gt; left (task csv-files (1/3), TaskManager "
+                  "10.0.0.5:6122)</td></tr>") != std::string::npos);
 }
 
 TEST_CASE("Status page shows times in the display time zone",

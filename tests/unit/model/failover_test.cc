@@ -102,6 +102,21 @@ struct Fixture {
     ck->last_completed_ever = CompletedCheckpoint{};
     ck->last_completed_ever->id = id;
     ck->last_completed_ever->latest_ack_timestamp_ms = Ms(ack);
+    if (auto old = c.checkpoints.find("j");
+        old != c.checkpoints.end() && old->second) {
+      ck->exceptions = old->second->exceptions;
+    }
+    c.checkpoints["j"] = ck;
+  }
+
+  // Flink's exception history of job j (newest first), kept beside its
+  // checkpoints.
+  void Exceptions(std::vector<JobException> entries) {
+    auto ck = std::make_shared<JobCheckpointObservation>(
+        c.checkpoints.count("j") && c.checkpoints["j"]
+            ? *c.checkpoints["j"]
+            : JobCheckpointObservation());
+    ck->exceptions = ExceptionHistory{std::move(entries), false};
     c.checkpoints["j"] = ck;
   }
 
@@ -181,6 +196,88 @@ TEST_CASE("Failover: a killed leader is lost at its first refused poll",
   x.At(t0 + seconds(20));
   CHECK(x.f.leaderless_seconds_total == Approx(5.52));
   CHECK(x.f.reports.size() == 1);
+}
+
+JobException Failure(TimePoint at, const std::string& cls,
+                     const std::string& task = "", const std::string& tm = "") {
+  JobException e;
+  e.timestamp_ms = Ms(at);
+  e.exception_class = cls;
+  e.message = "m " + cls;
+  e.task = task;
+  e.endpoint = tm;
+  return e;
+}
+
+// jm-1 serves at t0, is refused at t0 + 1 s, jm-2 leads at t0 + 6.52 s.
+void KillLeader(Fixture& x) {
+  x.Zk("jm-1");
+  x.Poll("jm-1", t0, RestFault::kNone);
+  x.Checkpoint(41, t0 - seconds(3));
+  x.At(t0);
+  x.Poll("jm-1", t0 + seconds(1), RestFault::kConnect);
+  x.At(t0 + milliseconds(1002));
+  x.Zk("", t0 + milliseconds(6500));
+  x.At(t0 + milliseconds(6500));
+  x.Zk("jm-2", t0 + milliseconds(6500), t0 + milliseconds(6520));
+  x.At(t0 + milliseconds(6521));
+  REQUIRE(x.f.failovers_total == 1);
+}
+
+TEST_CASE(
+    "Failover: the failure Flink recorded from the loss to the first new "
+    "checkpoint comes with the report",
+    "[model][failover]") {
+  Fixture x;
+  // An old failure of the old JobMaster, before the last good poll.
+  x.Exceptions({Failure(t0 - seconds(60), "java.io.IOException")});
+  KillLeader(x);
+  auto last = [&]() -> const FailoverReport& { return x.f.reports.back(); };
+  CHECK_FALSE(last().failure);
+
+  // The new JobMaster records a TaskManager lost while the job recovers.
+  x.Exceptions(
+      {Failure(t0 + seconds(9), "java.util.concurrent.TimeoutException",
+               "rows (1/3)", "127.0.0.1:40001")});
+  x.At(t0 + seconds(10));
+  REQUIRE(last().failure);
+  CHECK(last().failure->exception_class ==
+        "java.util.concurrent.TimeoutException");
+  CHECK(last().failure->task == "rows (1/3)");
+  CHECK(last().failure->endpoint == "127.0.0.1:40001");
+  CHECK(last().failure_job_id == "j");
+
+  // The recovery ends with checkpoint 42 at t0 + 14 s: a later failure is
+  // another story; an earlier one found later (between the last good poll and
+  // the loss: the failure that came with it) wins.
+  x.Checkpoint(42, t0 + seconds(14));
+  x.Exceptions(
+      {Failure(t0 + seconds(20), "java.lang.OutOfMemoryError"),
+       Failure(t0 + seconds(9), "java.util.concurrent.TimeoutException"),
+       Failure(t0 + milliseconds(500), "java.lang.IllegalStateException",
+               "drill-control (2/3)", "127.0.0.1:40002")});
+  x.At(t0 + seconds(21));
+  REQUIRE(last().failure);
+  CHECK(last().failure->exception_class == "java.lang.IllegalStateException");
+  CHECK(last().failure->timestamp_ms == Ms(t0 + milliseconds(500)));
+  CHECK(last().failure->message == "m java.lang.IllegalStateException");
+}
+
+TEST_CASE(
+    "Failover: a failure after the recovery's first checkpoint is not the "
+    "failover's, even when that checkpoint is learnt later",
+    "[model][failover]") {
+  Fixture x;
+  KillLeader(x);
+  auto last = [&]() -> const FailoverReport& { return x.f.reports.back(); };
+  x.Exceptions({Failure(t0 + seconds(30), "java.io.IOException")});
+  x.At(t0 + seconds(31));
+  REQUIRE(last().failure);  // no checkpoint yet: still recovering
+  // Checkpoint 42 at t0 + 14 s ended the recovery before that failure.
+  x.Checkpoint(42, t0 + seconds(14));
+  x.At(t0 + seconds(32));
+  CHECK_FALSE(last().failure);
+  CHECK(last().failure_job_id.empty());
 }
 
 TEST_CASE("Failover: a hung leader is lost at its first timed-out poll",

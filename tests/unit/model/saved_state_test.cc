@@ -40,6 +40,17 @@ SavedState Sample() {
   ck.id = 41;
   ck.latest_ack_timestamp_ms = 1'699'999'999'000;
   r.checkpoints_before["j"] = ck;
+  JobException failure;
+  failure.timestamp_ms = 1'700'000'001'100;
+  failure.exception_class = "java.lang.IllegalStateException";
+  failure.message = "flinkha drill: failure requested by marker file";
+  failure.task = "drill-control (2/3) - execution #0";
+  failure.endpoint = "127.0.0.1:40001";
+  failure.taskmanager_id = "127.0.0.1:40001-a1b2c3";
+  failure.labels = {{"type", "user"}};
+  failure.concurrent = 1;
+  r.failure = failure;
+  r.failure_job_id = "j";
   c.failover.reports.push_back(r);
   c.failover.failovers_total = 3;
   c.failover.leaderless_seconds_total = 12.5;
@@ -84,6 +95,12 @@ TEST_CASE("SavedState: a round trip keeps every field", "[model][state]") {
   CHECK(r.lost_at == t0 + milliseconds(1234));
   CHECK(r.cause == LossCause::kRefused);
   CHECK(*r.leaderless_seconds() == Approx(5.816));
+  REQUIRE(r.failure);
+  CHECK(*r.failure == *Sample()
+                           .clusters.at("realtime-pipeline")
+                           .failover.reports.at(0)
+                           .failure);
+  CHECK(r.failure_job_id == "j");
   CHECK(back->history.clusters.at("realtime-pipeline").leader.spans().size() ==
         1);
   REQUIRE(back->history.clusters.at("realtime-pipeline")
@@ -92,6 +109,20 @@ TEST_CASE("SavedState: a round trip keeps every field", "[model][state]") {
   CHECK(std::isnan(back->history.clusters.at("realtime-pipeline")
                        .slots_available.points()[0]
                        .value));
+}
+
+TEST_CASE("SavedState: a report saved before failures were kept has none",
+          "[model][state]") {
+  auto j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  auto& report = j["clusters"]["realtime-pipeline"]["failover"]["reports"][0];
+  report.erase("failure");
+  report.erase("failure_job_id");
+  auto back = DecodeSavedState(j.dump());
+  REQUIRE(back.ok());
+  const FailoverReport& r =
+      back->clusters.at("realtime-pipeline").failover.reports.at(0);
+  CHECK_FALSE(r.failure);
+  CHECK(r.failure_job_id.empty());
 }
 
 TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
