@@ -10,9 +10,13 @@ ZkEnsembleView DeriveEnsemble(
   v.servers = configured;
   for (const auto& [server, h] : servers) {
     if (!h || !h->up) continue;
+    if (h->mode == "observer") {
+      --v.servers;  // not a voter: neither part of the quorum nor needed
+      continue;
+    }
     if (h->mode != "leader" && h->mode != "follower" &&
         h->mode != "standalone") {
-      continue;  // observers do not vote; unknown (ruok only) proves nothing
+      continue;  // unknown (ruok only) proves nothing
     }
     ++v.serving;
     if (h->mode == "follower") continue;

@@ -15,7 +15,9 @@
 namespace flinkha {
 
 struct ZkEnsembleView {
-  int servers = 0;  // members configured in the quorum string
+  // Voting members: those configured in the quorum string, less those seen
+  // answering as observers (an observer that is down cannot be told apart).
+  int servers = 0;
   // Voting members that serve: mode leader, follower or standalone. A running
   // member without a quorum answers "not currently serving requests" and does
   // not count.

@@ -103,6 +103,19 @@ TEST_CASE("DeriveEnsemble: a leader with too few followers has no quorum",
   CHECK_FALSE(v.quorum);
 }
 
+TEST_CASE("DeriveEnsemble: an observer in the quorum string is not a voter",
+          "[model][zk_ensemble]") {
+  Servers s = Round("steady", true, true, true);
+  auto observer = std::make_shared<ZkServerHealth>();
+  observer->up = true;
+  observer->mode = "observer";
+  s["127.0.0.1:4"] = observer;
+  const auto v = DeriveEnsemble(s, 4);
+  CHECK(v.servers == 3);
+  CHECK(v.serving == 3);
+  CHECK(v.quorum);
+}
+
 TEST_CASE("DeriveEnsemble: a standalone server is its own quorum",
           "[model][zk_ensemble]") {
   auto h = std::make_shared<ZkServerHealth>();
