@@ -15,6 +15,9 @@ all from Maven Central jars (scripts/flink-fetch.sh), and the project's streamin
 --wait-commit, a committed part-*.csv exists), then stays until SIGINT/SIGTERM, stdin EOF
 (--stop-on-stdin-eof) or the death of its parent, and stops every process it started.
 Process names: zookeeper, jm-1, jm-2, tm-1..tm-N. Progress goes to stderr.
+With --zk-servers 3 (or 5), ZooKeeper is an ensemble on loopback instead: zk-1..zk-N (zk-1 on
+--zk-port, the others on free ports; cluster.json "zk_ports"), each killed and restarted on its
+own with `kill`/`restart` like any other process; Flink's quorum string lists them all.
 """
 
 import argparse
@@ -198,6 +201,11 @@ def config_file(version):
     return CONFIG_FILE.get(".".join(version.split(".")[:2]), ("config.yaml", True))
 
 
+def is_zk(name):
+    """ZooKeeper processes: `zookeeper` alone, or zk-1..zk-N of an ensemble."""
+    return name == "zookeeper" or name.startswith("zk-")
+
+
 def flink_yaml(conf, quote=True):
     # Flat dotted keys: valid config.yaml for Flink 1.19+ and 2.x. Values are quoted YAML
     # strings so Flink's parser sees exactly the text given (the legacy flink-conf.yaml: plain).
@@ -242,7 +250,7 @@ class Cluster:
 
     def spawn(self, name):
         p = self.state["processes"][name]
-        with open(p["log"] if name == "zookeeper" else p["stdout"], "ab") as out:
+        with open(p["log"] if is_zk(name) else p["stdout"], "ab") as out:
             proc = subprocess.Popen(p["cmd"], stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, cwd=self.run_dir,
                                     start_new_session=True,  # Ctrl-C reaches `up` only
@@ -306,7 +314,7 @@ class Cluster:
             log("stopping " + ", ".join(n for n, _ in live))
         # Flink first (SIGTERM, then SIGKILL after a grace period), ZooKeeper last so the
         # JobManagers can close their sessions.
-        for group in ([x for x in live if x[0] != "zookeeper"], [x for x in live if x[0] == "zookeeper"]):
+        for group in ([x for x in live if not is_zk(x[0])], [x for x in live if is_zk(x[0])]):
             for _, pr in group:
                 try:
                     pr.terminate()
@@ -428,6 +436,8 @@ class Cluster:
             "cmd": ["java", "-Xmx256m"] + SMALL_JVM +
                    ["-cp", ":".join("/usr/share/java/" + j for j in ZK_JARS),
                     "org.apache.zookeeper.server.ZooKeeperServerMain", os.path.join(zdir, "zoo.cfg")]}
+        if a.zk_servers > 1:
+            self.configure_ensemble(used)
         missing = [j for j in ZK_JARS if not os.path.exists("/usr/share/java/" + j)]
         if missing:
             raise Fail("ZooKeeper jars missing from /usr/share/java (%s): run scripts/setup.sh"
@@ -480,6 +490,44 @@ class Cluster:
         st["prom_ports"] = dict(self.prom_ports)
         self.save()
 
+    def configure_ensemble(self, used):
+        """zk-1..zk-N instead of `zookeeper`: one quorum on loopback (QuorumPeerMain)."""
+        a, st = self.a, self.state
+        del st["processes"]["zookeeper"]
+        n = a.zk_servers
+        clients = [a.zk_port] + [free_port(used) for _ in range(n - 1)]
+        peers = [(free_port(used), free_port(used)) for _ in range(n)]
+        servers = "".join("server.%d=127.0.0.1:%d:%d\n" % (i, q, e)
+                          for i, (q, e) in enumerate(peers, 1))
+        tick = 500
+        for i in range(1, n + 1):
+            name = "zk-%d" % i
+            zdir = os.path.join(self.run_dir, "conf", name)
+            data = os.path.join(self.run_dir, "zookeeper-data", name)
+            os.makedirs(zdir, exist_ok=True)
+            os.makedirs(data, exist_ok=True)
+            with open(os.path.join(data, "myid"), "w") as f:
+                f.write("%d\n" % i)
+            # syncLimit 4 ticks: a follower notices a dead leader within 2 s.
+            with open(os.path.join(zdir, "zoo.cfg"), "w") as f:
+                f.write("tickTime=%d\ninitLimit=10\nsyncLimit=4\ndataDir=%s\nclientPort=%d\n"
+                        "clientPortAddress=127.0.0.1\nadmin.enableServer=false\n"
+                        "minSessionTimeout=%d\nmaxSessionTimeout=%d\n"
+                        "4lw.commands.whitelist=srvr,mntr,ruok,conf\n%s"
+                        % (tick, data, clients[i - 1], 2 * tick,
+                           max(60000, 2 * a.session_timeout_ms), servers))
+            st["processes"][name] = {
+                "pid": None, "running": False, "log": os.path.join(self.run_dir, "log", name + ".log"),
+                "config_dir": zdir, "starts": 0,
+                "ports": {"client": clients[i - 1], "peer": peers[i - 1][0],
+                          "election": peers[i - 1][1]},
+                "cmd": ["java", "-Xmx128m"] + SMALL_JVM +
+                       ["-cp", ":".join("/usr/share/java/" + j for j in ZK_JARS),
+                        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                        os.path.join(zdir, "zoo.cfg")]}
+        st["zk_ports"] = clients
+        st["zk_quorum"] = ",".join("127.0.0.1:%d" % p for p in clients)
+
     # ---- start-up ----
     def rest_leader_granted(self, name):
         port = self.state["processes"][name]["ports"]["rest"]
@@ -510,15 +558,19 @@ class Cluster:
         self.configure(used)
 
         log("Flink %s in %s" % (a.flink_version, self.run_dir))
-        self.spawn("zookeeper")
-        self.wait_for("ZooKeeper on port %d" % a.zk_port,
-                      lambda: "Mode:" in four_letter(a.zk_port, "srvr"), 30, ["zookeeper"])
-        log("zookeeper up on 127.0.0.1:%d" % a.zk_port)
+        zks = [n for n in self.state["processes"] if is_zk(n)]
+        for n in zks:
+            self.spawn(n)
+        for n in zks:
+            port = self.state["processes"][n]["ports"]["client"]
+            self.wait_for("ZooKeeper %s on port %d" % (n, port),
+                          lambda: "Mode:" in four_letter(port, "srvr"), 60, zks)
+        log("%s up on %s" % (", ".join(zks), self.state["zk_quorum"]))
 
         jms = [n for n in names if n.startswith("jm-")]
         self.spawn(jms[0])
         self.wait_for("%s to be granted leadership" % jms[0],
-                      lambda: self.rest_leader_granted(jms[0]), a.start_timeout, [jms[0], "zookeeper"])
+                      lambda: self.rest_leader_granted(jms[0]), a.start_timeout, [jms[0]] + zks)
         self.wait_for("%s's REST API" % jms[0],
                       lambda: http_json(a.rest_ports[0], "/overview"), a.start_timeout, [jms[0]])
         log("%s leads (REST %d)" % (jms[0], a.rest_ports[0]))
@@ -607,7 +659,7 @@ class Cluster:
             st["flink_version"], time.time() - self.t0, st["timings"]["running_s"],
             ", first committed file after %ss" % st["timings"]["first_commit_s"]
             if "first_commit_s" in st["timings"] else ""))
-        print("  ZooKeeper  127.0.0.1:%d  HA base %s" % (st["zk_port"], st["ha_base"]))
+        print("  ZooKeeper  %s  HA base %s" % (st["zk_quorum"], st["ha_base"]))
         for n, p in st["processes"].items():
             print("  %-10s pid %-7d %s  log %s" % (n, p["pid"], " ".join(
                 "%s=%s" % kv for kv in p["ports"].items()), p["log"]))
@@ -771,6 +823,8 @@ def main():
                    choices=sorted(os.listdir(os.path.join(ROOT, "flink", "versions"))))
     u.add_argument("--dir", required=True, help="run directory (configs, logs, data, cluster.json)")
     u.add_argument("--zk-port", type=int, default=2181)
+    u.add_argument("--zk-servers", type=int, default=1, choices=[1, 3, 5],
+                   help="ZooKeeper servers: 1 (`zookeeper`) or an ensemble zk-1..zk-N on loopback")
     u.add_argument("--rest-ports", type=lambda s: [int(x) for x in s.split(",")], default=[8081, 8082],
                    help="one REST port per JobManager (default 8081,8082)")
     u.add_argument("--taskmanagers", type=int, default=3)

@@ -61,7 +61,56 @@ constexpr MetricDesc kZookeeperConnections{
     "Client connections to the ZooKeeper server.", kFourLw,
     "flink_cluster,server"};
 
+constexpr MetricDesc kZookeeperSessionServer{
+    "flinkha_zookeeper_session_server", prometheus::MetricType::Gauge,
+    "The ZooKeeper server the exporter's session is connected to (1); absent "
+    "while disconnected.",
+    "", "flink_cluster,server"};
+
+constexpr MetricDesc kZookeeperSessionServerChangesTotal{
+    "flinkha_zookeeper_session_server_changes_total",
+    prometheus::MetricType::Counter,
+    "Times the exporter's ZooKeeper session reconnected to a different server "
+    "(e.g. its server died) without an exporter restart.",
+    "", "flink_cluster"};
+
+constexpr MetricDesc kZookeeperEnsembleServers{
+    "flinkha_zookeeper_ensemble_servers", prometheus::MetricType::Gauge,
+    "Members of the ZooKeeper ensemble, as configured in zookeeper.quorum.", "",
+    "flink_cluster"};
+
+constexpr MetricDesc kZookeeperEnsembleServingServers{
+    "flinkha_zookeeper_ensemble_serving_servers", prometheus::MetricType::Gauge,
+    "Ensemble members serving as leader, follower or standalone (a member "
+    "without a quorum answers that it is not serving and does not count).",
+    kFourLw, "flink_cluster"};
+
+constexpr MetricDesc kZookeeperQuorum{
+    "flinkha_zookeeper_quorum", prometheus::MetricType::Gauge,
+    "Whether the ZooKeeper ensemble has a quorum (1): a member leads and more "
+    "than half of the members serve. 0: lost, no HA write can succeed.",
+    kFourLw, "flink_cluster"};
+
+constexpr MetricDesc kZookeeperLeaderEpoch{
+    "flinkha_zookeeper_leader_epoch", prometheus::MetricType::Gauge,
+    "Epoch of the ZooKeeper leader (high 32 bits of its srvr Zxid); every "
+    "established leader election increments it. Absent without a leader.",
+    kFourLw, "flink_cluster"};
+
+constexpr MetricDesc kZookeeperLeaderElectionsTotal{
+    "flinkha_zookeeper_leader_elections_total", prometheus::MetricType::Counter,
+    "ZooKeeper leader elections seen by the exporter: epochs the ensemble's "
+    "leader gained since the exporter first saw one.",
+    kFourLw, "flink_cluster"};
+
 constexpr const MetricDesc* kZooKeeperCollectorMetrics[] = {
+    &kZookeeperSessionServer,
+    &kZookeeperSessionServerChangesTotal,
+    &kZookeeperEnsembleServers,
+    &kZookeeperEnsembleServingServers,
+    &kZookeeperQuorum,
+    &kZookeeperLeaderEpoch,
+    &kZookeeperLeaderElectionsTotal,
     &kZookeeperSessionConnected,
     &kZookeeperSessionExpirationsTotal,
     &kZookeeperUp,
@@ -86,12 +135,35 @@ void ZooKeeperCollector::Collect(
   auto latency = Family(kZookeeperLatencySeconds);
   auto znodes = Family(kZookeeperZnodes);
   auto connections = Family(kZookeeperConnections);
+  auto session_server = Family(kZookeeperSessionServer);
+  auto server_changes = Family(kZookeeperSessionServerChangesTotal);
+  auto ensemble_servers = Family(kZookeeperEnsembleServers);
+  auto serving = Family(kZookeeperEnsembleServingServers);
+  auto quorum = Family(kZookeeperQuorum);
+  auto epoch = Family(kZookeeperLeaderEpoch);
+  auto elections = Family(kZookeeperLeaderElectionsTotal);
   for (const auto& [name, cluster] : snapshot.clusters) {
     if (cluster.zookeeper) {
       const Labels c{{"flink_cluster", name}};
       connected.Add(c, cluster.zookeeper->connected ? 1 : 0);
       expirations.Add(
           c, static_cast<double>(cluster.zookeeper->session_expirations_total));
+      if (!cluster.zookeeper->session_server.empty()) {
+        session_server.Add({{"flink_cluster", name},
+                            {"server", cluster.zookeeper->session_server}},
+                           1);
+      }
+      server_changes.Add(
+          c,
+          static_cast<double>(cluster.zookeeper->session_server_changes_total));
+    }
+    if (const auto& e = cluster.zookeeper_ensemble) {
+      const Labels c{{"flink_cluster", name}};
+      ensemble_servers.Add(c, e->view.servers);
+      serving.Add(c, e->view.serving);
+      quorum.Add(c, e->view.quorum ? 1 : 0);
+      if (e->view.epoch) epoch.Add(c, static_cast<double>(*e->view.epoch));
+      elections.Add(c, static_cast<double>(e->elections.elections_total));
     }
     for (const auto& [server, h] : cluster.zookeeper_servers) {
       if (!h) continue;
@@ -134,12 +206,20 @@ void ZooKeeperCollector::Collect(
   latency.AppendTo(out);
   znodes.AppendTo(out);
   connections.AppendTo(out);
+  session_server.AppendTo(out);
+  server_changes.AppendTo(out);
+  ensemble_servers.AppendTo(out);
+  serving.AppendTo(out);
+  quorum.AppendTo(out);
+  epoch.AppendTo(out);
+  elections.AppendTo(out);
 }
 
 bool ZooKeeperCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
   for (const auto& [name, cluster] : snapshot.clusters) {
     key->Add(name);
     key->Add(cluster.zookeeper.get());
+    key->Add(cluster.zookeeper_ensemble.get());
     for (const auto& [server, h] : cluster.zookeeper_servers) {
       key->Add(server);
       key->Add(h.get());

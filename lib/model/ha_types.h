@@ -80,6 +80,11 @@ struct ZkObservation {
   std::map<std::string, int64_t> latest_checkpoint_ids;
   std::string error;                       // empty when the last read succeeded
   uint64_t session_expirations_total = 0;  // of our sessions
+  // The ensemble member our session is connected to ("" while disconnected)
+  // and how often the session moved to another member (a reconnect to a
+  // different server, in the same session or a new one).
+  std::string session_server;
+  uint64_t session_server_changes_total = 0;
 };
 
 // One event of the HA timeline.

@@ -17,6 +17,7 @@
 #include "model/output_types.h"
 #include "model/rest_types.h"
 #include "model/taskmanager_types.h"
+#include "model/zk_ensemble.h"
 #include "model/zk_health_types.h"
 
 namespace flinkha {
@@ -76,6 +77,8 @@ struct ClusterState {
   // By server.
   std::map<std::string, std::shared_ptr<const ZkServerHealth>>
       zookeeper_servers;
+  // The members together (quorum, leader, elections); null until probed.
+  std::shared_ptr<const ZkEnsembleState> zookeeper_ensemble;
   // By path.
   std::map<std::string, std::shared_ptr<const OutputObservation>> outputs;
   // Failovers as the exporter saw them (model/failover.h); null until the

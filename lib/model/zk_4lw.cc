@@ -71,6 +71,28 @@ Status Refusal(std::string_view answer, const char* cmd) {
   return Ok{};
 }
 
+// "0x200000014" -> 8589934612; nullopt unless 0x and 1..16 hex digits.
+std::optional<int64_t> HexToInt(std::string_view v) {
+  if (v.size() < 3 || v.size() > 18 || v.substr(0, 2) != "0x") {
+    return std::nullopt;
+  }
+  uint64_t n = 0;
+  for (char ch : v.substr(2)) {
+    int d;
+    if (ch >= '0' && ch <= '9') {
+      d = ch - '0';
+    } else if (ch >= 'a' && ch <= 'f') {
+      d = ch - 'a' + 10;
+    } else if (ch >= 'A' && ch <= 'F') {
+      d = ch - 'A' + 10;
+    } else {
+      return std::nullopt;
+    }
+    n = n * 16 + static_cast<uint64_t>(d);
+  }
+  return static_cast<int64_t>(n);
+}
+
 }  // namespace
 
 bool IsNotWhitelisted(std::string_view answer) {
@@ -124,6 +146,8 @@ Status ParseSrvr(std::string_view answer, ZkServerHealth* out) {
       out->znode_count = ToInt(value);
     } else if (key == "Connections") {
       out->connections = ToInt(value);
+    } else if (key == "Zxid") {
+      out->zxid = HexToInt(value);
     }
   }
   if (!have_mode) return Error{"srvr: expected a \"Mode:\" line, found none"};

@@ -23,6 +23,9 @@ struct ZkServerHealth {
   std::optional<int64_t> outstanding_requests;
   std::optional<int64_t> znode_count;
   std::optional<int64_t> connections;
+  // srvr's "Zxid: 0x200000014": the high 32 bits are the epoch, which every
+  // established ZooKeeper leader election increments.
+  std::optional<int64_t> zxid;
   std::string error;
 };
 

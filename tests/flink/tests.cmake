@@ -56,6 +56,20 @@ foreach(version ${FLINKHA_FLINK_VERSIONS})
     TIMEOUT 600 ENVIRONMENT "FLINKHA_FLINK_VERSION=${version};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
 endforeach()
 
+# The ZooKeeper ensemble drills (tests/flink/ensemble_test.cc): Flink on three ZooKeeper servers
+# (flink-cluster.py --zk-servers 3); a follower lost, the ZooKeeper leader lost, the quorum lost
+# and regained, truth from srvr and Flink's logs. One cluster start, the first pinned version only
+# (the drills test ZooKeeper and the exporter, not a Flink version); about 3 min.
+add_executable(flink_ensemble_tests ${CMAKE_CURRENT_LIST_DIR}/ensemble_test.cc)
+target_link_libraries(flink_ensemble_tests PRIVATE flinkha_test_support)
+add_dependencies(flink_ensemble_tests flink-ha-exporter)
+list(GET FLINKHA_FLINK_VERSIONS 0 FLINKHA_ENSEMBLE_VERSION)
+add_test(NAME flink_ensemble_${FLINKHA_ENSEMBLE_VERSION}
+  COMMAND flink_ensemble_tests "[flink]" --durations yes)
+set_tests_properties(flink_ensemble_${FLINKHA_ENSEMBLE_VERSION} PROPERTIES LABELS flink
+  RESOURCE_LOCK flink TIMEOUT 600
+  ENVIRONMENT "FLINKHA_FLINK_VERSION=${FLINKHA_ENSEMBLE_VERSION};FLINKHA_DRILL_REPORT_DIR=${CMAKE_BINARY_DIR}")
+
 # The demo's smoke test (label demo): scripts/demo.sh starts real Flink 1.20.5 (the jars must be
 # fetched: `setup.sh --test` or scripts/flink-fetch.sh), the exporter from this build, Prometheus
 # and Alertmanager, runs 20 s and checks /metrics and Prometheus's target and rules. Real Flink

@@ -103,6 +103,10 @@ bool FlinkCluster::Start(std::chrono::seconds timeout) {
       options_.cluster_id,
       "--wait-commit",
       "--stop-on-stdin-eof"};
+  if (options_.zk_servers != 1) {
+    argv.insert(argv.end(),
+                {"--zk-servers", std::to_string(options_.zk_servers)});
+  }
   if (options_.drill_markers) {
     std::filesystem::create_directories(marker_dir());
     argv.insert(argv.end(), {"--marker-dir", marker_dir()});
@@ -131,8 +135,20 @@ double FlinkCluster::Timing(const std::string& step) const {
   return t.contains(step) && t[step].is_number() ? t[step].get<double>() : -1;
 }
 
+std::vector<int> FlinkCluster::zk_ports() const {
+  const auto s = State();
+  if (s.contains("zk_ports") && s["zk_ports"].is_array()) {
+    return s["zk_ports"].get<std::vector<int>>();
+  }
+  return {zk_port_};
+}
+
 std::string FlinkCluster::zk_quorum() const {
-  return "127.0.0.1:" + std::to_string(zk_port_);
+  std::string q;
+  for (int port : zk_ports()) {
+    q += (q.empty() ? "" : ",") + ("127.0.0.1:" + std::to_string(port));
+  }
+  return q;
 }
 
 std::string FlinkCluster::ha_base() const {

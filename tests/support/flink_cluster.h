@@ -29,6 +29,9 @@ struct FlinkClusterOptions {
   // The job's drill control (flink/job DrillControl): marker files in
   // marker_dir() make it fail or slow down on demand.
   bool drill_markers = false;
+  // ZooKeeper servers: 1 (process `zookeeper`) or an ensemble of 3 on loopback
+  // (processes zk-1..zk-3, flink-cluster.py --zk-servers).
+  int zk_servers = 1;
 };
 
 // The pinned versions (FLINKHA_FLINK_VERSIONS and FLINKHA_FLINK_MATRIX_VERSIONS
@@ -57,6 +60,9 @@ class FlinkCluster {
 
   const std::string& dir() const { return dir_.path(); }
   int zk_port() const { return zk_port_; }
+  // Every member's client port ("host:port,..." in zk_quorum); zk-1's is
+  // zk_port(). The others are known once Start() returned.
+  std::vector<int> zk_ports() const;
   std::string zk_quorum() const;
   std::string ha_base() const;  // /flink/realtime-pipeline
   int rest_port(size_t jm) const { return rest_ports_.at(jm); }
@@ -68,7 +74,7 @@ class FlinkCluster {
   std::string job_id() const;
   const FlinkClusterOptions& options() const { return options_; }
 
-  // Processes by name: zookeeper, jm-1, jm-2, tm-1...
+  // Processes by name: zookeeper (or zk-1..zk-N), jm-1, jm-2, tm-1...
   pid_t Pid(const std::string& name) const;
   bool Signal(const std::string& name, int sig) const;
   // Starts a stopped or killed process again (same command line).

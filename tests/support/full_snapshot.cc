@@ -111,6 +111,8 @@ Snapshot FullSnapshot() {
       "pekko.tcp://flink@jobmanager:6123/user/rpc/jobmanager_2", "x"};
   zk->latest_checkpoint_ids[ck->job_id] = 57;
   zk->session_expirations_total = 1;
+  zk->session_server = "zookeeper:2181";
+  zk->session_server_changes_total = 1;
   c.zookeeper = zk;
   auto ha = std::make_shared<HaState>();
   ha->components["rest_server"] =
@@ -140,7 +142,15 @@ Snapshot FullSnapshot() {
   h->outstanding_requests = 0;
   h->znode_count = 42;
   h->connections = 3;
+  h->zxid = 0x300000012;
   c.zookeeper_servers[h->server] = h;
+  auto ensemble = std::make_shared<ZkEnsembleState>();
+  ensemble->view = DeriveEnsemble(
+      {c.zookeeper_servers.begin(), c.zookeeper_servers.end()}, 1);
+  ensemble->elections.epoch = 3;
+  ensemble->elections.leader = h->server;
+  ensemble->elections.elections_total = 2;
+  c.zookeeper_ensemble = ensemble;
   RecordSourceAttempt(c, "zookeeper_health", kT, "");
 
   auto out = std::make_shared<OutputObservation>();

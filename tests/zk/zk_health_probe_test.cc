@@ -52,12 +52,25 @@ TEST_CASE(
   CHECK(h->znode_count.has_value());
   CHECK(h->latency_max_seconds.has_value());
   CHECK(h->error.empty());
+  CHECK(h->zxid.has_value());
   CHECK(Cluster(p.store).sources.at("zookeeper_health").up);
+  // A standalone server is its own quorum and leader.
+  {
+    auto e = Cluster(p.store).zookeeper_ensemble;
+    REQUIRE(e);
+    CHECK(e->view.servers == 1);
+    CHECK(e->view.serving == 1);
+    CHECK(e->view.quorum);
+    CHECK(e->view.leader == zk.connect_string());
+    CHECK(e->view.epoch == *h->zxid >> 32);
+    CHECK(e->elections.elections_total == 0);
+  }
 
-  // Stopped server: down, and the source reports it.
+  // Stopped server: down, and the source reports it; no quorum.
   zk.Stop();
   REQUIRE(Eventually([&] { return !Server(p.store, zk.connect_string())->up; },
                      seconds(5)));
+  CHECK_FALSE(Cluster(p.store).zookeeper_ensemble->view.quorum);
   // Once the port is closed, every later probe says so.
   CHECK(Eventually(
       [&] {
@@ -80,6 +93,9 @@ TEST_CASE("ZkHealthProbe prefers mntr where it is whitelisted",
   CHECK(h->commands_allowed.at("mntr"));
   CHECK(h->commands_allowed.at("ruok"));
   CHECK(h->connections.has_value());
+  // mntr has no Zxid: srvr is asked too, for the election epoch.
+  CHECK(h->zxid.has_value());
+  CHECK(h->commands_allowed.at("srvr"));
 }
 
 }  // namespace

@@ -48,7 +48,8 @@ bool SameView(const ZkObservation& a, const ZkObservation& b) {
          a.job_leaders == b.job_leaders &&
          a.latest_checkpoint_ids == b.latest_checkpoint_ids &&
          a.error == b.error &&
-         a.session_expirations_total == b.session_expirations_total;
+         a.session_expirations_total == b.session_expirations_total &&
+         a.session_server == b.session_server;
 }
 
 }  // namespace
@@ -72,6 +73,8 @@ class HaWatcherImpl {
       if (it->second.ha) ha_ = *it->second.ha;
       if (it->second.zookeeper) {
         expirations_ = it->second.zookeeper->session_expirations_total;
+        server_changes_ = it->second.zookeeper->session_server_changes_total;
+        last_server_ = it->second.zookeeper->session_server;
       }
     }
     stop_ = false;
@@ -179,8 +182,16 @@ class HaWatcherImpl {
       ever_connected_ = true;
       session_state_ = state;
       *backoff = kMinBackoff;
-      log->debug("session connected cluster={} session=0x{:x}", cluster_->name,
-                 client_.session_id());
+      session_server_ = client_.current_server();
+      if (!session_server_.empty() && !last_server_.empty() &&
+          session_server_ != last_server_) {
+        ++server_changes_;
+        log->info("session moved cluster={} from={} to={}", cluster_->name,
+                  last_server_, session_server_);
+      }
+      if (!session_server_.empty()) last_server_ = session_server_;
+      log->debug("session connected cluster={} session=0x{:x} server={}",
+                 cluster_->name, client_.session_id(), session_server_);
       // After a reconnect or a new session every watch may be gone: read (and
       // watch) all.
       pending_.clear();
@@ -192,6 +203,7 @@ class HaWatcherImpl {
     }
     connected_ = false;
     session_state_ = state;
+    session_server_.clear();
     if (state == ZkSessionState::kExpired ||
         state == ZkSessionState::kAuthFailed) {
       if (state == ZkSessionState::kExpired) ++expirations_;
@@ -301,6 +313,8 @@ class HaWatcherImpl {
     obs.connected = connected_;
     obs.session_state = session_state_;
     obs.session_expirations_total = expirations_;
+    obs.session_server = session_server_;
+    obs.session_server_changes_total = server_changes_;
     FillObservation(zk_.layout, cache_, base_, &obs);
     if (!connected_) {
       // Unknown while we cannot see ZooKeeper; checkpoint ids stay true facts.
@@ -359,6 +373,9 @@ class HaWatcherImpl {
   ZkSessionState session_state_ = ZkSessionState::kConnecting;
   std::string open_error_;
   uint64_t expirations_ = 0;
+  std::string session_server_;  // "" while disconnected
+  std::string last_server_;     // the last server connected to
+  uint64_t server_changes_ = 0;
   Clock::time_point synced_since_{};
   Clock::time_point last_attempt_{};
   HaState ha_;

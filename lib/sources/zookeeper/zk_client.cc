@@ -121,6 +121,13 @@ int64_t ZkClient::session_id() const {
   return id ? id->client_id : 0;
 }
 
+std::string ZkClient::current_server() const {
+  if (!zh_ || zoo_state(zh_) != ZOO_CONNECTED_STATE) return "";
+  // The C client formats into a per-thread buffer: copy it at once.
+  const char* server = zoo_get_current_server(zh_);
+  return server && server[0] != '[' ? std::string(server) : "";
+}
+
 ZkClient::Request* ZkClient::NewRequest(const std::string& path) {
   return new Request{this, generation(), path};
 }

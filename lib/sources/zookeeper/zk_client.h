@@ -70,6 +70,9 @@ class ZkClient {
   bool is_open() const { return zh_ != nullptr; }
   uint64_t generation() const;
   int64_t session_id() const;  // 0 while not connected
+  // The server the session is connected to ("127.0.0.1:2181"); "" while not
+  // connected.
+  std::string current_server() const;
 
   // Asynchronous reads that leave a watch; each produces one result event (and
   // later one kWatch event when the node changes). Exists is for nodes that do

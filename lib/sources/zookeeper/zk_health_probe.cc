@@ -5,6 +5,7 @@
 
 #include "config/address.h"
 #include "model/zk_4lw.h"
+#include "model/zk_ensemble.h"
 #include "sources/zookeeper/four_letter_word.h"
 #include "util/logging.h"
 
@@ -25,6 +26,12 @@ ZkHealthProbe::~ZkHealthProbe() { Stop(); }
 
 void ZkHealthProbe::Start() {
   if (!cluster_->zookeeper) return;
+  // Continue the election count across a reload.
+  auto snap = store_->Get();
+  if (auto it = snap->clusters.find(cluster_->name);
+      it != snap->clusters.end() && it->second.zookeeper_ensemble) {
+    elections_ = it->second.zookeeper_ensemble->elections;
+  }
   worker_.Start(cluster_->zookeeper->health_interval, [this] { ProbeOnce(); });
 }
 
@@ -84,6 +91,14 @@ ZkServerHealth ZkHealthProbe::ProbeServer(const HostPort& member) {
     h.error.clear();
     break;
   }
+  // mntr has no Zxid: srvr adds the epoch that tells elections apart.
+  if (h.up && h.command_used == "mntr" && worth_asking("srvr")) {
+    if (auto answer = ask("srvr")) {
+      ZkServerHealth srvr;
+      if (ParseSrvr(*answer, &srvr).ok()) h.zxid = srvr.zxid;
+    }
+    h.error.clear();
+  }
   if (zk.four_letter_words == FourLetterWords::kAuto && worth_asking("ruok")) {
     if (auto answer = ask("ruok")) {
       answered = true;
@@ -121,8 +136,32 @@ void ZkHealthProbe::ProbeOnce() {
   static FaultLog faults("zookeeper_health");
   faults.Report(cluster_->name, error);
   const TimePoint now = std::chrono::system_clock::now();
+  auto ensemble = std::make_shared<ZkEnsembleState>();
+  ensemble->view =
+      DeriveEnsemble({results.begin(), results.end()},
+                     quorum.ok() ? static_cast<int>(quorum->size()) : 0);
+  const std::string old_leader = elections_.leader;
+  bool elected = false;
+  elections_ = TrackElections(elections_, ensemble->view, now, &elected);
+  ensemble->elections = elections_;
+  if (elected) {
+    Logger("zookeeper_health")
+        ->warn(
+            "zookeeper leader elected cluster={} leader={} previous={} "
+            "epoch={} elections_total={}",
+            cluster_->name, elections_.leader, old_leader, *elections_.epoch,
+            elections_.elections_total);
+  }
+  if (ensemble->view.quorum != quorum_seen_) {
+    Logger("zookeeper_health")
+        ->warn("zookeeper quorum {} cluster={} serving={}/{}",
+               ensemble->view.quorum ? "intact" : "lost", cluster_->name,
+               ensemble->view.serving, ensemble->view.servers);
+    quorum_seen_ = ensemble->view.quorum;
+  }
   store_->UpdateCluster(cluster_->name, [&](ClusterState& c) {
     c.zookeeper_servers = results;
+    c.zookeeper_ensemble = ensemble;
     RecordSourceAttempt(c, kSource, now, error);
   });
 }

@@ -9,6 +9,7 @@
 #include "config/address.h"
 #include "config/config.h"
 #include "model/store.h"
+#include "model/zk_ensemble.h"
 #include "model/zk_health_types.h"
 #include "sources/source.h"
 #include "util/periodic.h"
@@ -33,6 +34,8 @@ class ZkHealthProbe : public Source {
   // answers.
   std::map<std::string, std::map<std::string, bool>> allowed_;
   uint64_t rounds_ = 0;
+  ZkElectionTracker elections_;
+  bool quorum_seen_ = true;  // logs the first loss, not a healthy start
 
   std::shared_ptr<const ClusterConfig> cluster_;
   StateStore* store_;

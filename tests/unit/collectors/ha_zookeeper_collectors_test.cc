@@ -179,5 +179,50 @@ TEST_CASE("ZooKeeperCollector exports the session and each server",
       R"(flinkha_zookeeper_connections{flink_cluster="prod",server="zk1:2181"} 4)"));
 }
 
+TEST_CASE("ZooKeeperCollector exports the ensemble and the session's server",
+          "[collectors][zk]") {
+  Snapshot s = HaSnapshot();
+  auto zk = std::make_shared<ZkObservation>(*s.clusters["prod"].zookeeper);
+  zk->session_server = "zk2:2181";
+  zk->session_server_changes_total = 2;
+  s.clusters["prod"].zookeeper = zk;
+  auto e = std::make_shared<ZkEnsembleState>();
+  e->view.servers = 3;
+  e->view.serving = 2;
+  e->view.leader = "zk2:2181";
+  e->view.epoch = 5;
+  e->view.quorum = true;
+  e->elections.elections_total = 4;
+  s.clusters["prod"].zookeeper_ensemble = e;
+  std::string t = Render(ZooKeeperCollector(), s);
+  CHECK(HasLine(
+      t,
+      R"(flinkha_zookeeper_session_server{flink_cluster="prod",server="zk2:2181"} 1)"));
+  CHECK(HasLine(
+      t,
+      R"(flinkha_zookeeper_session_server_changes_total{flink_cluster="prod"} 2)"));
+  CHECK(HasLine(
+      t, R"(flinkha_zookeeper_ensemble_servers{flink_cluster="prod"} 3)"));
+  CHECK(HasLine(
+      t,
+      R"(flinkha_zookeeper_ensemble_serving_servers{flink_cluster="prod"} 2)"));
+  CHECK(HasLine(t, R"(flinkha_zookeeper_quorum{flink_cluster="prod"} 1)"));
+  CHECK(
+      HasLine(t, R"(flinkha_zookeeper_leader_epoch{flink_cluster="prod"} 5)"));
+  CHECK(HasLine(
+      t,
+      R"(flinkha_zookeeper_leader_elections_total{flink_cluster="prod"} 4)"));
+  // Quorum lost: no leader, no epoch; disconnected: no session server.
+  e->view = ZkEnsembleView{3, 1, "", std::nullopt, false};
+  zk->session_server.clear();
+  t = Render(ZooKeeperCollector(), s);
+  CHECK(HasLine(t, R"(flinkha_zookeeper_quorum{flink_cluster="prod"} 0)"));
+  CHECK(t.find("flinkha_zookeeper_leader_epoch{") == std::string::npos);
+  CHECK(t.find("flinkha_zookeeper_session_server{") == std::string::npos);
+  CHECK(HasLine(
+      t,
+      R"(flinkha_zookeeper_leader_elections_total{flink_cluster="prod"} 4)"));
+}
+
 }  // namespace
 }  // namespace flinkha
