@@ -87,7 +87,8 @@ void ZooKeeperCollector::Collect(
   auto znodes = Family(kZookeeperZnodes);
   auto connections = Family(kZookeeperConnections);
   for (const auto& [name, cluster] : snapshot.clusters) {
-    if (cluster.zookeeper) {
+    // With kubernetes: the observation comes from ConfigMaps, not a session.
+    if (cluster.zookeeper && !(cluster.config && cluster.config->kubernetes)) {
       const Labels c{{"flink_cluster", name}};
       connected.Add(c, cluster.zookeeper->connected ? 1 : 0);
       expirations.Add(
@@ -140,6 +141,7 @@ bool ZooKeeperCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
   for (const auto& [name, cluster] : snapshot.clusters) {
     key->Add(name);
     key->Add(cluster.zookeeper.get());
+    key->Add(cluster.kubernetes.get());
     for (const auto& [server, h] : cluster.zookeeper_servers) {
       key->Add(server);
       key->Add(h.get());
