@@ -147,7 +147,11 @@ class ConfigMapWatcherImpl {
     if (first) {
       auto t = ResolveKubeTarget(k8s_);
       if (!t.ok()) return t.error();
-      target_ = std::move(t).value();
+      {
+        // Written here only; the publisher reads it under the lock.
+        std::lock_guard<std::mutex> lock(mu_);
+        target_ = std::move(t).value();
+      }
       Logger(kSource)->info(
           "watching cluster={} api_server={} ({}) namespace={} cluster_id={}",
           cluster_->name, target_->server, target_->origin,
@@ -462,8 +466,9 @@ class ConfigMapWatcherImpl {
   std::unique_ptr<HttpClient> list_client_;
   std::unique_ptr<HttpClient> watch_client_;
 
-  // Sync thread only.
+  // Written by the sync thread only (under mu_), read by the publisher.
   std::optional<KubeTarget> target_;
+  // Sync thread only.
   FileStamp token_stamp_;
   bool recreate_ = false;
   Clock::time_point watch_retry_at_{};

@@ -85,12 +85,14 @@ namespace flinkha {
 TEST_CASE("config: a kubernetes block instead of zookeeper", "[k8s][config]") {
   const std::string head =
       "clusters:\n  - name: c\n    jobmanagers:\n      - name: jm\n"
-      "        url: http://127.0.0.1:8081\n";
+      "        url: http://127.0.0.1:8081\n"
+      "        advertised: 127.0.0.1:8081\n";
   auto ok = ParseConfig(head +
                             "    kubernetes:\n      cluster_id: rp\n"
                             "      namespace: flink\n"
                             "      kubeconfig: /k\n      watch: false\n",
                         "k.yml");
+  INFO((ok.ok() ? std::string() : ok.error().message));
   REQUIRE(ok.ok());
   REQUIRE(ok->clusters[0].kubernetes);
   CHECK(ok->clusters[0].kubernetes->cluster_id == "rp");

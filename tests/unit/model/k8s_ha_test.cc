@@ -29,7 +29,7 @@ std::string Read(const fs::path& p) {
 
 K8sConfigMapList Fixture(const std::string& version, const std::string& name) {
   auto list = ParseConfigMapList(Read(kRoot / version / "k8s" / name));
-  INFO(list.ok() ? "" : list.error().message);
+  INFO((list.ok() ? std::string() : list.error().message));
   REQUIRE(list.ok());
   return list.value();
 }
@@ -152,7 +152,7 @@ TEST_CASE("ConfigMap list errors name what is wrong", "[k8s]") {
             .error()
             .message == "kind: expected ConfigMapList, found Status");
   CHECK(ParseConfigMapList(R"({"items":[{"metadata":"x"}]})").error().message ==
-        "items[0].metadata: expected object, found string");
+        "items[0].metadata: expected an object, found string");
   CHECK(ParseConfigMapList(
             R"({"items":[{"metadata":{"name":"a"},"data":{"k":1}}]})")
             .error()
@@ -232,24 +232,22 @@ TEST_CASE("watch events", "[k8s]") {
   CHECK(e->object.name == "a");
   CHECK(e->object.data.at("k") == "v");
   auto gone = ParseWatchEvent(
-      R"({"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old resource version: 1 (5)"
-}
-})");
+      R"j({"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old resource version: 1 (5)"}})j");
   REQUIRE(gone.ok());
-CHECK(gone->status_code == 410);
-auto bm = ParseWatchEvent(
-    R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}})");
-REQUIRE(bm.ok());
-CHECK(bm->object.resource_version == "9");
-CHECK(!ParseWatchEvent(R"({"type":"SOMETHING","object":{}})").ok());
-CHECK(!ParseWatchEvent("not json").ok());
-CHECK(
-    StatusMessage(R"({"kind":"Status","message":"configmaps is forbidden"})") ==
-    "configmaps is forbidden");
-CHECK(StatusMessage("plain text") == "plain text");
-CHECK(ClusterLabelSelectorQuery("realtime-pipeline") ==
-      "labelSelector=app%3Drealtime-pipeline%2Ctype%3Dflink-native-"
-      "kubernetes");
+  CHECK(gone->status_code == 410);
+  auto bm = ParseWatchEvent(
+      R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"9"}}})");
+  REQUIRE(bm.ok());
+  CHECK(bm->object.resource_version == "9");
+  CHECK(!ParseWatchEvent(R"({"type":"SOMETHING","object":{}})").ok());
+  CHECK(!ParseWatchEvent("not json").ok());
+  CHECK(StatusMessage(
+            R"({"kind":"Status","message":"configmaps is forbidden"})") ==
+        "configmaps is forbidden");
+  CHECK(StatusMessage("plain text") == "plain text");
+  CHECK(ClusterLabelSelectorQuery("realtime-pipeline") ==
+        "labelSelector=app%3Drealtime-pipeline%2Ctype%3Dflink-native-"
+        "kubernetes");
 }
 
 }  // namespace flinkha
