@@ -16,3 +16,14 @@ foreach(version 1.20.5 2.3.0)
   set_tests_properties(k8s_drills_${version} PROPERTIES LABELS kubernetes RESOURCE_LOCK flink
     TIMEOUT 420)
 endforeach()
+
+# packaging/kubernetes/flink-ha-exporter.yaml created in the mock API server, its Role and probes
+# checked, its exporter configuration through --config.check (a few seconds: one small JVM).
+if(FLINKHA_K8S_PYTHON3)
+  add_test(NAME k8s_manifests
+    COMMAND ${FLINKHA_K8S_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/manifests_test.py
+      --exporter $<TARGET_FILE:flink-ha-exporter>)
+else()
+  add_test(NAME k8s_manifests COMMAND sh -c "echo 'k8s_manifests: python3 is missing'; exit 1")
+endif()
+set_tests_properties(k8s_manifests PROPERTIES LABELS kubernetes TIMEOUT 120)
