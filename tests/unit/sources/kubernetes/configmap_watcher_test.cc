@@ -15,6 +15,9 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
+
+#include "model/json_reader.h"
 
 namespace flinkha {
 namespace {
@@ -49,6 +52,26 @@ class FakeApi {
         [this](const httplib::Request& req, httplib::Response& res) {
           std::lock_guard<std::mutex> lock(mu_);
           auth_.insert(req.get_header_value("Authorization"));
+          if (req.has_param("watch") && !watch_events_.empty()) {
+            ++watches_;
+            // A chunked watch stream: the events queued for this watch, one
+            // per line; then it stays open a moment and ends (as at the
+            // server's timeout).
+            std::vector<std::string> events = watch_events_.front();
+            watch_events_.erase(watch_events_.begin());
+            res.status = 200;
+            res.set_chunked_content_provider(
+                "application/json", [events](size_t, httplib::DataSink& sink) {
+                  for (const auto& e : events) {
+                    const std::string line = e + "\n";
+                    sink.write(line.data(), line.size());
+                  }
+                  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                  sink.done();
+                  return true;
+                });
+            return;
+          }
           if (req.has_param("watch")) {
             ++watches_;
             res.status = 400;
@@ -75,6 +98,11 @@ class FakeApi {
   ~FakeApi() {
     server_.stop();
     thread_.join();
+  }
+  // The events the next watch streams (each call: one more watch).
+  void QueueWatch(std::vector<std::string> events) {
+    std::lock_guard<std::mutex> lock(mu_);
+    watch_events_.push_back(std::move(events));
   }
   void Answer(int status, std::string body) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -107,6 +135,7 @@ class FakeApi {
   std::set<std::string> auth_;
   int lists_ = 0;
   int watches_ = 0;
+  std::vector<std::vector<std::string>> watch_events_;
 };
 
 std::shared_ptr<const ClusterConfig> Cluster(const std::string& api,
@@ -254,6 +283,47 @@ TEST_CASE(
                "namespace flink") != std::string::npos;
   }));
   CHECK(Get(store).k8s->reachable);
+  w.Stop();
+}
+
+}  // namespace flinkha
+
+namespace flinkha {
+
+TEST_CASE("ConfigMapWatcher: watch events apply at once; 410 Gone lists again",
+          "[k8s][source]") {
+  FakeApi api;
+  api.Answer(200, Fixture("configmaps_steady.json"));
+  // The first watch brings the recorded SIGKILL's cluster ConfigMap (jm-2
+  // leads) as a MODIFIED event; the second ends with 410 Gone.
+  auto killed = ParseJsonBody(Fixture("configmaps_after_leader_kill.json"));
+  REQUIRE(killed.ok());
+  Json event;
+  for (const auto& item : (*killed)["items"]) {
+    if (item["metadata"]["name"] == "realtime-pipeline-cluster-config-map") {
+      event = Json{{"type", "MODIFIED"}, {"object", item}};
+    }
+  }
+  REQUIRE(!event.is_null());
+  api.QueueWatch({event.dump()});
+  api.QueueWatch(
+      {R"j({"type":"ERROR","object":{"kind":"Status","code":410,"message":"too old resource version"}})j"});
+  TokenFile token("t");
+  StateStore store(TimePoint{});
+  ConfigMapWatcher w(Cluster(api.url(), token.path), &store);
+  w.Start();
+  REQUIRE(WaitFor([&] {
+    auto h = Get(store).ha;
+    return h && h->components.count("rest_server") &&
+           h->components.at("rest_server").jobmanager == "jm-2";
+  }));
+  // From the watch: the list still answers the steady state.
+  CHECK(Get(store).ha->failovers_total == 1);
+  REQUIRE(WaitFor([&] {
+    auto k = Get(store).k8s;
+    return k && k->watch_expired_total >= 1;
+  }));
+  CHECK(api.lists() >= 2);  // listed again after the 410
   w.Stop();
 }
 
