@@ -18,6 +18,12 @@ Process names: zookeeper, jm-1, jm-2, tm-1..tm-N. Progress goes to stderr.
 With --zk-servers 3 (or 5), ZooKeeper is an ensemble on loopback instead: zk-1..zk-N (zk-1 on
 --zk-port, the others on free ports; cluster.json "zk_ports"), each killed and restarted on its
 own with `kill`/`restart` like any other process; Flink's quorum string lists them all.
+
+With --ha kubernetes, Flink's Kubernetes HA replaces ZooKeeper: process `k8s-api` is fabric8's
+in-memory Kubernetes API server (CRUD mode, flink/k8s-mock, plain HTTP on 127.0.0.1, ConfigMaps
+kept across its own restart in RUN_DIR/k8s-state.json), the JobManagers get
+kubernetes.config.file=RUN_DIR/kubeconfig, and `flink-cluster.py k8s --dir RUN_DIR` prints the
+cluster's ConfigMaps. The classpath adds flink-kubernetes (scripts/k8s-mock-fetch.sh).
 """
 
 import argparse
@@ -206,6 +212,12 @@ def is_zk(name):
     return name == "zookeeper" or name.startswith("zk-")
 
 
+def is_coordinator(name):
+    """What Flink's HA services talk to (ZooKeeper or the Kubernetes API mock): started first,
+    stopped last."""
+    return is_zk(name) or name == "k8s-api"
+
+
 def flink_yaml(conf, quote=True):
     # Flat dotted keys: valid config.yaml for Flink 1.19+ and 2.x. Values are quoted YAML
     # strings so Flink's parser sees exactly the text given (the legacy flink-conf.yaml: plain).
@@ -223,6 +235,10 @@ class Cluster:
         self.t0 = T0
         ver = a.flink_version
         self.lib = os.path.join(CACHE, "flink-" + ver, "lib")
+        self.k8s = a.ha == "kubernetes"
+        # flink-kubernetes (and its shaded fabric8 client) only on a Kubernetes HA run
+        self.classpath = self.lib + "/*" + (
+            ":" + os.path.join(CACHE, "flink-" + ver, "k8s-lib") + "/*" if self.k8s else "")
         self.job_jar = os.path.join(CACHE, "flink-" + ver, "job", "realtime-pipeline-job.jar")
         self.output = os.path.abspath(a.output or os.path.join(self.run_dir, "output"))
         self.state = {
@@ -237,7 +253,16 @@ class Cluster:
             "ha_storage_dir": os.path.join(self.run_dir, "ha"),
             "lib_dir": self.lib, "job_jar": self.job_jar,
             "job": None, "timings": {}, "processes": {},
+            "ha": a.ha,
         }
+        if self.k8s:
+            kid = a.cluster_id.strip("/").replace("/", "-")
+            self.state.update({
+                "k8s_port": a.k8s_port, "k8s_url": "http://127.0.0.1:%d" % a.k8s_port,
+                "k8s_namespace": a.k8s_namespace, "k8s_cluster_id": kid,
+                "kubeconfig": os.path.join(self.run_dir, "kubeconfig"),
+                "k8s_state": os.path.join(self.run_dir, "k8s-state.json"),
+                "zk_port": None, "zk_quorum": None, "zk_path_root": None, "ha_base": None})
 
     # ---- bookkeeping ----
     def save(self):
@@ -250,7 +275,7 @@ class Cluster:
 
     def spawn(self, name):
         p = self.state["processes"][name]
-        with open(p["log"] if is_zk(name) else p["stdout"], "ab") as out:
+        with open(p["log"] if is_coordinator(name) else p["stdout"], "ab") as out:
             proc = subprocess.Popen(p["cmd"], stdin=subprocess.DEVNULL, stdout=out,
                                     stderr=subprocess.STDOUT, cwd=self.run_dir,
                                     start_new_session=True,  # Ctrl-C reaches `up` only
@@ -314,7 +339,8 @@ class Cluster:
             log("stopping " + ", ".join(n for n, _ in live))
         # Flink first (SIGTERM, then SIGKILL after a grace period), ZooKeeper last so the
         # JobManagers can close their sessions.
-        for group in ([x for x in live if not is_zk(x[0])], [x for x in live if is_zk(x[0])]):
+        for group in ([x for x in live if not is_coordinator(x[0])],
+                      [x for x in live if is_coordinator(x[0])]):
             for _, pr in group:
                 try:
                     pr.terminate()
@@ -332,7 +358,7 @@ class Cluster:
     # ---- configuration ----
     def check_ports(self):
         a = self.a
-        wanted = [("--zk-port", a.zk_port)] + \
+        wanted = [("--k8s-port" if self.k8s else "--zk-port", a.k8s_port if self.k8s else a.zk_port)] + \
                  [("--rest-ports", p) for p in a.rest_ports] + \
                  [("--prom-ports-from", p) for p in self.prom_ports.values()]
         seen = {}
@@ -344,6 +370,8 @@ class Cluster:
         if taken:
             flags = {f for f, _ in taken}
             fix = []
+            if "--k8s-port" in flags:
+                fix.append("--k8s-port %d" % next_free(a.k8s_port, 1, seen))
             if "--zk-port" in flags:
                 fix.append("--zk-port %d" % next_free(a.zk_port, 1, seen))
             if "--rest-ports" in flags:
@@ -363,10 +391,36 @@ class Cluster:
         if r.returncode != 0:
             raise Fail("the Flink %s jars or the job are not ready:\n%s"
                        % (self.a.flink_version, r.stderr.strip()))
+        if self.k8s:
+            r = subprocess.run([os.path.join(ROOT, "scripts", "k8s-mock-fetch.sh"), "--quiet",
+                                self.a.flink_version], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+            if r.returncode != 0:
+                raise Fail("the Kubernetes bed (mock API server, flink-kubernetes) is not ready:\n%s"
+                           % r.stderr.strip())
         if not os.path.isfile(self.job_jar):
             raise Fail("%s is missing; run scripts/flink-fetch.sh %s" % (self.job_jar, self.a.flink_version))
 
     def common_conf(self):
+        conf = self.zk_conf()
+        if self.k8s:
+            st = self.state
+            for k in [k for k in conf if k.startswith("high-availability.")]:
+                del conf[k]
+            conf.update({
+                "high-availability.type": "kubernetes",
+                "high-availability.cluster-id": st["k8s_cluster_id"],
+                "high-availability.storageDir": "file://" + st["ha_storage_dir"],
+                "kubernetes.cluster-id": st["k8s_cluster_id"],
+                "kubernetes.namespace": st["k8s_namespace"],
+                "kubernetes.config.file": st["kubeconfig"],
+                "high-availability.kubernetes.leader-election.lease-duration": "%d ms" % self.a.k8s_lease_ms,
+                "high-availability.kubernetes.leader-election.renew-deadline": "%d ms" % self.a.k8s_lease_ms,
+                "high-availability.kubernetes.leader-election.retry-period": "%d ms" % max(1000, self.a.k8s_lease_ms // 3),
+            })
+        return conf
+
+    def zk_conf(self):
         a = self.a
         st = self.state
         return {
@@ -409,7 +463,7 @@ class Cluster:
         logf = os.path.join(self.run_dir, "log", name + ".log")
         cmd = (["java"] + heap_opts + SMALL_JVM + JAVA17_OPTS +
                ["-Dlog.file=" + logf, "-Dlog4j.configurationFile=file:" + cdir + "/log4j.properties",
-                "-cp", self.lib + "/*", main, "--configDir", cdir] + list(args))
+                "-cp", self.classpath, main, "--configDir", cdir] + list(args))
         self.state["processes"][name] = {
             "pid": None, "running": False, "log": logf,
             "stdout": os.path.join(self.run_dir, "log", name + ".out"),
@@ -419,6 +473,28 @@ class Cluster:
     def configure(self, used):
         a, st = self.a, self.state
         os.makedirs(os.path.join(self.run_dir, "log"), exist_ok=True)
+        if self.k8s:
+            self.configure_k8s_api()
+        else:
+            self.configure_zookeeper()
+        self.configure_flink(used)
+
+    def configure_k8s_api(self):
+        st = self.state
+        mock = os.path.join(CACHE, "k8s-mock")
+        if not os.path.isfile(os.path.join(mock, "k8s-mock.jar")):
+            raise Fail("%s/k8s-mock.jar is missing: run scripts/k8s-mock-fetch.sh" % mock)
+        st["processes"]["k8s-api"] = {
+            "pid": None, "running": False, "log": os.path.join(self.run_dir, "log", "k8s-api.log"),
+            "config_dir": None, "ports": {"api": st["k8s_port"]}, "starts": 0,
+            "cmd": ["java", "-Xmx256m"] + SMALL_JVM +
+                   ["-cp", os.path.join(mock, "k8s-mock.jar") + ":" + os.path.join(mock, "lib") + "/*",
+                    "io.flinkha.k8smock.KubeApiMock", "--port", str(st["k8s_port"]),
+                    "--kubeconfig", st["kubeconfig"], "--namespace", st["k8s_namespace"],
+                    "--state", st["k8s_state"]]}
+
+    def configure_zookeeper(self):
+        a, st = self.a, self.state
         # ZooKeeper: tickTime bounds the session timeouts it grants (2..20 ticks by default).
         zdir = os.path.join(self.run_dir, "conf", "zookeeper")
         os.makedirs(zdir, exist_ok=True)
@@ -443,6 +519,9 @@ class Cluster:
             raise Fail("ZooKeeper jars missing from /usr/share/java (%s): run scripts/setup.sh"
                        % ", ".join(missing))
 
+    def configure_flink(self, used):
+        a, st = self.a, self.state
+
         for i, rest in enumerate(a.rest_ports, 1):
             name = "jm-%d" % i
             rpc = free_port(used)
@@ -453,6 +532,10 @@ class Cluster:
                 "jobmanager.memory.heap.size": "512m",
                 "metrics.reporter.prom.port": self.prom_ports[name],
             })
+            if self.k8s:
+                # Kubernetes HA reads no high-availability.jobmanager.port: the RPC port it
+                # publishes is jobmanager.rpc.port (else both JobManagers want 6123).
+                conf["jobmanager.rpc.port"] = rpc
             p = self.java(name, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                           conf, ["-Xms256m", "-Xmx512m", "-XX:MaxMetaspaceSize=256m"])
             p["ports"] = {"rest": rest, "rpc": rpc, "prom": self.prom_ports[name]}
@@ -550,6 +633,9 @@ class Cluster:
                 raise Fail("%s is in use by a running `up` (pid %d)" % (self.run_dir, old["up_pid"]))
         for sub in ("conf", "log", "zookeeper-data", "ha", "checkpoints", "control"):
             shutil.rmtree(os.path.join(self.run_dir, sub), ignore_errors=True)
+        for f in ("k8s-state.json", "kubeconfig"):
+            if os.path.exists(os.path.join(self.run_dir, f)):
+                os.unlink(os.path.join(self.run_dir, f))
         os.makedirs(os.path.join(self.run_dir, "control"))
         if self.output == os.path.join(self.run_dir, "output"):  # ours: a fresh run starts empty
             shutil.rmtree(self.output, ignore_errors=True)
@@ -558,19 +644,29 @@ class Cluster:
         self.configure(used)
 
         log("Flink %s in %s" % (a.flink_version, self.run_dir))
-        zks = [n for n in self.state["processes"] if is_zk(n)]
-        for n in zks:
-            self.spawn(n)
-        for n in zks:
-            port = self.state["processes"][n]["ports"]["client"]
-            self.wait_for("ZooKeeper %s on port %d" % (n, port),
-                          lambda: "Mode:" in four_letter(port, "srvr"), 60, zks)
-        log("%s up on %s" % (", ".join(zks), self.state["zk_quorum"]))
+        if self.k8s:
+            self.spawn("k8s-api")
+            self.wait_for("the Kubernetes API mock on port %d" % a.k8s_port,
+                          lambda: http_json(a.k8s_port, "/api/v1/namespaces/%s/configmaps" % a.k8s_namespace),
+                          60, ["k8s-api"])
+            log("k8s-api up on 127.0.0.1:%d (namespace %s, cluster id %s)" % (
+                a.k8s_port, a.k8s_namespace, self.state["k8s_cluster_id"]))
+            coordinators = ["k8s-api"]
+        else:
+            zks = [n for n in self.state["processes"] if is_zk(n)]
+            for n in zks:
+                self.spawn(n)
+            for n in zks:
+                port = self.state["processes"][n]["ports"]["client"]
+                self.wait_for("ZooKeeper %s on port %d" % (n, port),
+                              lambda: "Mode:" in four_letter(port, "srvr"), 60, zks)
+            log("%s up on %s" % (", ".join(zks), self.state["zk_quorum"]))
+            coordinators = zks
 
         jms = [n for n in names if n.startswith("jm-")]
         self.spawn(jms[0])
         self.wait_for("%s to be granted leadership" % jms[0],
-                      lambda: self.rest_leader_granted(jms[0]), a.start_timeout, [jms[0]] + zks)
+                      lambda: self.rest_leader_granted(jms[0]), a.start_timeout, [jms[0]] + coordinators)
         self.wait_for("%s's REST API" % jms[0],
                       lambda: http_json(a.rest_ports[0], "/overview"), a.start_timeout, [jms[0]])
         log("%s leads (REST %d)" % (jms[0], a.rest_ports[0]))
@@ -626,7 +722,7 @@ class Cluster:
         cmd = (["java", "-Xmx256m"] + SMALL_JVM + JAVA17_OPTS +
                ["-Dlog4j.configurationFile=file:" + self.state["processes"]["jm-1"]["config_dir"]
                 + "/log4j.properties", "-Dlog.file=" + os.path.join(self.run_dir, "log", "submit.log"),
-                "-cp", self.lib + "/*:" + self.job_jar, JOB_CLASS,
+                "-cp", self.classpath + ":" + self.job_jar, JOB_CLASS,
                 "--jar", self.job_jar, "--rest-host", "127.0.0.1", "--rest-port", str(a.rest_ports[0]),
                 "--output", self.output, "--parallelism", str(a.parallelism),
                 "--rows-per-second", str(a.rows_per_second),
@@ -659,7 +755,11 @@ class Cluster:
             st["flink_version"], time.time() - self.t0, st["timings"]["running_s"],
             ", first committed file after %ss" % st["timings"]["first_commit_s"]
             if "first_commit_s" in st["timings"] else ""))
-        print("  ZooKeeper  %s  HA base %s" % (st["zk_quorum"], st["ha_base"]))
+        if self.k8s:
+            print("  Kubernetes API %s  namespace %s  cluster id %s" % (
+                st["k8s_url"], st["k8s_namespace"], st["k8s_cluster_id"]))
+        else:
+            print("  ZooKeeper  %s  HA base %s" % (st["zk_quorum"], st["ha_base"]))
         for n, p in st["processes"].items():
             print("  %-10s pid %-7d %s  log %s" % (n, p["pid"], " ".join(
                 "%s=%s" % kv for kv in p["ports"].items()), p["log"]))
@@ -784,6 +884,20 @@ def cmd_zk(a):
     return subprocess.run(zk_command(st["zk_quorum"], args or ["ls", "-R", st["ha_base"]])).returncode
 
 
+def cmd_k8s(a):
+    st = load_state(a.dir)
+    if st.get("ha") != "kubernetes":
+        sys.exit("flink-cluster: %s is not a --ha kubernetes run" % a.dir)
+    path = a.path or "/api/v1/namespaces/%s/configmaps?labelSelector=app%%3D%s" % (
+        st["k8s_namespace"], st["k8s_cluster_id"])
+    try:
+        with urllib.request.urlopen(st["k8s_url"] + path, timeout=5) as r:
+            sys.stdout.write(r.read().decode() + "\n")
+    except (urllib.error.URLError, OSError) as e:
+        sys.exit("flink-cluster: GET %s%s: %s" % (st["k8s_url"], path, e))
+    return 0
+
+
 def cmd_status(a):
     st = load_state(a.dir)
     for p in st["processes"].values():
@@ -822,9 +936,16 @@ def main():
     u.add_argument("--flink-version", required=True,
                    choices=sorted(os.listdir(os.path.join(ROOT, "flink", "versions"))))
     u.add_argument("--dir", required=True, help="run directory (configs, logs, data, cluster.json)")
+    u.add_argument("--ha", choices=["zookeeper", "kubernetes"], default="zookeeper",
+                   help="HA services: ZooKeeper (default) or Flink's Kubernetes HA on a mock API server")
     u.add_argument("--zk-port", type=int, default=2181)
     u.add_argument("--zk-servers", type=int, default=1, choices=[1, 3, 5],
                    help="ZooKeeper servers: 1 (`zookeeper`) or an ensemble zk-1..zk-N on loopback")
+    u.add_argument("--k8s-port", type=int, default=6443, help="--ha kubernetes: the API server's port")
+    u.add_argument("--k8s-namespace", default="flink")
+    u.add_argument("--k8s-lease-ms", type=int, default=15000,
+                   help="--ha kubernetes: leader-election lease duration and renew deadline "
+                        "(Flink's default 15 s; the retry period is a third of it)")
     u.add_argument("--rest-ports", type=lambda s: [int(x) for x in s.split(",")], default=[8081, 8082],
                    help="one REST port per JobManager (default 8081,8082)")
     u.add_argument("--taskmanagers", type=int, default=3)
@@ -863,9 +984,12 @@ def main():
     z = sub.add_parser("zk", help="run one ZooKeeper CLI command (default: ls -R the HA base)")
     z.add_argument("--dir", required=True)
     z.add_argument("args", nargs=argparse.REMAINDER)
+    k8 = sub.add_parser("k8s", help="--ha kubernetes: GET the cluster's ConfigMaps (or --path)")
+    k8.add_argument("--dir", required=True)
+    k8.add_argument("--path", help="another API path, e.g. /api/v1/namespaces/flink/configmaps")
     a = ap.parse_args()
     return {"up": cmd_up, "restart": cmd_restart, "kill": cmd_kill, "status": cmd_status,
-            "zk": cmd_zk}[a.cmd](a)
+            "zk": cmd_zk, "k8s": cmd_k8s}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -61,4 +61,6 @@ if [[ "${1:-}" == "--test" ]]; then
   # The flink tests' Flink versions: jars into the invoking user's ~/.cache/flink-ha-exporter
   # (FLINKHA_CACHE), never into the source tree. A no-op once complete.
   "$(dirname "$0")/flink-fetch.sh"
+  # The kubernetes tests' API server (fabric8's mock) and flink-kubernetes per version.
+  "$(dirname "$0")/k8s-mock-fetch.sh"
 fi

@@ -49,7 +49,7 @@ format_check() {
 mkdir -p build
 stage setup scripts/setup.sh --test
 stage format format_check
-stage "build+test (warnings as errors)" build_and_test build/ci 'unit|e2e|zk|prom|demo|flink|container' -DCMAKE_BUILD_TYPE=RelWithDebInfo
+stage "build+test (warnings as errors)" build_and_test build/ci 'unit|e2e|zk|prom|demo|flink|container|kubernetes' -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if ((!quick)); then
   stage "build+test (ASan+UBSan)" build_and_test build/asan 'unit|e2e|zk' \
     -DCMAKE_BUILD_TYPE=Debug -DFLINKHA_SANITIZE=address,undefined

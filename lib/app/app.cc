@@ -6,6 +6,7 @@
 #include "config/address.h"
 #include "config/loader.h"
 #include "http/report.h"
+#include "sources/kubernetes/configmap_watcher.h"
 #include "sources/output/output_watcher.h"
 #include "sources/rest/checkpoint_poller.h"
 #include "sources/rest/http_client.h"
@@ -26,6 +27,7 @@ std::vector<std::string> ExpectedSources(const ClusterConfig& cluster) {
     if (cluster.zookeeper->four_letter_words != FourLetterWords::kOff)
       ids.push_back("zookeeper_health");
   }
+  if (cluster.kubernetes) ids.push_back("kubernetes");
   for (const auto& o : cluster.output) ids.push_back("output/" + o.path);
   return ids;
 }
@@ -83,10 +85,9 @@ void App::StartLocked(ConfigPtr config) {
         }
         return true;
       });
-      if (!c.zookeeper) {
-        cs.zookeeper.reset();
-        cs.zookeeper_servers.clear();
-      }
+      if (!c.zookeeper && !c.kubernetes) cs.zookeeper.reset();
+      if (!c.zookeeper) cs.zookeeper_servers.clear();
+      if (!c.kubernetes) cs.kubernetes.reset();
       // The JobManagers and their order may have changed.
       cs.facts = DeriveFacts(cs);
     }
@@ -109,6 +110,9 @@ void App::StartLocked(ConfigPtr config) {
       if (c.zookeeper->four_letter_words != FourLetterWords::kOff) {
         sources_.push_back(std::make_unique<ZkHealthProbe>(cluster, store_));
       }
+    }
+    if (c.kubernetes) {
+      sources_.push_back(std::make_unique<ConfigMapWatcher>(cluster, store_));
     }
     for (const auto& o : c.output) {
       sources_.push_back(std::make_unique<OutputWatcher>(cluster, o, store_));

@@ -11,6 +11,7 @@
 #include "collectors/ha_collector.h"
 #include "collectors/job_collector.h"
 #include "collectors/jobmanager_collector.h"
+#include "collectors/kubernetes_collector.h"
 #include "collectors/output_collector.h"
 #include "collectors/process_collector.h"
 #include "collectors/recovery_collector.h"
@@ -57,6 +58,7 @@ std::vector<std::unique_ptr<Collector>> AllCollectors() {
   c.push_back(std::make_unique<HaCollector>());
   c.push_back(std::make_unique<HaJobCollector>());
   c.push_back(std::make_unique<ZooKeeperCollector>());
+  c.push_back(std::make_unique<KubernetesCollector>());
   c.push_back(std::make_unique<OutputCollector>());
   c.push_back(std::make_unique<RecoveryCollector>());
   c.push_back(std::make_unique<ProcessCollector>());

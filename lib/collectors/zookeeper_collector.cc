@@ -143,7 +143,8 @@ void ZooKeeperCollector::Collect(
   auto epoch = Family(kZookeeperLeaderEpoch);
   auto elections = Family(kZookeeperLeaderElectionsTotal);
   for (const auto& [name, cluster] : snapshot.clusters) {
-    if (cluster.zookeeper) {
+    // With kubernetes: the observation comes from ConfigMaps, not a session.
+    if (cluster.zookeeper && !(cluster.config && cluster.config->kubernetes)) {
       const Labels c{{"flink_cluster", name}};
       connected.Add(c, cluster.zookeeper->connected ? 1 : 0);
       expirations.Add(
@@ -220,6 +221,7 @@ bool ZooKeeperCollector::Key(const Snapshot& snapshot, RenderKey* key) const {
     key->Add(name);
     key->Add(cluster.zookeeper.get());
     key->Add(cluster.zookeeper_ensemble.get());
+    key->Add(cluster.kubernetes.get());
     for (const auto& [server, h] : cluster.zookeeper_servers) {
       key->Add(server);
       key->Add(h.get());

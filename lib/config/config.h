@@ -55,6 +55,24 @@ struct ZooKeeperConfig {
   Duration health_interval{10000};
 };
 
+// Flink's Kubernetes HA (high-availability.type: kubernetes): the leader
+// ConfigMaps of one Flink cluster, read through the Kubernetes API.
+struct KubernetesConfig {
+  std::string namespace_name;  // kubernetes.namespace; empty: the kubeconfig
+                               // context's, else the service account's
+  std::string cluster_id;      // kubernetes.cluster-id
+  // Where the API server is and how to authenticate, first match wins:
+  // api_server (with token_file / ca_file), kubeconfig (its current
+  // context), else in-cluster (KUBERNETES_SERVICE_HOST and the service
+  // account's token and CA).
+  std::string api_server;  // e.g. https://kubernetes.default.svc
+  std::string kubeconfig;
+  std::string token_file;  // re-read when it changes (projected tokens rotate)
+  std::string ca_file;
+  bool insecure_skip_verify = false;
+  bool watch = true;  // watch between lists; false: list every poll_interval
+};
+
 struct OutputConfig {
   std::string path;
   std::string pattern = "*";        // glob on the name past FileSink prefix
@@ -66,6 +84,7 @@ struct ClusterConfig {
   std::string name;  // label value `flink_cluster`
   std::vector<JobManagerConfig> jobmanagers;
   std::optional<ZooKeeperConfig> zookeeper;
+  std::optional<KubernetesConfig> kubernetes;  // instead of zookeeper
   std::vector<OutputConfig> output;
   Duration poll_interval{5000};
   // Unset in the file: min(3s, poll_interval) (the loader). Set: less than

@@ -333,6 +333,48 @@ void ParseZooKeeper(const Reader& r, const Field& field,
   cluster->zookeeper = std::move(zk);
 }
 
+void ParseKubernetes(const Reader& r, const Field& field,
+                     ClusterConfig* cluster) {
+  if (!r.IsMapping(field)) return;
+  Mapping m(field.value, "kubernetes",
+            {"namespace", "cluster_id", "api_server", "kubeconfig",
+             "token_file", "ca_file", "insecure_skip_verify", "watch"},
+            r.problems());
+  KubernetesConfig k;
+  if (auto* f = m.Require("cluster_id")) {
+    if (auto v = r.NonEmptyString(*f)) k.cluster_id = *v;
+  }
+  if (auto* f = m.Get("namespace")) {
+    if (auto v = r.NonEmptyString(*f)) k.namespace_name = *v;
+  }
+  if (auto* f = m.Get("api_server")) {
+    if (auto v = r.NonEmptyString(*f)) {
+      if (auto u = ParseHttpUrl(*v); u.ok()) {
+        k.api_server = *v;
+      } else {
+        r.problems()->Add(f->mark(), f->name + ": " + u.error().message);
+      }
+    }
+  }
+  for (auto [key, slot] : {std::pair{"kubeconfig", &k.kubeconfig},
+                           std::pair{"token_file", &k.token_file},
+                           std::pair{"ca_file", &k.ca_file}}) {
+    if (auto* f = m.Get(key)) {
+      if (auto v = r.NonEmptyString(*f)) *slot = *v;
+    }
+  }
+  if (auto* f = m.Get("insecure_skip_verify")) {
+    if (auto b = r.Bool(*f)) k.insecure_skip_verify = *b;
+  }
+  if (auto* f = m.Get("watch")) {
+    if (auto b = r.Bool(*f)) k.watch = *b;
+  }
+  if (m.Get("api_server") != nullptr && m.Get("kubeconfig") != nullptr) {
+    r.Report(*m.Get("kubeconfig"), "either api_server or kubeconfig", "both");
+  }
+  cluster->kubernetes = std::move(k);
+}
+
 void ParseOutputs(const Reader& r, const Field& field, ClusterConfig* cluster) {
   if (!r.IsList(field, "")) return;
   // Each directory is one source ("output/<path>"), so a path may appear once
@@ -454,9 +496,9 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
                   UniqueNames* cluster_names, ClusterConfig* cluster) {
   Mapping m(
       node, "cluster",
-      {"name", "jobmanagers", "zookeeper", "output", "poll_interval",
-       "request_timeout", "max_response_bytes", "auth", "tls", "checkpoints",
-       "checkpoint_requests_per_second", "expected_taskmanagers",
+      {"name", "jobmanagers", "zookeeper", "kubernetes", "output",
+       "poll_interval", "request_timeout", "max_response_bytes", "auth", "tls",
+       "checkpoints", "checkpoint_requests_per_second", "expected_taskmanagers",
        "taskmanager_lost_after", "liveness_interval"},
       r.problems());
   if (auto* f = m.Require("name")) {
@@ -467,6 +509,16 @@ void ParseCluster(const Reader& r, const YAML::Node& node,
   }
   if (auto* f = m.Require("jobmanagers")) ParseJobManagers(r, *f, cluster);
   if (auto* f = m.Get("zookeeper")) ParseZooKeeper(r, *f, cluster);
+  if (auto* f = m.Get("kubernetes")) {
+    if (m.Get("zookeeper") != nullptr) {
+      r.Report(*f,
+               "either zookeeper or kubernetes (where Flink keeps its "
+               "leaders)",
+               "both");
+    } else {
+      ParseKubernetes(r, *f, cluster);
+    }
+  }
   if (auto* f = m.Get("output")) ParseOutputs(r, *f, cluster);
 
   // A request must end before the next poll starts: an explicit

@@ -153,8 +153,20 @@ void Cluster(const ClusterState& c, int zone, std::vector<ReportLine>* out) {
     }
   } else if (c.config && c.config->zookeeper) {
     line(false, "ZooKeeper leader information: not read yet");
+  } else if (c.config && c.config->kubernetes) {
+    line(false, "Kubernetes leader ConfigMaps: not read yet");
   }
-  if (c.zookeeper) {
+  if (c.kubernetes) {
+    line(c.kubernetes->reachable,
+         "Kubernetes API " + c.kubernetes->api_server + " namespace " +
+             c.kubernetes->namespace_name + ": " +
+             (c.kubernetes->reachable ? c.kubernetes->mode : "unreachable") +
+             (c.kubernetes->error.empty() ? ""
+                                          : " (" + c.kubernetes->error + ")") +
+             (c.kubernetes->watch_error.empty()
+                  ? ""
+                  : " [" + c.kubernetes->watch_error + "]"));
+  } else if (c.zookeeper) {
     line(c.zookeeper->connected,
          "ZooKeeper session: " +
              std::string(SessionStateName(c.zookeeper->session_state)) +

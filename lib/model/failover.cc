@@ -31,7 +31,8 @@ class Advancer {
       : s_(s), c_(c), now_(now), new_events_(new_events) {}
 
   void Run() {
-    if (c_.config && c_.config->zookeeper) {
+    // Kubernetes HA feeds the same leader observation (sources/kubernetes).
+    if (c_.config && (c_.config->zookeeper || c_.config->kubernetes)) {
       FromZooKeeper();
       FromRest();
       RefineCause();

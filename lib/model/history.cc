@@ -351,7 +351,7 @@ size_t History::ApproxBytes() const {
 
 std::string ServingLeader(const ClusterState& c) {
   if (c.failover && c.failover->in_progress()) return "";
-  if (c.config && c.config->zookeeper) {
+  if (c.config && (c.config->zookeeper || c.config->kubernetes)) {
     return c.facts.rest_leader.empty() ? c.facts.rest_leader_address
                                        : c.facts.rest_leader;
   }

@@ -14,6 +14,7 @@
 #include "model/failover.h"
 #include "model/ha_types.h"
 #include "model/job_diagnosis.h"
+#include "model/k8s_ha.h"
 #include "model/output_types.h"
 #include "model/rest_types.h"
 #include "model/taskmanager_types.h"
@@ -72,7 +73,10 @@ struct ClusterState {
   std::map<std::string, std::shared_ptr<const JobCheckpointObservation>>
       checkpoints;
   std::optional<CheckpointPollStatus> checkpoint_poll;  // once it ran
-  std::shared_ptr<const ZkObservation> zookeeper;       // null: none or unread
+  // The leader observation, from ZooKeeper or (with kubernetes:) from
+  // Kubernetes ConfigMaps.
+  std::shared_ptr<const ZkObservation> zookeeper;    // null: none or unread
+  std::shared_ptr<const K8sObservation> kubernetes;  // null: none or unread
   std::shared_ptr<const HaState> ha;
   // By server.
   std::map<std::string, std::shared_ptr<const ZkServerHealth>>

@@ -129,6 +129,27 @@ Snapshot FullSnapshot() {
   c.ha = ha;
   RecordSourceAttempt(c, "zookeeper", kT, "");
 
+  // What the Kubernetes HA source adds (a cluster has it instead of ZooKeeper;
+  // here beside it, so that every family is rendered).
+  auto k8s = std::make_shared<K8sObservation>();
+  k8s->api_server = "https://kubernetes.default.svc";
+  k8s->namespace_name = "flink";
+  k8s->cluster_id = "realtime-pipeline";
+  k8s->reachable = true;
+  k8s->mode = "watch";
+  k8s->configmaps = 2;
+  k8s->watch_restarts_total = 4;
+  k8s->watch_expired_total = 1;
+  K8sLock lock;
+  lock.configmap = "realtime-pipeline-cluster-config-map";
+  lock.record.holder_identity = "d275e53a-dfb0-4c2c-85f8-ba0b8db17e11";
+  lock.record.lease_duration_seconds = 15;
+  lock.record.acquire_time = kT - seconds(600);
+  lock.record.renew_time = kT - seconds(2);
+  lock.record.leader_transitions = 3;
+  k8s->locks.push_back(lock);
+  c.kubernetes = k8s;
+
   auto h = std::make_shared<ZkServerHealth>();
   h->server = "zookeeper:2181";
   h->at = kT;

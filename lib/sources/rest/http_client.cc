@@ -236,6 +236,18 @@ void HttpClient::Cancel() {
 
 Result<HttpResponse> HttpClient::Get(const std::string& path_and_query,
                                      RestFault* fault) {
+  return Fetch(path_and_query, fault, nullptr);
+}
+
+Result<HttpResponse> HttpClient::Stream(const std::string& path_and_query,
+                                        const ChunkFn& on_chunk,
+                                        RestFault* fault) {
+  return Fetch(path_and_query, fault, &on_chunk);
+}
+
+Result<HttpResponse> HttpClient::Fetch(const std::string& path_and_query,
+                                       RestFault* fault,
+                                       const ChunkFn* stream) {
   auto fail = [&](RestFault f, std::string message) -> Result<HttpResponse> {
     if (fault) *fault = f;
     return Error{std::move(message)};
@@ -269,7 +281,7 @@ Result<HttpResponse> HttpClient::Get(const std::string& path_and_query,
       prefix_ + path_and_query, headers,
       [&](const httplib::Response& r) {
         // Refuse early when the server announces a body over the cap.
-        if (r.has_header("Content-Length")) {
+        if (!stream && r.has_header("Content-Length")) {
           const std::string v = r.get_header_value("Content-Length");
           uint64_t n = 0;
           auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
@@ -285,6 +297,13 @@ Result<HttpResponse> HttpClient::Get(const std::string& path_and_query,
         return true;
       },
       [&](const char* data, size_t n) {
+        if (stream) {
+          if (cancelled_) {
+            abort = Abort::kCancelled;
+            return false;
+          }
+          return (*stream)(std::string_view(data, n));
+        }
         if (body.size() + n > max) {
           abort = Abort::kTooLarge;
           return false;

@@ -6,9 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "model/rest_types.h"
@@ -62,6 +64,15 @@ class HttpClient {
   Result<HttpResponse> Get(const std::string& path_and_query,
                            RestFault* fault = nullptr);
 
+  // GET with the body handed to on_chunk as it arrives (a watch stream): no
+  // body cap and no deadline for the whole body; each wait for bytes is still
+  // bounded by request_timeout. on_chunk returns false to end the request.
+  // The response's body stays empty.
+  using ChunkFn = std::function<bool(std::string_view)>;
+  Result<HttpResponse> Stream(const std::string& path_and_query,
+                              const ChunkFn& on_chunk,
+                              RestFault* fault = nullptr);
+
   // Aborts the request in flight (if any) and makes every later Get() fail at
   // once.
   void Cancel();
@@ -71,6 +82,8 @@ class HttpClient {
  private:
   explicit HttpClient(HttpClientOptions options);
   Status Init();
+  Result<HttpResponse> Fetch(const std::string& path_and_query,
+                             RestFault* fault, const ChunkFn* stream);
 
   HttpClientOptions options_;
   bool https_ = false;

@@ -1,0 +1,29 @@
+# Kubernetes HA drills (label kubernetes): real JobManagers of each pinned Flink version keep their
+# leaders in ConfigMaps of fabric8's in-memory API server (scripts/flink-cluster.py up --ha
+# kubernetes, scripts/k8s-mock-fetch.sh); tests/k8s/k8s_drills_test.py compares the exporter with
+# Flink's logs, REST and the ConfigMaps. One bed start per version; a report per version lands in
+# the build dir (k8s-drills-<version>.md).
+find_program(FLINKHA_K8S_PYTHON3 python3)
+foreach(version 1.20.5 2.3.0)
+  if(FLINKHA_K8S_PYTHON3)
+    add_test(NAME k8s_drills_${version}
+      COMMAND ${FLINKHA_K8S_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/k8s_drills_test.py
+        --flink-version ${version} --exporter $<TARGET_FILE:flink-ha-exporter>
+        --report ${CMAKE_BINARY_DIR}/k8s-drills-${version}.md)
+  else()
+    add_test(NAME k8s_drills_${version} COMMAND sh -c "echo 'k8s_drills_${version}: python3 is missing'; exit 1")
+  endif()
+  set_tests_properties(k8s_drills_${version} PROPERTIES LABELS kubernetes RESOURCE_LOCK flink
+    TIMEOUT 420)
+endforeach()
+
+# packaging/kubernetes/flink-ha-exporter.yaml created in the mock API server, its Role and probes
+# checked, its exporter configuration through --config.check (a few seconds: one small JVM).
+if(FLINKHA_K8S_PYTHON3)
+  add_test(NAME k8s_manifests
+    COMMAND ${FLINKHA_K8S_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/manifests_test.py
+      --exporter $<TARGET_FILE:flink-ha-exporter>)
+else()
+  add_test(NAME k8s_manifests COMMAND sh -c "echo 'k8s_manifests: python3 is missing'; exit 1")
+endif()
+set_tests_properties(k8s_manifests PROPERTIES LABELS kubernetes TIMEOUT 120)
