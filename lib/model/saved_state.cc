@@ -412,20 +412,20 @@ std::string EncodeSavedState(const SavedState& state) {
 
 Result<SavedState> DecodeSavedState(std::string_view text) {
   if (text.size() > kSavedStateMaxBytes) {
-    return Error("larger than " + std::to_string(kSavedStateMaxBytes) +
-                 " bytes");
+    return Error{"larger than " + std::to_string(kSavedStateMaxBytes) +
+                 " bytes"};
   }
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error("not JSON");
+  if (j.is_discarded()) return Error{"not JSON"};
   if (!j.is_object() || j.value("format", "") != kFormat) {
-    return Error("not a flink-ha-exporter state file");
+    return Error{"not a flink-ha-exporter state file"};
   }
   try {
     const int version = j.at("version").get<int>();
     if (version != kSavedStateVersion) {
-      return Error("state file version " + std::to_string(version) +
+      return Error{"state file version " + std::to_string(version) +
                    ", this exporter reads version " +
-                   std::to_string(kSavedStateVersion));
+                   std::to_string(kSavedStateVersion)};
     }
     SavedState s;
     s.saved_at = Time(j, "saved_at");
@@ -448,7 +448,7 @@ Result<SavedState> DecodeSavedState(std::string_view text) {
     }
     return s;
   } catch (const std::exception& e) {
-    return Error(std::string("malformed: ") + e.what());
+    return Error{std::string("malformed: ") + e.what()};
   }
 }
 
