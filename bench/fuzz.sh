@@ -4,8 +4,9 @@
 # features), corpus size, peak RSS, wall time and findings (crash-/leak-/timeout-/oom- files).
 # Needs a fuzzing build: CC=clang CXX=clang++ cmake -S . -B build/fuzz -DFLINKHA_FUZZ=ON \
 #   -DFLINKHA_BUILD_TESTS=OFF && cmake --build build/fuzz
-# Usage: bench/fuzz.sh [-b BUILD_DIR] [-t SECONDS | -r RUNS] [-j JOBS] [TARGET...]
+# Usage: bench/fuzz.sh [-b BUILD_DIR] [-t SECONDS | -r RUNS] [-m MAX_LEN] [TARGET...]
 #   -t: time per target (default 60); -r: executions per target instead (libFuzzer -runs);
+#   -m: longest input (libFuzzer -max_len; default: the longest seed);
 #   no TARGET: every *_fuzz binary in BUILD_DIR/fuzz. The working corpus
 #   (BUILD_DIR/fuzz/corpus/<target>) starts from the seeds and keeps what libFuzzer finds, so a
 #   second run continues; findings go to BUILD_DIR/fuzz/artifacts/<target>/. Move a finding into
@@ -15,12 +16,14 @@ cd "$(dirname "$0")/.."
 build=build/fuzz
 seconds=60
 runs=
-while getopts "b:t:r:" opt; do
+max_len=()
+while getopts "b:t:r:m:" opt; do
   case $opt in
     b) build=$OPTARG ;;
     t) seconds=$OPTARG ;;
     r) runs=$OPTARG ;;
-    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+    m) max_len=(-max_len="$OPTARG") ;;
+    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -54,7 +57,7 @@ for t in "${targets[@]}"; do
   start=$SECONDS
   # -timeout: an input running 10 s is a hang; -rss_limit_mb: a bounded parser stays small.
   nice -n 19 "$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$corpus" "$seeds/$t" "${regressions[@]}" >"$log" 2>&1
+    "${max_len[@]}" -artifact_prefix="$artifacts/" "$corpus" "$seeds/$t" "${regressions[@]}" >"$log" 2>&1
   rc=$?
   wall=$((SECONDS - start))
   findings=$(($(find "$artifacts" -type f | wc -l) - before))

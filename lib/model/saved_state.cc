@@ -417,7 +417,9 @@ Result<SavedState> DecodeSavedState(std::string_view text) {
   }
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Error{"not JSON"};
-  if (!j.is_object() || j.value("format", "") != kFormat) {
+  // Not j.value("format", ""): it throws when "format" is not a string.
+  const auto format = j.find("format");  // end() unless an object has it
+  if (format == j.end() || !format->is_string() || *format != kFormat) {
     return Error{"not a flink-ha-exporter state file"};
   }
   try {

@@ -101,6 +101,14 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
         "not a flink-ha-exporter state file");
   CHECK(DecodeSavedState("[1,2]").error().message ==
         "not a flink-ha-exporter state file");
+  // Found by saved_state_fuzz: a "format" that is not a string threw out of
+  // the decoder (std::terminate at start-up).
+  for (const char* text : {"{\"format\": 1}", "{\"format\": null}",
+                           "{\"format\": [\"flink-ha-exporter-state\"]}"}) {
+    INFO(text);
+    CHECK(DecodeSavedState(text).error().message ==
+          "not a flink-ha-exporter state file");
+  }
   auto j = nlohmann::json::parse(EncodeSavedState(Sample()));
   j["version"] = 99;
   CHECK(DecodeSavedState(j.dump()).error().message ==
