@@ -8,6 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace flinkha {
@@ -22,7 +24,18 @@ int64_t Micros(TimePoint t) {
       .count();
 }
 
+// A time before 1970 or beyond what the clock holds (year 2262 with
+// nanoseconds) is a malformed file, not a signed overflow; thrown, so caught
+// once in DecodeSavedState.
 TimePoint FromMicros(int64_t us) {
+  constexpr int64_t kMaxMicros =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          TimePoint::duration::max())
+          .count();
+  if (us < 0 || us > kMaxMicros) {
+    throw std::out_of_range("time " + std::to_string(us) +
+                            " us is out of range");
+  }
   return TimePoint{} + std::chrono::duration_cast<TimePoint::duration>(
                            std::chrono::microseconds(us));
 }

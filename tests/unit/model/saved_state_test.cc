@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "support/history_snapshot.h"
@@ -131,6 +133,24 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
   CHECK(partial->history.clusters.empty());
   CHECK(partial->clusters.at("realtime-pipeline").failover.failovers_total ==
         3);
+  // Found by saved_state_fuzz: a time the clock cannot hold overflowed
+  // (undefined behaviour) while converting microseconds to the clock's
+  // nanoseconds. Now such a time is malformed; in the history it costs only
+  // the history.
+  for (int64_t us : {std::numeric_limits<int64_t>::max(),
+                     int64_t{70100000000000001}, int64_t{-1}}) {
+    INFO(us);
+    j = nlohmann::json::parse(EncodeSavedState(Sample()));
+    j["saved_at"] = us;
+    CHECK(DecodeSavedState(j.dump()).error().message ==
+          "malformed: time " + std::to_string(us) + " us is out of range");
+    j = nlohmann::json::parse(EncodeSavedState(Sample()));
+    j["history"]["clusters"]["realtime-pipeline"]["leader"][0][1] = us;
+    auto cut = DecodeSavedState(j.dump());
+    REQUIRE(cut.ok());
+    CHECK(cut->history_error ==
+          "history: time " + std::to_string(us) + " us is out of range");
+  }
   CHECK(DecodeSavedState(std::string(kSavedStateMaxBytes + 1, ' '))
             .error()
             .message.find("larger than") == 0);
