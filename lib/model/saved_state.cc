@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace flinkha {
@@ -51,21 +54,44 @@ Json OptValue(const std::optional<T>& v) {
 
 // Reading: a missing or null optional field is nullopt; a wrong type throws
 // (caught once in DecodeSavedState).
+
+// json::get<integer>() casts a fractional or out-of-range number (undefined
+// behaviour for 1e30): integers are read only from JSON integers that fit.
+template <typename T>
+T Get(const Json& v) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!v.is_number_integer()) {
+      throw std::invalid_argument("expected an integer, found " +
+                                  std::string(v.type_name()));
+    }
+    if (v.is_number_unsigned()) {
+      const uint64_t u = v.get<uint64_t>();
+      if (std::in_range<T>(u)) return static_cast<T>(u);
+    } else {
+      const int64_t i = v.get<int64_t>();
+      if (std::in_range<T>(i)) return static_cast<T>(i);
+    }
+    throw std::out_of_range("integer " + v.dump() + " is out of range");
+  } else {
+    return v.get<T>();
+  }
+}
+
 std::optional<TimePoint> OptTime(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return FromMicros(it->get<int64_t>());
+  return FromMicros(Get<int64_t>(*it));
 }
 
 TimePoint Time(const Json& j, const char* key) {
-  return FromMicros(j.at(key).get<int64_t>());
+  return FromMicros(Get<int64_t>(j.at(key)));
 }
 
 template <typename T>
 std::optional<T> OptGet(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return it->get<T>();
+  return Get<T>(*it);
 }
 
 std::string Str(const Json& j, const char* key) {
@@ -141,10 +167,10 @@ Json CheckpointJson(const CompletedCheckpoint& c) {
 
 CompletedCheckpoint ReadCheckpoint(const Json& j) {
   CompletedCheckpoint c;
-  c.id = j.at("id").get<int64_t>();
+  c.id = Get<int64_t>(j.at("id"));
   c.trigger_timestamp_ms =
       OptGet<int64_t>(j, "trigger_timestamp_ms").value_or(0);
-  c.latest_ack_timestamp_ms = j.at("latest_ack_timestamp_ms").get<int64_t>();
+  c.latest_ack_timestamp_ms = Get<int64_t>(j.at("latest_ack_timestamp_ms"));
   c.end_to_end_duration_ms =
       OptGet<int64_t>(j, "end_to_end_duration_ms").value_or(0);
   c.checkpointed_size_bytes =
@@ -237,8 +263,8 @@ Json StatesJson(const StateSeries& s) {
 StateSeries ReadStates(const Json& j, const char* key) {
   StateSeries s;
   s.Assign(Bounded<HistorySpan>(j, key, kHistoryMaxSpans, [](const Json& e) {
-    return HistorySpan{FromMicros(e.at(0).get<int64_t>()),
-                       FromMicros(e.at(1).get<int64_t>()),
+    return HistorySpan{FromMicros(Get<int64_t>(e.at(0))),
+                       FromMicros(Get<int64_t>(e.at(1))),
                        e.at(2).get<std::string>().substr(0, kHistoryMaxLabel)};
   }));
   return s;
@@ -255,7 +281,7 @@ PointSeries ReadPoints(const Json& j, const char* key) {
   s.Assign(Bounded<HistoryPoint>(j, key, kHistoryMaxPoints, [](const Json& e) {
     // JSON has no NaN: an unknown value is written as null.
     return HistoryPoint{
-        FromMicros(e.at(0).get<int64_t>()),
+        FromMicros(Get<int64_t>(e.at(0))),
         e.at(1).is_null() ? std::nan("") : e.at(1).get<double>()};
   }));
   return s;
@@ -334,7 +360,7 @@ ClusterHistory ReadClusterHistory(const Json& j) {
   c.slots_available = ReadPoints(j, "slots_available");
   c.lost_taskmanagers = Bounded<LostTaskManagerMark>(
       j, "lost_taskmanagers", kHistoryMaxMarks, [](const Json& e) {
-        return LostTaskManagerMark{FromMicros(e.at(0).get<int64_t>()),
+        return LostTaskManagerMark{FromMicros(Get<int64_t>(e.at(0))),
                                    e.at(1).get<std::string>()};
       });
   c.jobs =
@@ -436,7 +462,7 @@ Result<SavedState> DecodeSavedState(std::string_view text) {
     return Error{"not a flink-ha-exporter state file"};
   }
   try {
-    const int version = j.at("version").get<int>();
+    const int version = Get<int>(j.at("version"));
     if (version != kSavedStateVersion) {
       return Error{"state file version " + std::to_string(version) +
                    ", this exporter reads version " +

@@ -151,6 +151,21 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
     CHECK(cut->history_error ==
           "history: time " + std::to_string(us) + " us is out of range");
   }
+  // Found by saved_state_fuzz: json::get<int64_t>() of 1.7e28 is a float to
+  // integer conversion out of range (undefined behaviour). Integers are read
+  // only from JSON integers that fit.
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["clusters"]["realtime-pipeline"]["failover"]["events"][0]["at"] = 1.7e28;
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: expected an integer, found number");
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["clusters"]["realtime-pipeline"]["failover"]["failovers_total"] = -1;
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: integer -1 is out of range");
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["version"] = nlohmann::json::parse("18446744073709551615");
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: integer 18446744073709551615 is out of range");
   CHECK(DecodeSavedState(std::string(kSavedStateMaxBytes + 1, ' '))
             .error()
             .message.find("larger than") == 0);
