@@ -75,9 +75,14 @@ void RecoveryCollector::Collect(
                 {"new_jobmanager", r.new_jobmanager}},
                1);
     }
+    // l, not the structured binding `name`: clang before 16 cannot capture
+    // those in a lambda.
     auto add = [&](const char* phase, const std::optional<TimePoint>& t) {
-      if (auto v = r.SecondsTo(t))
-        seconds.Add({{"flink_cluster", name}, {"phase", phase}}, *v);
+      if (auto v = r.SecondsTo(t)) {
+        Labels phased = l;
+        phased.emplace_back("phase", phase);
+        seconds.Add(phased, *v);
+      }
     };
     add("job_running", r.job_running_at);
     add("checkpoint", r.checkpoint_at);

@@ -185,10 +185,13 @@ void ZooKeeperCollector::Collect(
       if (h->outstanding_requests) {
         outstanding.Add(l, static_cast<double>(*h->outstanding_requests));
       }
+      // l, not the structured bindings: clang before 16 cannot capture those
+      // in a lambda.
       auto stat = [&](const char* s, const std::optional<double>& v) {
-        if (v)
-          latency.Add(
-              {{"flink_cluster", name}, {"server", server}, {"stat", s}}, *v);
+        if (!v) return;
+        Labels with_stat = l;
+        with_stat.emplace_back("stat", s);
+        latency.Add(with_stat, *v);
       };
       stat("min", h->latency_min_seconds);
       stat("avg", h->latency_avg_seconds);

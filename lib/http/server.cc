@@ -13,6 +13,7 @@
 #include "config/address.h"
 #include "http/history_json.h"
 #include "http/message.h"
+#include "http/request_target.h"
 #include "http/status_json.h"
 #include "http/status_page.h"
 #include "http/web_config.h"
@@ -146,31 +147,6 @@ void SetDocument(HttpResponse& res, const HttpRequest& req, std::string body,
     }
   }
   SetBody(res, std::move(body), type);
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The path of a request target: before any query, %XX sequences decoded.
-std::string RequestPath(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::string path;
-  path.reserve(target.size());
-  for (size_t i = 0; i < target.size(); ++i) {
-    if (target[i] == '%' && i + 2 < target.size() &&
-        HexDigit(target[i + 1]) >= 0 && HexDigit(target[i + 2]) >= 0) {
-      path += static_cast<char>(HexDigit(target[i + 1]) * 16 +
-                                HexDigit(target[i + 2]));
-      i += 2;
-    } else {
-      path += target[i];
-    }
-  }
-  return path;
 }
 
 }  // namespace

@@ -364,21 +364,27 @@ BasicAuthVerifier::BasicAuthVerifier(std::map<std::string, std::string> users,
                                      std::chrono::seconds cache_ttl)
     : users_(std::move(users)), cache_ttl_(cache_ttl) {}
 
-bool BasicAuthVerifier::Check(const std::string& authorization_header) {
+std::optional<BasicCredentials> ParseBasicAuthorization(
+    const std::string& header) {
   static const std::string kScheme = "Basic ";
-  if (authorization_header.size() <= kScheme.size() ||
-      strncasecmp(authorization_header.c_str(), kScheme.c_str(),
-                  kScheme.size()) != 0) {
-    return false;
+  if (header.size() <= kScheme.size() ||
+      strncasecmp(header.c_str(), kScheme.c_str(), kScheme.size()) != 0) {
+    return std::nullopt;
   }
-  std::string encoded = authorization_header.substr(kScheme.size());
+  std::string encoded = header.substr(kScheme.size());
   while (!encoded.empty() && encoded.front() == ' ') encoded.erase(0, 1);
   while (!encoded.empty() && encoded.back() == ' ') encoded.pop_back();
   auto decoded = DecodeBase64(encoded);
-  if (!decoded) return false;
+  if (!decoded) return std::nullopt;
   const auto colon = decoded->find(':');
-  if (colon == std::string::npos) return false;
-  return Verify(decoded->substr(0, colon), decoded->substr(colon + 1));
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredentials{decoded->substr(0, colon),
+                          decoded->substr(colon + 1)};
+}
+
+bool BasicAuthVerifier::Check(const std::string& authorization_header) {
+  auto credentials = ParseBasicAuthorization(authorization_header);
+  return credentials && Verify(credentials->user, credentials->password);
 }
 
 bool BasicAuthVerifier::Verify(const std::string& user,

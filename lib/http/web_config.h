@@ -53,6 +53,17 @@ Result<WebConfig> ParseWebConfig(const std::string& yaml_text,
 // <reason>".
 Result<WebConfig> LoadWebConfigFile(const std::string& path);
 
+// The user and password of an "Authorization: Basic <base64>" header value.
+struct BasicCredentials {
+  std::string user;
+  std::string password;
+};
+
+// nullopt unless the value is the Basic scheme (any case) and valid base64 of
+// "user:password" (the first colon separates them). Pure; fuzzed in fuzz/.
+std::optional<BasicCredentials> ParseBasicAuthorization(
+    const std::string& header);
+
 // Checks "Authorization: Basic ..." headers against bcrypt hashes. bcrypt is
 // deliberately slow (tens of milliseconds), so successful verifications are
 // cached for a short time, keyed by a SHA-256 of user, password and hash (the

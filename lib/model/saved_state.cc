@@ -6,8 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 #include <utility>
 
 namespace flinkha {
@@ -25,7 +30,18 @@ int64_t Micros(TimePoint t) {
       .count();
 }
 
+// A time before 1970 or beyond what the clock holds (year 2262 with
+// nanoseconds) is a malformed file, not a signed overflow; thrown, so caught
+// once in DecodeSavedState.
 TimePoint FromMicros(int64_t us) {
+  constexpr int64_t kMaxMicros =
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          TimePoint::duration::max())
+          .count();
+  if (us < 0 || us > kMaxMicros) {
+    throw std::out_of_range("time " + std::to_string(us) +
+                            " us is out of range");
+  }
   return TimePoint{} + std::chrono::duration_cast<TimePoint::duration>(
                            std::chrono::microseconds(us));
 }
@@ -41,21 +57,44 @@ Json OptValue(const std::optional<T>& v) {
 
 // Reading: a missing or null optional field is nullopt; a wrong type throws
 // (caught once in DecodeSavedState).
+
+// json::get<integer>() casts a fractional or out-of-range number (undefined
+// behaviour for 1e30): integers are read only from JSON integers that fit.
+template <typename T>
+T Get(const Json& v) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!v.is_number_integer()) {
+      throw std::invalid_argument("expected an integer, found " +
+                                  std::string(v.type_name()));
+    }
+    if (v.is_number_unsigned()) {
+      const uint64_t u = v.get<uint64_t>();
+      if (std::in_range<T>(u)) return static_cast<T>(u);
+    } else {
+      const int64_t i = v.get<int64_t>();
+      if (std::in_range<T>(i)) return static_cast<T>(i);
+    }
+    throw std::out_of_range("integer " + v.dump() + " is out of range");
+  } else {
+    return v.get<T>();
+  }
+}
+
 std::optional<TimePoint> OptTime(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return FromMicros(it->get<int64_t>());
+  return FromMicros(Get<int64_t>(*it));
 }
 
 TimePoint Time(const Json& j, const char* key) {
-  return FromMicros(j.at(key).get<int64_t>());
+  return FromMicros(Get<int64_t>(j.at(key)));
 }
 
 template <typename T>
 std::optional<T> OptGet(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  return it->get<T>();
+  return Get<T>(*it);
 }
 
 std::string Str(const Json& j, const char* key) {
@@ -131,10 +170,10 @@ Json CheckpointJson(const CompletedCheckpoint& c) {
 
 CompletedCheckpoint ReadCheckpoint(const Json& j) {
   CompletedCheckpoint c;
-  c.id = j.at("id").get<int64_t>();
+  c.id = Get<int64_t>(j.at("id"));
   c.trigger_timestamp_ms =
       OptGet<int64_t>(j, "trigger_timestamp_ms").value_or(0);
-  c.latest_ack_timestamp_ms = j.at("latest_ack_timestamp_ms").get<int64_t>();
+  c.latest_ack_timestamp_ms = Get<int64_t>(j.at("latest_ack_timestamp_ms"));
   c.end_to_end_duration_ms =
       OptGet<int64_t>(j, "end_to_end_duration_ms").value_or(0);
   c.checkpointed_size_bytes =
@@ -259,8 +298,8 @@ Json StatesJson(const StateSeries& s) {
 StateSeries ReadStates(const Json& j, const char* key) {
   StateSeries s;
   s.Assign(Bounded<HistorySpan>(j, key, kHistoryMaxSpans, [](const Json& e) {
-    return HistorySpan{FromMicros(e.at(0).get<int64_t>()),
-                       FromMicros(e.at(1).get<int64_t>()),
+    return HistorySpan{FromMicros(Get<int64_t>(e.at(0))),
+                       FromMicros(Get<int64_t>(e.at(1))),
                        e.at(2).get<std::string>().substr(0, kHistoryMaxLabel)};
   }));
   return s;
@@ -277,7 +316,7 @@ PointSeries ReadPoints(const Json& j, const char* key) {
   s.Assign(Bounded<HistoryPoint>(j, key, kHistoryMaxPoints, [](const Json& e) {
     // JSON has no NaN: an unknown value is written as null.
     return HistoryPoint{
-        FromMicros(e.at(0).get<int64_t>()),
+        FromMicros(Get<int64_t>(e.at(0))),
         e.at(1).is_null() ? std::nan("") : e.at(1).get<double>()};
   }));
   return s;
@@ -356,7 +395,7 @@ ClusterHistory ReadClusterHistory(const Json& j) {
   c.slots_available = ReadPoints(j, "slots_available");
   c.lost_taskmanagers = Bounded<LostTaskManagerMark>(
       j, "lost_taskmanagers", kHistoryMaxMarks, [](const Json& e) {
-        return LostTaskManagerMark{FromMicros(e.at(0).get<int64_t>()),
+        return LostTaskManagerMark{FromMicros(Get<int64_t>(e.at(0))),
                                    e.at(1).get<std::string>()};
       });
   c.jobs =
@@ -447,20 +486,22 @@ std::string EncodeSavedState(const SavedState& state) {
 
 Result<SavedState> DecodeSavedState(std::string_view text) {
   if (text.size() > kSavedStateMaxBytes) {
-    return Error("larger than " + std::to_string(kSavedStateMaxBytes) +
-                 " bytes");
+    return Error{"larger than " + std::to_string(kSavedStateMaxBytes) +
+                 " bytes"};
   }
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Error("not JSON");
-  if (!j.is_object() || j.value("format", "") != kFormat) {
-    return Error("not a flink-ha-exporter state file");
+  if (j.is_discarded()) return Error{"not JSON"};
+  // Not j.value("format", ""): it throws when "format" is not a string.
+  const auto format = j.find("format");  // end() unless an object has it
+  if (format == j.end() || !format->is_string() || *format != kFormat) {
+    return Error{"not a flink-ha-exporter state file"};
   }
   try {
-    const int version = j.at("version").get<int>();
+    const int version = Get<int>(j.at("version"));
     if (version != kSavedStateVersion) {
-      return Error("state file version " + std::to_string(version) +
+      return Error{"state file version " + std::to_string(version) +
                    ", this exporter reads version " +
-                   std::to_string(kSavedStateVersion));
+                   std::to_string(kSavedStateVersion)};
     }
     SavedState s;
     s.saved_at = Time(j, "saved_at");
@@ -483,7 +524,7 @@ Result<SavedState> DecodeSavedState(std::string_view text) {
     }
     return s;
   } catch (const std::exception& e) {
-    return Error(std::string("malformed: ") + e.what());
+    return Error{std::string("malformed: ") + e.what()};
   }
 }
 

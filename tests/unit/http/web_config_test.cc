@@ -222,6 +222,30 @@ TEST_CASE("base64 decoding", "[web_config]") {
   CHECK_FALSE(DecodeBase64("YTo==="));
 }
 
+TEST_CASE("basic authorization header: scheme, base64, first colon",
+          "[web_config]") {
+  auto c = ParseBasicAuthorization("Basic YWxpY2U6czNjcmV0");
+  REQUIRE(c);
+  CHECK(c->user == "alice");
+  CHECK(c->password == "s3cret");
+  // The scheme in any case, spaces around the credentials; the password may
+  // hold colons.
+  c = ParseBasicAuthorization("bAsIc   " + Basic("bob:a:b").substr(6) + "  ");
+  REQUIRE(c);
+  CHECK(c->user == "bob");
+  CHECK(c->password == "a:b");
+  c = ParseBasicAuthorization(Basic(":"));
+  REQUIRE(c);
+  CHECK(c->user.empty());
+  CHECK(c->password.empty());
+  CHECK_FALSE(ParseBasicAuthorization(""));
+  CHECK_FALSE(ParseBasicAuthorization("Basic "));
+  CHECK_FALSE(ParseBasicAuthorization("Bearer YWxpY2U6czNjcmV0"));
+  CHECK_FALSE(ParseBasicAuthorization("BasicYWxpY2U6czNjcmV0"));
+  CHECK_FALSE(ParseBasicAuthorization(Basic("no colon")));
+  CHECK_FALSE(ParseBasicAuthorization("Basic YT*6"));
+}
+
 TEST_CASE("bcrypt: hashes of each prefix verify, others do not",
           "[web_config]") {
   for (const char* prefix : {"$2b$", "$2y$", "$2a$"}) {

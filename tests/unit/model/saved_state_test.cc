@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "support/history_snapshot.h"
@@ -132,6 +134,14 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
         "not a flink-ha-exporter state file");
   CHECK(DecodeSavedState("[1,2]").error().message ==
         "not a flink-ha-exporter state file");
+  // Found by saved_state_fuzz: a "format" that is not a string threw out of
+  // the decoder (std::terminate at start-up).
+  for (const char* text : {"{\"format\": 1}", "{\"format\": null}",
+                           "{\"format\": [\"flink-ha-exporter-state\"]}"}) {
+    INFO(text);
+    CHECK(DecodeSavedState(text).error().message ==
+          "not a flink-ha-exporter state file");
+  }
   auto j = nlohmann::json::parse(EncodeSavedState(Sample()));
   j["version"] = 99;
   CHECK(DecodeSavedState(j.dump()).error().message ==
@@ -154,6 +164,39 @@ TEST_CASE("SavedState: bad files are errors with a reason", "[model][state]") {
   CHECK(partial->history.clusters.empty());
   CHECK(partial->clusters.at("realtime-pipeline").failover.failovers_total ==
         3);
+  // Found by saved_state_fuzz: a time the clock cannot hold overflowed
+  // (undefined behaviour) while converting microseconds to the clock's
+  // nanoseconds. Now such a time is malformed; in the history it costs only
+  // the history.
+  for (int64_t us : {std::numeric_limits<int64_t>::max(),
+                     int64_t{70100000000000001}, int64_t{-1}}) {
+    INFO(us);
+    j = nlohmann::json::parse(EncodeSavedState(Sample()));
+    j["saved_at"] = us;
+    CHECK(DecodeSavedState(j.dump()).error().message ==
+          "malformed: time " + std::to_string(us) + " us is out of range");
+    j = nlohmann::json::parse(EncodeSavedState(Sample()));
+    j["history"]["clusters"]["realtime-pipeline"]["leader"][0][1] = us;
+    auto cut = DecodeSavedState(j.dump());
+    REQUIRE(cut.ok());
+    CHECK(cut->history_error ==
+          "history: time " + std::to_string(us) + " us is out of range");
+  }
+  // Found by saved_state_fuzz: json::get<int64_t>() of 1.7e28 is a float to
+  // integer conversion out of range (undefined behaviour). Integers are read
+  // only from JSON integers that fit.
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["clusters"]["realtime-pipeline"]["failover"]["events"][0]["at"] = 1.7e28;
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: expected an integer, found number");
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["clusters"]["realtime-pipeline"]["failover"]["failovers_total"] = -1;
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: integer -1 is out of range");
+  j = nlohmann::json::parse(EncodeSavedState(Sample()));
+  j["version"] = nlohmann::json::parse("18446744073709551615");
+  CHECK(DecodeSavedState(j.dump()).error().message ==
+        "malformed: integer 18446744073709551615 is out of range");
   CHECK(DecodeSavedState(std::string(kSavedStateMaxBytes + 1, ' '))
             .error()
             .message.find("larger than") == 0);
