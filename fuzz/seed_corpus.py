@@ -90,6 +90,35 @@ def zookeeper(out):
         write(out, "zk_4lw_fuzz", f.read_bytes())
 
 
+def kubernetes(out):
+    """Flink's HA ConfigMaps as the API server listed them (recorded on the Kubernetes HA bed),
+    and the pieces the parsers take apart further; the first byte picks the parser
+    (k8s_ha_fuzz.cc)."""
+    for version in REAL:
+        for f in sorted((version / "k8s").glob("configmaps*.json")):
+            body = f.read_bytes()
+            write(out, "k8s_ha_fuzz", b"\0" + body)
+            for item in json.loads(body).get("items", [])[:2]:
+                write(out, "k8s_ha_fuzz", b"\1" + json.dumps(
+                    {"type": "MODIFIED", "object": item}).encode())
+                meta = item.get("metadata", {})
+                record = meta.get("annotations", {}).get("control-plane.alpha.kubernetes.io/leader")
+                if record:
+                    write(out, "k8s_ha_fuzz", b"\2" + record.encode())
+                for key, value in item.get("data", {}).items():
+                    if key.startswith("org.apache.flink.k8s.leader."):
+                        write(out, "k8s_ha_fuzz", b"\4" + value.encode())
+    for text in ['{"type":"ERROR","object":{"kind":"Status","code":410,'
+                 '"message":"too old resource version: 1 (5)"}}']:
+        write(out, "k8s_ha_fuzz", b"\1" + text.encode())
+    for text in ['{"kind":"Status","apiVersion":"v1","status":"Failure","message":'
+                 '"configmaps is forbidden: User \\"x\\" cannot list resource","reason":'
+                 '"Forbidden","code":403}', "<html>gateway</html>"]:
+        write(out, "k8s_ha_fuzz", b"\3" + text.encode())
+    for text in ["PT15S", "15.000000000", "2026-12-07T02:24:16.579002Z", "PT1M30.5S"]:
+        write(out, "k8s_ha_fuzz", b"\5" + text.encode())
+
+
 def config(out):
     files = list((FIXTURES / "config").glob("*/*.yml"))
     files += list((ROOT / "config").glob("*.yml")) + list((ROOT / "config" / "examples").glob("*.yml"))
@@ -136,6 +165,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     rest(out)
     zookeeper(out)
+    kubernetes(out)
     config(out)
     samples(out)
     for d in sorted(out.iterdir()):
