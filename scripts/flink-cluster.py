@@ -476,7 +476,7 @@ class Cluster:
         if self.k8s:
             self.configure_k8s_api()
         else:
-            self.configure_zookeeper()
+            self.configure_zookeeper(used)
         self.configure_flink(used)
 
     def configure_k8s_api(self):
@@ -493,7 +493,7 @@ class Cluster:
                     "--kubeconfig", st["kubeconfig"], "--namespace", st["k8s_namespace"],
                     "--state", st["k8s_state"]]}
 
-    def configure_zookeeper(self):
+    def configure_zookeeper(self, used):
         a, st = self.a, self.state
         # ZooKeeper: tickTime bounds the session timeouts it grants (2..20 ticks by default).
         zdir = os.path.join(self.run_dir, "conf", "zookeeper")
