@@ -13,11 +13,11 @@
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "model/json_reader.h"
+#include "support/process.h"
 
 namespace flinkha {
 namespace {
@@ -33,13 +33,6 @@ bool WaitFor(const std::function<bool()>& cond, double seconds = 8) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return cond();
-}
-
-std::string ReadFile(const std::string& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
 }
 
 // A loopback API server: GET .../configmaps answers list_status/list_body; a
@@ -174,8 +167,8 @@ View Get(const StateStore& store) {
 }
 
 std::string Fixture(const std::string& name) {
-  return ReadFile(std::string(FLINKHA_SOURCE_DIR) +
-                  "/tests/fixtures/flink-real/2.3.0/k8s/" + name);
+  return testing::ReadFile(std::string(FLINKHA_SOURCE_DIR) +
+                           "/tests/fixtures/flink-real/2.3.0/k8s/" + name);
 }
 
 struct TokenFile {
