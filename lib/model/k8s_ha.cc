@@ -252,6 +252,14 @@ std::optional<TimePoint> ParseRfc3339(std::string_view t) {
   }
   if (i != t.size()) return std::nullopt;
   const time_t secs = timegm(&tm) - offset;
+  // The clock holds nanoseconds up to the year 2262: a later (or pre-1970)
+  // time is no time, not a signed overflow (found by k8s_ha_fuzz).
+  constexpr int64_t kMaxSeconds =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          TimePoint::duration::max())
+          .count() -
+      1;
+  if (secs < 0 || secs > kMaxSeconds) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
       std::chrono::seconds(secs) + std::chrono::nanoseconds(nanos)));
 }

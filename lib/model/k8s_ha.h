@@ -69,7 +69,8 @@ Result<LeaderElectionRecord> ParseLeaderElectionRecord(std::string_view json);
 
 // "PT15S", "PT0.5S", "PT1M30S", "PT1H" -> seconds; nullopt otherwise.
 std::optional<double> ParseIsoDuration(std::string_view text);
-// "2026-12-07T02:20:56.319349Z" (also without fraction, or +hh:mm) -> time.
+// "2026-12-07T02:20:56.319349Z" (also without fraction, or +hh:mm) -> time;
+// nullopt outside 1970..2262 (what the clock holds).
 std::optional<TimePoint> ParseRfc3339(std::string_view text);
 
 // A leader data value "<session id>,<address>" as Flink's

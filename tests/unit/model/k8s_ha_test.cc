@@ -188,6 +188,14 @@ TEST_CASE("leader values and election records", "[k8s]") {
   CHECK(ParseRfc3339("2026-12-07T03:20:56.319349+01:00") == t);
   CHECK(!ParseRfc3339("2026-12-07 02:20:56Z"));
   CHECK(!ParseRfc3339("2026-12-07T02:20:56"));
+  // Beyond the clock (k8s_ha_fuzz: year 4052 overflowed into nanoseconds).
+  CHECK(!ParseRfc3339("4052-12-07T02:31:44.346113Z"));
+  CHECK(!ParseRfc3339("1969-12-31T23:59:59Z"));
+  CHECK(ParseRfc3339("2262-01-01T00:00:00Z"));
+  CHECK(!ParseRfc3339("2263-01-01T00:00:00Z"));
+  const auto bad = ParseLeaderElectionRecord(
+      R"({"holderIdentity":"x","acquireTime":"4052-12-07T02:31:44Z"})");
+  CHECK(!bad.ok());
 
   auto rec = ParseLeaderElectionRecord(
       R"({"holderIdentity":"","leaseDuration":"PT15S"})");
