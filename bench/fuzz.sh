@@ -52,7 +52,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   regressions=()
   [[ -d fuzz/regressions/$t ]] && regressions=("fuzz/regressions/$t")
-  echo "=== $t (${runs:+$runs runs}${runs:-$seconds s}), log: $log"
+  echo "=== $t ($([[ -n $runs ]] && echo "$runs runs" || echo "$seconds s")), log: $log"
   before=$(find "$artifacts" -type f | wc -l)
   start=$SECONDS
   # -timeout: an input running 10 s is a hang; -rss_limit_mb: a bounded parser stays small.
