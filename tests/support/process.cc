@@ -122,8 +122,13 @@ std::string Subprocess::Log() const { return ReadFile(log_path_); }
 
 bool Subprocess::WaitForLog(const std::string& text,
                             std::chrono::milliseconds timeout, size_t from) {
-  return Eventually([&] { return Log().find(text, from) != std::string::npos; },
-                    timeout);
+  // A process that exited will not write the text: give up at once rather than
+  // at the timeout (a cluster script that died used to hold a test for 300 s).
+  const auto found = [&] {
+    return Log().find(text, from) != std::string::npos;
+  };
+  Eventually([&] { return found() || !running(); }, timeout);
+  return found();
 }
 
 int FreePort() {

@@ -35,7 +35,8 @@ class Subprocess {
   // SIGTERM, wait up to timeout, then SIGKILL. Returns the exit status.
   int Stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void WriteStdin(const std::string& text);
-  // Waits until the log contains text (searching from `from`); true when found.
+  // Waits until the log contains text (searching from `from`); true when found,
+  // false at the timeout or as soon as the process has exited without it.
   bool WaitForLog(const std::string& text, std::chrono::milliseconds timeout,
                   size_t from = 0);
   std::string Log() const;
