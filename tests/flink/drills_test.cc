@@ -250,6 +250,50 @@ class Recorder {
   std::string dir_;
 };
 
+// The checkpoint pointer in ZooKeeper equals Flink's latest completed
+// checkpoint (REST), and the exporter says the same.
+void CheckCheckpointPointer(const Drill& d, Recorder& rec, Report& report,
+                            const std::string& jid) {
+  int64_t zk_truth = -1, rest_truth = -1;
+  double exported = -1;
+  CHECK(Eventually(
+      [&] {
+        zk_truth = d.ZkLatestCheckpoint();
+        rest_truth = d.LatestCompletedId(0);
+        exported = d.Metric("flinkha_zookeeper_latest_checkpoint_id",
+                            {{"job_id", jid}});
+        return exported == static_cast<double>(zk_truth) &&
+               zk_truth == rest_truth;
+      },
+      std::chrono::seconds(20)));
+  rec.Rest(0, "/jobs/" + jid + "/checkpoints", "checkpoints.json");
+  rec.Znodes("");
+  report.Add("latest checkpoint id (ZooKeeper / REST)",
+             std::to_string(zk_truth) + " / " + std::to_string(rest_truth),
+             std::to_string(static_cast<int64_t>(exported)));
+}
+
+// The committed files and their rows, read from the output directory, equal
+// the exporter's.
+void CheckCommittedOutput(const Drill& d, const FlinkCluster& flink,
+                          Report& report) {
+  CommittedOutput truth;
+  double files = -1, rows = -1;
+  CHECK(Eventually(
+      [&] {
+        truth = ReadCommittedOutput(flink.output_dir());
+        files = d.Metric("flinkha_output_files", {{"state", "finished"}});
+        rows = d.Metric("flinkha_output_rows_total");
+        return truth.files > 0 && files == static_cast<double>(truth.files) &&
+               rows == static_cast<double>(truth.rows);
+      },
+      std::chrono::seconds(20)));
+  report.Add("committed files / rows",
+             std::to_string(truth.files) + " / " + std::to_string(truth.rows),
+             std::to_string(static_cast<int64_t>(files)) + " / " +
+                 std::to_string(static_cast<int64_t>(rows)));
+}
+
 // The first part file committed after `after` (epoch seconds): FileSink
 // commits by renaming, which sets the file's ctime. 0 without one.
 double FirstCommitAfter(const std::string& dir, double after) {
@@ -425,42 +469,12 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       CHECK(gap == Approx(2.0).margin(1.0));
     }
     // The checkpoint pointer in ZooKeeper, as Flink (REST) and ZooKeeper say.
-    int64_t zk_truth = -1, rest_truth = -1;
-    double exported = -1;
-    CHECK(Eventually(
-        [&] {
-          zk_truth = d.ZkLatestCheckpoint();
-          rest_truth = d.LatestCompletedId(0);
-          exported = d.Metric("flinkha_zookeeper_latest_checkpoint_id",
-                              {{"job_id", jid}});
-          return exported == static_cast<double>(zk_truth) &&
-                 zk_truth == rest_truth;
-        },
-        seconds(20)));
-    rec.Rest(0, "/jobs/" + jid + "/checkpoints", "checkpoints.json");
-    rec.Znodes("");
-    report.Add("latest checkpoint id (ZooKeeper / REST)",
-               std::to_string(zk_truth) + " / " + std::to_string(rest_truth),
-               std::to_string(static_cast<int64_t>(exported)));
+    CheckCheckpointPointer(d, rec, report, jid);
     CHECK(d.WaitMetric(
         "flinkha_checkpoint_last_completed_id", {{"job_id", jid}},
         [&](double v) { return v >= first + 2; }, seconds(10)));
     // Committed files and rows: the files themselves against the exporter.
-    CommittedOutput truth;
-    double files = -1, rows = -1;
-    CHECK(Eventually(
-        [&] {
-          truth = ReadCommittedOutput(flink.output_dir());
-          files = d.Metric("flinkha_output_files", {{"state", "finished"}});
-          rows = d.Metric("flinkha_output_rows_total");
-          return truth.files > 0 && files == static_cast<double>(truth.files) &&
-                 rows == static_cast<double>(truth.rows);
-        },
-        seconds(20)));
-    report.Add("committed files / rows",
-               std::to_string(truth.files) + " / " + std::to_string(truth.rows),
-               std::to_string(static_cast<int64_t>(files)) + " / " +
-                   std::to_string(static_cast<int64_t>(rows)));
+    CheckCommittedOutput(d, flink, report);
     // No leader was lost yet: the start (before the first election, a poll
     // refused before the JobManager listened) is no leaderless time.
     CHECK(d.Metric("flinkha_leaderless_seconds_total") == 0);
@@ -1118,38 +1132,8 @@ TEST_CASE("Real Flink: a version's smoke drill, steady state and a failover",
   const int64_t first = d.LatestCompletedId(0);
   REQUIRE(Eventually([&] { return d.LatestCompletedId(0) >= first + 1; },
                      seconds(20)));
-  int64_t zk_truth = -1, rest_truth = -1;
-  double exported = -1;
-  CHECK(Eventually(
-      [&] {
-        zk_truth = d.ZkLatestCheckpoint();
-        rest_truth = d.LatestCompletedId(0);
-        exported = d.Metric("flinkha_zookeeper_latest_checkpoint_id",
-                            {{"job_id", jid}});
-        return exported == static_cast<double>(zk_truth) &&
-               zk_truth == rest_truth;
-      },
-      seconds(20)));
-  rec.Rest(0, "/jobs/" + jid + "/checkpoints", "checkpoints.json");
-  rec.Znodes("");
-  report.Add("latest checkpoint id (ZooKeeper / REST)",
-             std::to_string(zk_truth) + " / " + std::to_string(rest_truth),
-             std::to_string(static_cast<int64_t>(exported)));
-  CommittedOutput truth;
-  double files = -1, rows = -1;
-  CHECK(Eventually(
-      [&] {
-        truth = ReadCommittedOutput(flink.output_dir());
-        files = d.Metric("flinkha_output_files", {{"state", "finished"}});
-        rows = d.Metric("flinkha_output_rows_total");
-        return truth.files > 0 && files == static_cast<double>(truth.files) &&
-               rows == static_cast<double>(truth.rows);
-      },
-      seconds(20)));
-  report.Add("committed files / rows",
-             std::to_string(truth.files) + " / " + std::to_string(truth.rows),
-             std::to_string(static_cast<int64_t>(files)) + " / " +
-                 std::to_string(static_cast<int64_t>(rows)));
+  CheckCheckpointPointer(d, rec, report, jid);
+  CheckCommittedOutput(d, flink, report);
 
   // ---- the leader's SIGKILL, against jm-2's grant in Flink's log ----
   const int grants = d.GrantCount(1);
