@@ -66,7 +66,7 @@ want=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")
 [[ "$want" == "$HELM_GO" ]] || die "Helm $HELM_VERSION's go.mod asks for Go $want, this script says $HELM_GO: update HELM_GO"
 got=$(helm_version "$GOBIN/helm")
 [[ "$got" == "$HELM_VERSION" ]] || die "the built helm reports version '$got', not $HELM_VERSION"
-"$go" version -m "$GOBIN/helm" | grep -qE "^[[:space:]]+mod[[:space:]]+$HELM_MODULE[[:space:]]+$HELM_VERSION([[:space:]]|$)" ||
+"$go" version -m "$GOBIN/helm" | grep -qE "^[[:space:]]+mod[[:space:]]+${HELM_MODULE}[[:space:]]+${HELM_VERSION}([[:space:]]|$)" ||
   die "the built helm is not module $HELM_MODULE $HELM_VERSION (go version -m)"
 mkdir -p "$out/bin"
 mv -f "$GOBIN/helm" "$helm"
