@@ -83,7 +83,8 @@ def check_defaults(check, a, docs):
     check((live["path"], live["port"], ready["path"], ready["port"]) ==
           ("/healthz", "metrics", "/ready", "metrics"),
           "liveness on /healthz, readiness on /ready, both on the metrics port")
-    plain = [d for d in yaml.safe_load_all(open(MANIFESTS)) if d]
+    with open(MANIFESTS) as f:
+        plain = [d for d in yaml.safe_load_all(f) if d]
     plain_c = container(plain)
     check(pod["securityContext"] == one_of(plain, "Deployment")["spec"]["template"]["spec"][
         "securityContext"] and c["securityContext"] == plain_c["securityContext"],
@@ -191,7 +192,8 @@ def main():
     with open(RULES, "rb") as f, open(os.path.join(CHART, "files", "flinkha-rules.yml"), "rb") as g:
         check(f.read() == g.read(), "the chart's files/flinkha-rules.yml equals "
               "config/prometheus/flinkha-rules.yml byte for byte (copy it over when it differs)")
-    chart = yaml.safe_load(open(os.path.join(CHART, "Chart.yaml")))
+    with open(os.path.join(CHART, "Chart.yaml")) as f:
+        chart = yaml.safe_load(f)
     with open(os.path.join(ROOT, "CMakeLists.txt")) as f:
         version = next(l.split("VERSION")[1].split()[0] for l in f if l.startswith("project("))
     check(chart["apiVersion"] == "v2" and chart["version"] == version and
