@@ -63,4 +63,7 @@ if [[ "${1:-}" == "--test" ]]; then
   "$(dirname "$0")/flink-fetch.sh"
   # The kubernetes tests' API server (fabric8's mock) and flink-kubernetes per version.
   "$(dirname "$0")/k8s-mock-fetch.sh"
+  # The kubernetes tests' helm (lint and template of packaging/helm), pinned, built with Go from
+  # the Go module proxy.
+  "$(dirname "$0")/helm-fetch.sh" >/dev/null
 fi

@@ -27,3 +27,16 @@ else()
   add_test(NAME k8s_manifests COMMAND sh -c "echo 'k8s_manifests: python3 is missing'; exit 1")
 endif()
 set_tests_properties(k8s_manifests PROPERTIES LABELS kubernetes TIMEOUT 120)
+
+# packaging/helm/flink-ha-exporter with the pinned helm (scripts/helm-fetch.sh; setup.sh --test
+# builds it, else the test's first run does, a few minutes): lint, template with and without the
+# ServiceMonitor and PrometheusRule, the rendered documents checked and created in the mock API
+# server (a few seconds once helm is built).
+if(FLINKHA_K8S_PYTHON3)
+  add_test(NAME k8s_helm_chart
+    COMMAND ${FLINKHA_K8S_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/helm_chart_test.py
+      --exporter $<TARGET_FILE:flink-ha-exporter>)
+else()
+  add_test(NAME k8s_helm_chart COMMAND sh -c "echo 'k8s_helm_chart: python3 is missing'; exit 1")
+endif()
+set_tests_properties(k8s_helm_chart PROPERTIES LABELS kubernetes TIMEOUT 420)
