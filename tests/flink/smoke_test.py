@@ -26,32 +26,11 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from ports import free_ports  # noqa: E402
+
 CLUSTER = os.path.join(ROOT, "scripts", "flink-cluster.py")
 ROW = re.compile(r"^\d+,\d{13},key-\d+,\d+$")
-
-
-def free_ports(n, consecutive=False):
-    """n free loopback ports (consecutive ones if asked: the PrometheusReporter range)."""
-    def is_free(p):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-                return True
-            except OSError:
-                return False
-    while True:
-        socks = []
-        for _ in range(1 if consecutive else n):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        ports = [s.getsockname()[1] for s in socks]
-        for s in socks:
-            s.close()
-        if not consecutive:
-            return ports
-        if ports[0] + n < 65536 and all(is_free(ports[0] + i) for i in range(n)):
-            return list(range(ports[0], ports[0] + n))
 
 
 def get(port, path):

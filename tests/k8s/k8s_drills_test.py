@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,9 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from ports import free_ports  # noqa: E402
+
 CLUSTER = os.path.join(ROOT, "scripts", "flink-cluster.py")
 LEASE_MS = 8000
 T0 = time.time()
@@ -35,31 +37,6 @@ T0 = time.time()
 
 def log(msg):
     print("[%6.1fs] %s" % (time.time() - T0, msg), flush=True)
-
-
-def free_ports(n, consecutive=False):
-    def is_free(p):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-                return True
-            except OSError:
-                return False
-    while True:
-        socks = []
-        for _ in range(1 if consecutive else n):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        ports = [s.getsockname()[1] for s in socks]
-        for s in socks:
-            s.close()
-        if not consecutive:
-            if len(set(ports)) == n:
-                return ports
-            continue
-        if ports[0] + n < 65536 and all(is_free(ports[0] + i) for i in range(n)):
-            return list(range(ports[0], ports[0] + n))
 
 
 def http_get(url, timeout=3):
