@@ -35,8 +35,10 @@ fi
 
 seeds=$build/fuzz/seeds
 python3 fuzz/seed_corpus.py "$seeds" >/dev/null || exit 2
-# Leaks are findings (ASan's leak checker runs after every input that grew the heap).
-export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
+# Leaks are findings (ASan's leak checker runs after every input that grew the heap). Heap
+# reports keep 2 frames of the allocation stack: 15% more executions (znode_tree_fuzz); a finding
+# is replayed with full stacks (the replay drivers, or the target on its input) anyway.
+export ASAN_OPTIONS="detect_leaks=1:malloc_context_size=2:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 
 limit=(-max_total_time="$seconds")
