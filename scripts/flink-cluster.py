@@ -31,6 +31,7 @@ import ctypes
 import glob
 import json
 import os
+import random
 import re
 import select
 import shutil
@@ -122,13 +123,20 @@ def port_free(port):
 
 
 def free_port(avoid):
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            p = s.getsockname()[1]
-        if p not in avoid:
+    """A free port below the kernel's ephemeral range: one handed out by bind(0) can be
+    taken by another process's outgoing connection or port-0 listener (a TaskManager's)
+    before the JobManager or ZooKeeper server we give it to binds it."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            top = min(int(f.read().split()[0]), 32768)
+    except (OSError, ValueError, IndexError):
+        top = 32768
+    for _ in range(1000):
+        p = random.randrange(26000, top)
+        if p not in avoid and port_free(p):
             avoid.add(p)
             return p
+    raise Fail("no free port in [26000, %d)" % top)
 
 
 def next_free(start, count, avoid):

@@ -1,8 +1,6 @@
 // Real Flink HA cluster for tests: scripts/flink-cluster.py on free ports.
 #include "support/flink_cluster.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -20,27 +18,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool PortFree(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
 // n consecutive free ports below the ephemeral range (the script numbers the
 // PrometheusReporter ports from a base).
 int FreePortRange(int n) {
   std::mt19937 rng(static_cast<unsigned>(getpid()) ^
                    static_cast<unsigned>(time(nullptr)));
   for (int attempt = 0; attempt < 200; ++attempt) {
-    const int base = 20000 + static_cast<int>(rng() % 10000);
+    const int base =
+        20000 + static_cast<int>(rng() % static_cast<unsigned>(
+                                             kSinglePortsFrom - 20000 - n));
     bool all = true;
     for (int p = base; p < base + n && all; ++p) all = PortFree(p);
     if (all) return base;

@@ -1,30 +1,47 @@
 """Free loopback ports for the python tests that start servers."""
 
+import random
 import socket
+
+# Below the kernel's ephemeral range (32768 up on Debian): a port handed out by bind(0) can
+# be taken by any outgoing connection or port-0 listener (a TaskManager's) before our server
+# binds it. Consecutive ranges come from [20000, 26000), single ports from [26000, 32768).
+_CONSECUTIVE_FROM, _SINGLE_FROM = 20000, 26000
+_given = set()
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _is_free(p):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", p))
+            return True
+        except OSError:
+            return False
 
 
 def free_ports(n, consecutive=False):
-    """n distinct loopback ports free a moment ago; consecutive ones if asked (Flink's
-    PrometheusReporter takes a port range)."""
-    def is_free(p):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-                return True
-            except OSError:
-                return False
-    while True:
-        socks = []
-        for _ in range(1 if consecutive else n):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        ports = [s.getsockname()[1] for s in socks]
-        for s in socks:
-            s.close()
-        if not consecutive:
-            if len(set(ports)) == n:
-                return ports
-            continue
-        if ports[0] + n < 65536 and all(is_free(ports[0] + i) for i in range(n)):
-            return list(range(ports[0], ports[0] + n))
+    """n distinct loopback ports free a moment ago, never handed out twice by this process;
+    consecutive ones if asked (Flink's PrometheusReporter takes a port range)."""
+    if consecutive:
+        lo, hi = _CONSECUTIVE_FROM, _SINGLE_FROM - n
+    else:
+        lo, hi = _SINGLE_FROM, min(_ephemeral_low(), 32768) - 1
+    for _ in range(1000):
+        if consecutive:
+            base = random.randint(lo, hi)
+            ports = list(range(base, base + n))
+        else:
+            ports = random.sample(range(lo, hi + 1), n)
+        if not _given.intersection(ports) and all(_is_free(p) for p in ports):
+            _given.update(ports)
+            return ports
+    raise RuntimeError("no %d free ports in [%d, %d]" % (n, lo, hi))

@@ -10,10 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -131,20 +136,46 @@ bool Subprocess::WaitForLog(const std::string& text,
   return found();
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+bool PortFree(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok =
+      bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+int FreePort() {
+  // Below the kernel's ephemeral range: a port handed out by bind(0) can be
+  // taken again by any process's outgoing connection or port-0 listener (a
+  // TaskManager's) before our server binds it; a Flink JobManager once lost
+  // its REST port that way. Never the same port twice in one process.
+  static std::mutex mu;
+  static std::set<int> given;
+  static std::mt19937 rng(static_cast<unsigned>(getpid()) ^
+                          static_cast<unsigned>(time(nullptr)));
+  int low = 32768, high = 60999;
+  if (std::ifstream f("/proc/sys/net/ipv4/ip_local_port_range"); f) {
+    f >> low >> high;
+  }
+  const int top = std::min(low, 32768);
+  std::lock_guard lock(mu);
+  for (int attempt = 0; attempt < 1000 && top > kSinglePortsFrom; ++attempt) {
+    const int p =
+        kSinglePortsFrom +
+        static_cast<int>(rng() % static_cast<unsigned>(top - kSinglePortsFrom));
+    if (!given.contains(p) && PortFree(p)) {
+      given.insert(p);
+      return p;
+    }
+  }
+  throw std::runtime_error("no free port below the ephemeral range");
 }
 
 int ConnectLoopback(int port) {
