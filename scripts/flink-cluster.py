@@ -31,7 +31,6 @@ import ctypes
 import glob
 import json
 import os
-import random
 import re
 import select
 import shutil
@@ -42,6 +41,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
+from ports import free_ports, port_free  # scripts/ports.py, beside this script
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("FLINKHA_CACHE") or os.path.expanduser("~/.cache/flink-ha-exporter")
@@ -110,33 +111,6 @@ def duration_ms(text):
         raise argparse.ArgumentTypeError("expected e.g. 3000ms, 10s, 5min, found %r" % text)
     return int(m.group(1)) * {None: 1000, "ms": 1, "s": 1000, "sec": 1000, "m": 60000,
                               "min": 60000, "h": 3600000}[m.group(2)]
-
-
-def port_free(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_port(avoid):
-    """A free port below the kernel's ephemeral range: one handed out by bind(0) can be
-    taken by another process's outgoing connection or port-0 listener (a TaskManager's)
-    before the JobManager or ZooKeeper server we give it to binds it."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            top = min(int(f.read().split()[0]), 32768)
-    except (OSError, ValueError, IndexError):
-        top = 32768
-    for _ in range(1000):
-        p = random.randrange(26000, top)
-        if p not in avoid and port_free(p):
-            avoid.add(p)
-            return p
-    raise Fail("no free port in [26000, %d)" % top)
 
 
 def next_free(start, count, avoid):
@@ -540,7 +514,8 @@ class Cluster:
 
         for i, rest in enumerate(a.rest_ports, 1):
             name = "jm-%d" % i
-            rpc = free_port(used)
+            rpc = free_ports(1, avoid=used)[0]
+            used.add(rpc)
             conf = self.common_conf()
             conf.update({
                 "rest.port": rest,
@@ -594,8 +569,10 @@ class Cluster:
         a, st = self.a, self.state
         del st["processes"]["zookeeper"]
         n = a.zk_servers
-        clients = [a.zk_port] + [free_port(used) for _ in range(n - 1)]
-        peers = [(free_port(used), free_port(used)) for _ in range(n)]
+        picked = free_ports(3 * n - 1, avoid=used)
+        used.update(picked)
+        clients = [a.zk_port] + picked[:n - 1]
+        peers = list(zip(picked[n - 1::2], picked[n::2]))
         servers = "".join("server.%d=127.0.0.1:%d:%d\n" % (i, q, e)
                           for i, (q, e) in enumerate(peers, 1))
         tick = 500

@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,6 +35,8 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from ports import free_ports, port_free  # noqa: E402
 CONTAINER_DIR = os.path.join(ROOT, "packaging", "container")
 COMPOSE = os.path.join(CONTAINER_DIR, "compose.yaml")
 FRAGMENT = os.path.join(CONTAINER_DIR, "exporter-compose.yaml")
@@ -60,22 +61,6 @@ def run(cmd, check=True, env=None, timeout=300):
     if check and r.returncode != 0:
         raise Fail("%s failed (exit %d):\n%s" % (" ".join(cmd), r.returncode, r.stdout[-3000:]))
     return r.stdout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_free(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("0.0.0.0", port))
-            return True
-        except OSError:
-            return False
 
 
 def http(port, path, timeout=4):
@@ -147,9 +132,9 @@ class Stack:
         self.project = "flinkha-ct-%d" % os.getpid()
         self.addon = self.project + "-addon"
         self.run_name = self.project + "-run"
-        self.ports = {"exporter": free_port(), "prometheus": free_port(),
-                      "alertmanager": free_port(), "zookeeper": free_port(),
-                      "addon": free_port(), "run": free_port()}
+        # Published by Docker on every address, hence checked on 0.0.0.0.
+        names = ["exporter", "prometheus", "alertmanager", "zookeeper", "addon", "run"]
+        self.ports = dict(zip(names, free_ports(len(names), host="0.0.0.0")))
         jar = os.path.join(CACHE, "flink-" + a.flink_version, "job", "realtime-pipeline-job.jar")
         self.env = dict(os.environ,
                         FLINK_IMAGE="flinkha-local/flink:" + a.flink_version,
@@ -196,7 +181,7 @@ class Stack:
             raise Fail("images missing: %s: run scripts/docker-bed.sh base images" % ", ".join(missing))
         if not os.path.isfile(self.jar):
             raise Fail("%s is missing: run scripts/flink-fetch.sh %s" % (self.jar, self.a.flink_version))
-        taken = [p for p in (8081, 8082) if not port_free(p)]
+        taken = [p for p in (8081, 8082) if not port_free(p, "0.0.0.0")]
         if taken:
             raise Fail("host port(s) %s taken: the reference topology publishes the JobManagers on "
                        "8081 and 8082; stop what holds them (ss -ltnp 'sport = :8081')"
@@ -574,7 +559,7 @@ class Stack:
         the published 8081/8082, ZooKeeper on its published port (the test's free one instead
         of 2181, the only edit besides the listen address)."""
         import tempfile
-        port = free_port()
+        port = free_ports(1)[0]
         with open(os.path.join(ROOT, "config", "flink-ha-exporter.yml")) as f:
             text = f.read()
         d = tempfile.mkdtemp(prefix="flinkha-host-view-")

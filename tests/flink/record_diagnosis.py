@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,17 +20,13 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from ports import free_ports  # noqa: E402
 
 
 def get(port, path):
     with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5) as r:
         return r.read().decode()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait(what, cond, timeout, step=0.5):
@@ -57,7 +52,7 @@ def main():
     run = tempfile.mkdtemp(prefix="flinkha-record-")
     markers = os.path.join(run, "markers")
     os.makedirs(markers)
-    port, port2, zk = free_port(), free_port(), free_port()
+    port, port2, zk = free_ports(3)
     up = subprocess.Popen(
         [sys.executable, os.path.join(ROOT, "scripts/flink-cluster.py"), "up",
          "--flink-version", a.flink_version, "--dir", run + "/run", "--zk-port", str(zk),

@@ -26,7 +26,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from ports import free_ports  # noqa: E402
 
 CLUSTER = os.path.join(ROOT, "scripts", "flink-cluster.py")

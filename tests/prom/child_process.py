@@ -1,15 +1,17 @@
 """Child processes of the prom test runners: a free loopback port, a child that dies with its
 runner, and stopping one whatever state it is in."""
 
+import os
 import signal
-import socket
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from ports import free_ports  # noqa: E402
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def die_with_parent():

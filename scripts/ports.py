@@ -1,11 +1,14 @@
-"""Free loopback ports for the python tests that start servers."""
+"""Free loopback ports for the servers the cluster script and the python tests start.
+
+Ports come from below the kernel's ephemeral range (32768 up on Debian): a port handed out by
+bind(0) can be taken by any outgoing connection or port-0 listener (a TaskManager's) before the
+server it was picked for binds it; a JobManager once lost its REST port that way. Consecutive
+ranges come from [20000, 26000), single ports from [26000, 32768); never one twice per process.
+"""
 
 import random
 import socket
 
-# Below the kernel's ephemeral range (32768 up on Debian): a port handed out by bind(0) can
-# be taken by any outgoing connection or port-0 listener (a TaskManager's) before our server
-# binds it. Consecutive ranges come from [20000, 26000), single ports from [26000, 32768).
 _CONSECUTIVE_FROM, _SINGLE_FROM = 20000, 26000
 _given = set()
 
@@ -18,19 +21,20 @@ def _ephemeral_low():
         return 32768
 
 
-def _is_free(p):
+def port_free(port, host="127.0.0.1"):
+    """Whether host:port can be bound right now."""
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            s.bind(("127.0.0.1", p))
+            s.bind((host, port))
             return True
         except OSError:
             return False
 
 
-def free_ports(n, consecutive=False):
-    """n distinct loopback ports free a moment ago, never handed out twice by this process;
-    consecutive ones if asked (Flink's PrometheusReporter takes a port range)."""
+def free_ports(n, consecutive=False, avoid=(), host="127.0.0.1"):
+    """n distinct ports free a moment ago, none in `avoid`; consecutive ones if asked (Flink's
+    PrometheusReporter takes a port range)."""
     if consecutive:
         lo, hi = _CONSECUTIVE_FROM, _SINGLE_FROM - n
     else:
@@ -41,7 +45,7 @@ def free_ports(n, consecutive=False):
             ports = list(range(base, base + n))
         else:
             ports = random.sample(range(lo, hi + 1), n)
-        if not _given.intersection(ports) and all(_is_free(p) for p in ports):
+        if not (_given.union(avoid)).intersection(ports) and all(port_free(p, host) for p in ports):
             _given.update(ports)
             return ports
     raise RuntimeError("no %d free ports in [%d, %d]" % (n, lo, hi))
