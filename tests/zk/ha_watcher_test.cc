@@ -316,7 +316,9 @@ TEST_CASE(
   watcher.Start();
   REQUIRE(Eventually([&] { return AllLedBy(store, "jm-1"); }, seconds(10)));
   auto since_ms = [&](const std::string& component) -> int64_t {
-    const auto& l = Cluster(store).ha->components.at(component);
+    // A copy: the snapshot behind Cluster() may be replaced by the watcher's
+    // thread as soon as this statement ends.
+    const ComponentLeadership l = Cluster(store).ha->components.at(component);
     if (!l.since) return -1;
     return std::chrono::duration_cast<milliseconds>(l.since->time_since_epoch())
         .count();

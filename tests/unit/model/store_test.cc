@@ -54,7 +54,8 @@ TEST_CASE("StateStore loses no update from concurrent writers", "[model]") {
     });
   }
   for (auto& t : writers) t.join();
-  const auto& sources = store.Get()->clusters.at("c").sources;
+  const auto snapshot = store.Get();  // held: the map lives in it
+  const auto& sources = snapshot->clusters.at("c").sources;
   REQUIRE(sources.size() == 4);
   for (const auto& [id, st] : sources) CHECK(st.errors_total == 200);
 }
