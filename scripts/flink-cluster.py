@@ -515,7 +515,6 @@ class Cluster:
         for i, rest in enumerate(a.rest_ports, 1):
             name = "jm-%d" % i
             rpc = free_ports(1, avoid=used)[0]
-            used.add(rpc)
             conf = self.common_conf()
             conf.update({
                 "rest.port": rest,
@@ -570,7 +569,6 @@ class Cluster:
         del st["processes"]["zookeeper"]
         n = a.zk_servers
         picked = free_ports(3 * n - 1, avoid=used)
-        used.update(picked)
         clients = [a.zk_port] + picked[:n - 1]
         peers = list(zip(picked[n - 1::2], picked[n::2]))
         servers = "".join("server.%d=127.0.0.1:%d:%d\n" % (i, q, e)

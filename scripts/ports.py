@@ -45,7 +45,7 @@ def free_ports(n, consecutive=False, avoid=(), host="127.0.0.1"):
             ports = list(range(base, base + n))
         else:
             ports = random.sample(range(lo, hi + 1), n)
-        if not (_given.union(avoid)).intersection(ports) and all(port_free(p, host) for p in ports):
+        if all(p not in _given and p not in avoid and port_free(p, host) for p in ports):
             _given.update(ports)
             return ports
     raise RuntimeError("no %d free ports in [%d, %d]" % (n, lo, hi))

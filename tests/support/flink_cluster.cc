@@ -9,7 +9,6 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -17,22 +16,6 @@ namespace flinkha::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// n consecutive free ports below the ephemeral range (the script numbers the
-// PrometheusReporter ports from a base).
-int FreePortRange(int n) {
-  std::mt19937 rng(static_cast<unsigned>(getpid()) ^
-                   static_cast<unsigned>(time(nullptr)));
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    const int base =
-        20000 + static_cast<int>(rng() % static_cast<unsigned>(
-                                             kSinglePortsFrom - 20000 - n));
-    bool all = true;
-    for (int p = base; p < base + n && all; ++p) all = PortFree(p);
-    if (all) return base;
-  }
-  return 0;
-}
 
 std::string Script() { return FLINKHA_SOURCE_DIR "/scripts/flink-cluster.py"; }
 

@@ -151,32 +151,54 @@ bool PortFree(int port) {
   return ok;
 }
 
-int FreePort() {
-  // Below the kernel's ephemeral range: a port handed out by bind(0) can be
-  // taken again by any process's outgoing connection or port-0 listener (a
-  // TaskManager's) before our server binds it; a Flink JobManager once lost
-  // its REST port that way. Never the same port twice in one process.
+namespace {
+
+// Below the kernel's ephemeral range: a port handed out by bind(0) can be
+// taken again by any process's outgoing connection or port-0 listener (a
+// TaskManager's) before our server binds it; a Flink JobManager once lost its
+// REST port that way. Consecutive runs come from [20000, 26000), single ports
+// from [26000, 32768); scripts/ports.py keeps the same split.
+constexpr int kConsecutiveFrom = 20000;
+constexpr int kSingleFrom = 26000;
+
+int EphemeralLow() {
+  int low = 32768;
+  if (std::ifstream f("/proc/sys/net/ipv4/ip_local_port_range"); f) f >> low;
+  return low;
+}
+
+// n consecutive ports in [lo, hi) free a moment ago and never returned
+// before by this process.
+int PickPorts(int lo, int hi, int n) {
   static std::mutex mu;
   static std::set<int> given;
   static std::mt19937 rng(static_cast<unsigned>(getpid()) ^
                           static_cast<unsigned>(time(nullptr)));
-  int low = 32768, high = 60999;
-  if (std::ifstream f("/proc/sys/net/ipv4/ip_local_port_range"); f) {
-    f >> low >> high;
-  }
-  const int top = std::min(low, 32768);
   std::lock_guard lock(mu);
-  for (int attempt = 0; attempt < 1000 && top > kSinglePortsFrom; ++attempt) {
-    const int p =
-        kSinglePortsFrom +
-        static_cast<int>(rng() % static_cast<unsigned>(top - kSinglePortsFrom));
-    if (!given.contains(p) && PortFree(p)) {
-      given.insert(p);
-      return p;
+  for (int attempt = 0; attempt < 1000 && hi - lo >= n; ++attempt) {
+    const int base =
+        lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo - n + 1));
+    bool ok = true;
+    for (int p = base; p < base + n && ok; ++p) {
+      ok = !given.contains(p) && PortFree(p);
+    }
+    if (ok) {
+      for (int p = base; p < base + n; ++p) given.insert(p);
+      return base;
     }
   }
-  throw std::runtime_error("no free port below the ephemeral range");
+  throw std::runtime_error("no " + std::to_string(n) + " free ports in [" +
+                           std::to_string(lo) + ", " + std::to_string(hi) +
+                           ")");
 }
+
+}  // namespace
+
+int FreePort() {
+  return PickPorts(kSingleFrom, std::min(EphemeralLow(), 32768), 1);
+}
+
+int FreePortRange(int n) { return PickPorts(kConsecutiveFrom, kSingleFrom, n); }
 
 int ConnectLoopback(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

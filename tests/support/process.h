@@ -49,16 +49,16 @@ class Subprocess {
   std::string log_path_;
 };
 
-// Ports [20000, kSinglePortsFrom) are left to callers that need consecutive
-// ones (Flink's PrometheusReporter numbers its ports from a base).
-inline constexpr int kSinglePortsFrom = 26000;
-
 // Whether 127.0.0.1:port can be bound right now.
 bool PortFree(int port);
 
 // A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's
 // ephemeral range and never returned twice by this process.
 int FreePort();
+
+// The first of n consecutive such ports (Flink's PrometheusReporter numbers
+// its ports from a base).
+int FreePortRange(int n);
 
 // A blocking TCP connection to 127.0.0.1:port (close-on-exec), or -1.
 int ConnectLoopback(int port);
