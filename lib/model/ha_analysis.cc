@@ -216,18 +216,21 @@ class Fold {
           ++state_.failovers_total;
           if (!state_.failover_duration_unknown)
             state_.last_failover_duration_seconds = duration;
-          Emit(
-              Ev().kind(HaEventKind::kLeadersReplaced)
-                  .at(ended)
-                  .from(from)
-                  .to(to)
-                  .duration(state_.failover_duration_unknown ? 0 : duration)
-                  .detail(
-                      state_.failover_duration_unknown
-                          ? std::string(
-                                "duration unknown: it overlapped a loss of the "
-                                "exporter's zookeeper session")
-                          : ""));
+          // A failover to the same JobManager (Flink revoked its leadership
+          // and granted it again, as it does on a ZooKeeper leader election)
+          // reads like a typo as "jm-1 -> jm-1" without a word of why.
+          std::vector<std::string> notes;
+          if (!from.empty() && from == to) notes.push_back(kSameLeaderNote);
+          if (state_.failover_duration_unknown) notes.push_back(kUnknownNote);
+          std::string detail;
+          for (const auto& n : notes)
+            detail += (detail.empty() ? "" : "; ") + n;
+          Emit(Ev().kind(HaEventKind::kLeadersReplaced)
+                   .at(ended)
+                   .from(from)
+                   .to(to)
+                   .duration(state_.failover_duration_unknown ? 0 : duration)
+                   .detail(detail));
           state_.recent_failovers.push_back(now_);
         } else {
           Emit(Ev().kind(HaEventKind::kLeaderRecovered)
@@ -337,6 +340,12 @@ class Fold {
   static constexpr size_t kSessionsRemembered = 16;
   static constexpr const char* kOutageNote =
       "while the exporter's zookeeper session was down";
+  static constexpr const char* kUnknownNote =
+      "duration unknown: it overlapped a loss of the exporter's zookeeper "
+      "session";
+  static constexpr const char* kSameLeaderNote =
+      "the same JobManager under a new leader session: Flink revoked its "
+      "leadership and granted it again";
 
   std::string Match(const LeaderInfo& l) const {
     std::string jm = MatchJobManager(config_, l.address);

@@ -229,7 +229,10 @@ ExporterView ReadExporter(const ExporterProcess& exporter,
                  : " " + e.value("component", "")) +
             (e.value("from", "").empty() && e.value("to", "").empty()
                  ? ""
-                 : " " + e.value("from", "") + "->" + e.value("to", "")));
+                 : " " + e.value("from", "") + "->" + e.value("to", "")) +
+            (e.value("detail", "").empty()
+                 ? ""
+                 : " (" + e.value("detail", "") + ")"));
       }
     }
   }
@@ -328,6 +331,25 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
     return job_running() && !f.session_id.empty() &&
            v.leader_session == f.session_id && v.job_running == 1 &&
            v.quorum == 1 && v.serving == 3;
+  };
+  // Flink granted leadership again to the JobManager that had it: the
+  // exporter's failover event says so (true when Flink granted nothing anew
+  // or to another JobManager).
+  auto regrant_said = [&](const FlinkTruth& fb, const FlinkTruth& fa,
+                          size_t events_before) {
+    if (fa.granted == fb.granted || fa.leader != fb.leader) return true;
+    const std::string same = " leaders_replaced " + fa.leader + "->" +
+                             fa.leader +
+                             " (the same JobManager under a new leader session";
+    return Poll(
+        [&] {
+          const ExporterView v = view();
+          for (size_t i = events_before; i < v.events.size(); ++i) {
+            if (v.events[i].find(same) != std::string::npos) return true;
+          }
+          return false;
+        },
+        seconds(10));
   };
   REQUIRE(Poll(settled, seconds(60)));
   {
@@ -494,6 +516,7 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
     CHECK((fa.granted > fb.granted) ==
           (after.rest_changes > before.rest_changes));
     CHECK(after.job_running == 1);
+    CHECK(regrant_said(fb, fa, before.events.size()));
     REQUIRE(flink.Restart(name_of(lp)));
     CHECK(Poll([&] { return view().serving == 3; }, seconds(30)));
     report.Add(
@@ -580,6 +603,7 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
     CHECK(after.elections == before.elections + (new_epoch - epoch));
     CHECK(after.leader_session == fa.session_id);
     CHECK(after.session_connected == 1);
+    CHECK(regrant_said(fb, fa, before.events.size()));
     CHECK(exporter.process().pid() == exporter_pid);
     report.Add("c) " + name_of(victims[0]) + " (leader) and " +
                    name_of(victims[1]) + " SIGKILL at " + WallTime(t0) +

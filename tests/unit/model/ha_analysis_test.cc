@@ -1,6 +1,7 @@
 // Tests for the HA analysis over event sequences with explicit times.
 #include "model/ha_analysis.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace flinkha {
@@ -214,6 +215,31 @@ TEST_CASE("HA: a new leader session of the same JobManager is a change",
       .At(kT0 + seconds(2), Obs("jobmanager", 'c'));
   CHECK(r.state.failovers_total == 1);
   CHECK(r.state.components.at("rest_server").changes_total == 1);
+  // The event names it as what it is, not a bare "jm-1 -> jm-1".
+  REQUIRE(r.Count("leaders_replaced") == 1);
+  const HaEvent& e = *std::find_if(
+      r.events.begin(), r.events.end(),
+      [](auto& x) { return x.kind == HaEventKind::kLeadersReplaced; });
+  CHECK(e.from == "jm-1");
+  CHECK(e.to == "jm-1");
+  CHECK(e.detail ==
+        "the same JobManager under a new leader session: Flink revoked its "
+        "leadership and granted it again");
+}
+
+TEST_CASE("HA: a failover to another JobManager carries no same-leader note",
+          "[model][ha_analysis]") {
+  Run r;
+  r.At(kT0, Obs("jobmanager", 'a'))
+      .At(kT0 + seconds(1), Obs(""))
+      .At(kT0 + seconds(2), Obs("jobmanager-standby", 'b'));
+  REQUIRE(r.Count("leaders_replaced") == 1);
+  const HaEvent& e = *std::find_if(
+      r.events.begin(), r.events.end(),
+      [](auto& x) { return x.kind == HaEventKind::kLeadersReplaced; });
+  CHECK(e.from == "jm-1");
+  CHECK(e.to == "jm-2");
+  CHECK(e.detail.empty());
 }
 
 TEST_CASE("HA: the same leader returning is not a failover",
