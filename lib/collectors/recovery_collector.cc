@@ -27,8 +27,8 @@ constexpr MetricDesc kFailoverRecoveryStartTimestampSeconds{
 constexpr MetricDesc kLastFailoverInfo{
     "flinkha_last_failover_info", prometheus::MetricType::Gauge,
     "The last failover: the JobManager lost, how (refused, timed_out, "
-    "session_expired, left, unknown: the first evidence) and the one that took "
-    "over; constant 1.",
+    "session_expired, left, revoked, unknown: the first evidence) and the one "
+    "that took over; constant 1.",
     "", "flink_cluster,lost_jobmanager,cause,new_jobmanager"};
 
 constexpr MetricDesc kFailoverRestoredCheckpointId{

@@ -252,6 +252,17 @@ class Advancer {
   // closes its REST port and releases leadership within moments of each other
   // (well under a second on Flink 1.20 and 2.3).
   LossCause TellCause(const FailoverReport& r) const {
+    const LossCause cause = EvidenceCause(r);
+    // Nobody else took over: the leader was not lost but revoked and granted
+    // again (Flink's log: "revoked leadership", no session expiration).
+    if (!r.new_jobmanager.empty() && r.new_jobmanager == r.lost_jobmanager &&
+        (cause == LossCause::kUnknown || cause == LossCause::kSessionExpired)) {
+      return LossCause::kRevoked;
+    }
+    return cause;
+  }
+
+  LossCause EvidenceCause(const FailoverReport& r) const {
     constexpr auto kTogether = std::chrono::seconds(1);
     if (r.cause == LossCause::kRefused && r.zookeeper_lost_at &&
         *r.zookeeper_lost_at - r.lost_at < kTogether) {
@@ -460,6 +471,8 @@ const char* LossCauseName(LossCause cause) {
       return "session_expired";
     case LossCause::kLeft:
       return "left";
+    case LossCause::kRevoked:
+      return "revoked";
   }
   return "unknown";
 }
@@ -467,7 +480,7 @@ const char* LossCauseName(LossCause cause) {
 std::optional<LossCause> ParseLossCause(std::string_view name) {
   for (LossCause c :
        {LossCause::kUnknown, LossCause::kRefused, LossCause::kTimedOut,
-        LossCause::kSessionExpired, LossCause::kLeft}) {
+        LossCause::kSessionExpired, LossCause::kLeft, LossCause::kRevoked}) {
     if (name == LossCauseName(c)) return c;
   }
   return std::nullopt;

@@ -28,8 +28,11 @@ enum class LossCause {
   kRefused,         // its REST endpoint refused connections (process gone)
   kTimedOut,        // its REST endpoint stopped answering (hung, partitioned)
   kSessionExpired,  // ZooKeeper dropped its leadership while it still answered
-  kLeft,  // ZooKeeper dropped its leadership, then it stopped answering
-          // (a graceful stop)
+  kLeft,     // ZooKeeper dropped its leadership, then it stopped answering
+             // (a graceful stop)
+  kRevoked,  // ZooKeeper dropped its leadership while it kept running, and
+             // the same JobManager was granted it again (Flink revokes on a
+             // suspended connection: a ZooKeeper leader election, a blip)
 };
 const char* LossCauseName(LossCause cause);
 std::optional<LossCause> ParseLossCause(std::string_view name);

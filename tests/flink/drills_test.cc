@@ -987,7 +987,7 @@ TEST_CASE("Real Flink: the reference drills, exporter against Flink's truth",
       Eventually(
           [&] {
             for (const char* c : {"left", "refused", "session_expired",
-                                  "unknown", "timed_out"}) {
+                                  "revoked", "unknown", "timed_out"}) {
               if (d.Metric("flinkha_last_failover_info",
                            {{"lost_jobmanager", "jm-1"}, {"cause", c}}) == 1)
                 cause = c;

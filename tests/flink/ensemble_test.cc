@@ -333,8 +333,8 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
            v.quorum == 1 && v.serving == 3;
   };
   // Flink granted leadership again to the JobManager that had it: the
-  // exporter's failover event says so (true when Flink granted nothing anew
-  // or to another JobManager).
+  // exporter's failover event says so and the failover's cause is `revoked`
+  // (true when Flink granted nothing anew or to another JobManager).
   auto regrant_said = [&](const FlinkTruth& fb, const FlinkTruth& fa,
                           size_t events_before) {
     if (fa.granted == fb.granted || fa.leader != fb.leader) return true;
@@ -344,10 +344,15 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
     return Poll(
         [&] {
           const ExporterView v = view();
+          bool said = false;
           for (size_t i = events_before; i < v.events.size(); ++i) {
-            if (v.events[i].find(same) != std::string::npos) return true;
+            said = said || v.events[i].find(same) != std::string::npos;
           }
-          return false;
+          return said &&
+                 MetricValue(exporter.Metrics(), "flinkha_last_failover_info",
+                             {{"lost_jobmanager", fa.leader},
+                              {"cause", "revoked"},
+                              {"new_jobmanager", fa.leader}}) == 1;
         },
         seconds(10));
   };

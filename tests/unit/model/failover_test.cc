@@ -318,6 +318,44 @@ TEST_CASE("Failover: ZooKeeper first, then the old leader's REST tells how",
   CHECK(run(RestFault::kNone) == LossCause::kSessionExpired);
 }
 
+// A ZooKeeper leader election suspends every Flink connection: the leader
+// revokes its leadership, keeps serving REST and is granted leadership again
+// (new session). Not a session expiration (Flink logs none) and not a loss to
+// another JobManager.
+TEST_CASE(
+    "Failover: leadership granted again to the same JobManager is revoked",
+    "[model][failover]") {
+  // `stopped`: jm-1's REST refused before ZooKeeper dropped it (a process
+  // that went away and came back); it answers from the new grant on.
+  auto run = [](bool stopped, const std::string& to) {
+    Fixture x;
+    x.Zk("jm-1");
+    x.Poll("jm-1", t0, RestFault::kNone);
+    x.At(t0);
+    if (stopped) {
+      x.Poll("jm-1", t0 + milliseconds(200), RestFault::kConnect);
+      x.At(t0 + milliseconds(200));
+    }
+    x.Zk("", t0 + milliseconds(300));
+    x.At(t0 + milliseconds(300));
+    x.Zk(to, t0 + milliseconds(300), t0 + seconds(1));
+    x.Poll("jm-1", t0 + seconds(1), RestFault::kNone);
+    x.At(t0 + seconds(1));
+    x.Poll("jm-1", t0 + seconds(3), RestFault::kNone);
+    x.At(t0 + seconds(3));
+    REQUIRE(x.f.failovers_total == 1);
+    REQUIRE_FALSE(x.f.in_progress());
+    CHECK(x.f.reports.back().lost_jobmanager == "jm-1");
+    CHECK(x.f.reports.back().new_jobmanager == to);
+    return x.f.reports.back().cause;
+  };
+  CHECK(run(false, "jm-1") == LossCause::kRevoked);
+  // The same evidence with another JobManager taking over stays what it was.
+  CHECK(run(false, "jm-2") == LossCause::kSessionExpired);
+  // A leader that stopped and came back (a restart) keeps its REST cause.
+  CHECK(run(true, "jm-1") == LossCause::kLeft);
+}
+
 TEST_CASE("Failover: a leader unreachable for a moment is not a failover",
           "[model][failover]") {
   Fixture x;
