@@ -76,6 +76,11 @@ struct Run {
     for (const auto& e : events) n += HaEventKindName(e.kind) == kind;
     return n;
   }
+  // The first event of `kind`; call after Count(kind) > 0 is required.
+  const HaEvent& First(HaEventKind kind) const {
+    return *std::find_if(events.begin(), events.end(),
+                         [&](const HaEvent& e) { return e.kind == kind; });
+  }
 };
 
 TEST_CASE("HA: leaders present at start are not changes",
@@ -209,37 +214,28 @@ TEST_CASE("HA: a leader replaced in one step is a failover of zero duration",
 
 TEST_CASE("HA: a new leader session of the same JobManager is a change",
           "[model][ha_analysis]") {
-  Run r;
-  r.At(kT0, Obs("jobmanager", 'a'))
-      .At(kT0 + seconds(1), Obs(""))
-      .At(kT0 + seconds(2), Obs("jobmanager", 'c'));
-  CHECK(r.state.failovers_total == 1);
-  CHECK(r.state.components.at("rest_server").changes_total == 1);
+  // jm-1 loses its leadership; `host` leads next with session `session`.
+  auto failover = [](const std::string& host, char session) {
+    Run r;
+    r.At(kT0, Obs("jobmanager", 'a'))
+        .At(kT0 + seconds(1), Obs(""))
+        .At(kT0 + seconds(2), Obs(host, session));
+    CHECK(r.state.failovers_total == 1);
+    CHECK(r.state.components.at("rest_server").changes_total == 1);
+    REQUIRE(r.Count("leaders_replaced") == 1);
+    return r.First(HaEventKind::kLeadersReplaced);
+  };
   // The event names it as what it is, not a bare "jm-1 -> jm-1".
-  REQUIRE(r.Count("leaders_replaced") == 1);
-  const HaEvent& e = *std::find_if(
-      r.events.begin(), r.events.end(),
-      [](auto& x) { return x.kind == HaEventKind::kLeadersReplaced; });
-  CHECK(e.from == "jm-1");
-  CHECK(e.to == "jm-1");
-  CHECK(e.detail ==
+  const HaEvent same = failover("jobmanager", 'c');
+  CHECK(same.from == "jm-1");
+  CHECK(same.to == "jm-1");
+  CHECK(same.detail ==
         "the same JobManager under a new leader session: Flink revoked its "
         "leadership and granted it again");
-}
-
-TEST_CASE("HA: a failover to another JobManager carries no same-leader note",
-          "[model][ha_analysis]") {
-  Run r;
-  r.At(kT0, Obs("jobmanager", 'a'))
-      .At(kT0 + seconds(1), Obs(""))
-      .At(kT0 + seconds(2), Obs("jobmanager-standby", 'b'));
-  REQUIRE(r.Count("leaders_replaced") == 1);
-  const HaEvent& e = *std::find_if(
-      r.events.begin(), r.events.end(),
-      [](auto& x) { return x.kind == HaEventKind::kLeadersReplaced; });
-  CHECK(e.from == "jm-1");
-  CHECK(e.to == "jm-2");
-  CHECK(e.detail.empty());
+  const HaEvent other = failover("jobmanager-standby", 'b');
+  CHECK(other.from == "jm-1");
+  CHECK(other.to == "jm-2");
+  CHECK(other.detail.empty());
 }
 
 TEST_CASE("HA: the same leader returning is not a failover",
