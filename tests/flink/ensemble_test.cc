@@ -173,14 +173,16 @@ struct ExporterView {
   std::string leader_jm, leader_session;
   std::map<std::string, double> up;  // server -> flinkha_zookeeper_up
   std::string zk_leader;             // server in mode leader
-  std::vector<std::string> events;   // HA events (kind from->to)
+  std::vector<std::string> events;   // HA events (kind from->to (detail))
+  std::string metrics;               // the scrape read
 };
 
 ExporterView ReadExporter(const ExporterProcess& exporter,
                           const std::vector<int>& ports,
                           const std::string& jid) {
   ExporterView v;
-  const std::string m = exporter.Metrics();
+  v.metrics = exporter.Metrics();
+  const std::string& m = v.metrics;
   const std::map<std::string, std::string> c{{"flink_cluster", kCluster}};
   v.quorum = MetricValue(m, "flinkha_zookeeper_quorum", c);
   v.serving = MetricValue(m, "flinkha_zookeeper_ensemble_serving_servers", c);
@@ -348,11 +350,10 @@ TEST_CASE("Real Flink on a three-server ZooKeeper ensemble",
           for (size_t i = events_before; i < v.events.size(); ++i) {
             said = said || v.events[i].find(same) != std::string::npos;
           }
-          return said &&
-                 MetricValue(exporter.Metrics(), "flinkha_last_failover_info",
-                             {{"lost_jobmanager", fa.leader},
-                              {"cause", "revoked"},
-                              {"new_jobmanager", fa.leader}}) == 1;
+          return said && MetricValue(v.metrics, "flinkha_last_failover_info",
+                                     {{"lost_jobmanager", fa.leader},
+                                      {"cause", "revoked"},
+                                      {"new_jobmanager", fa.leader}}) == 1;
         },
         seconds(10));
   };
